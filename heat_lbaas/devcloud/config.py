@@ -1,0 +1,178 @@
+"""Render and write every configuration file the devcloud's processes read.
+
+Rendering functions are pure (settings in, text out) so they can be unit-tested;
+``write_all`` puts the results into the state directory.
+"""
+
+import json
+
+import yaml
+
+from heat_lbaas.devcloud import catalog
+from heat_lbaas.devcloud.settings import HOST
+
+CLOUD_NAME = 'devcloud'
+FAKE_KEYSTONE = ('heat.engine.clients.os.keystone.fake_keystoneclient.'
+                 'FakeKeystoneClient')
+
+# The noauth pipeline of Heat's stock api-paste.ini, and nothing else: the devcloud
+# never runs keystonemiddleware.
+API_PASTE_INI = """\
+[composite:heat-api]
+use = egg:Paste#urlmap
+/: api
+/healthcheck: healthcheck
+
+[composite:api]
+paste.composite_factory = heat.api:pipeline_factory
+noauth = cors request_id faultwrap noauth context http_proxy_to_wsgi versionnegotiation apiv1app
+
+[app:apiv1app]
+paste.app_factory = heat.common.wsgi:app_factory
+heat.app_factory = heat.api.openstack.v1:API
+
+[app:healthcheck]
+paste.app_factory = oslo_middleware:Healthcheck.app_factory
+
+[filter:versionnegotiation]
+paste.filter_factory = heat.common.wsgi:filter_factory
+heat.filter_factory = heat.api.openstack:version_negotiation_filter
+
+[filter:cors]
+paste.filter_factory = oslo_middleware.cors:filter_factory
+oslo_config_project = heat
+
+[filter:faultwrap]
+paste.filter_factory = heat.common.wsgi:filter_factory
+heat.filter_factory = heat.api.openstack:faultwrap_filter
+
+[filter:context]
+paste.filter_factory = heat.common.context:ContextMiddleware_filter_factory
+
+[filter:http_proxy_to_wsgi]
+paste.filter_factory = oslo_middleware:HTTPProxyToWSGI.factory
+
+[filter:noauth]
+paste.filter_factory = heat.common.noauth:filter_factory
+
+[filter:request_id]
+paste.filter_factory = oslo_middleware.request_id:RequestId.factory
+"""
+
+# Heat reads resource types only from plugin_dirs; this one line brings in the
+# installed package. An import error here stops the engine (on purpose: a devcloud
+# without the LBaaS types would only fail later and more confusingly).
+PLUGIN_MODULE = """\
+# Written by heat-lbaas-devcloud: Heat loads resource types only from plugin_dirs.
+from heat_lbaas.resources import resource_mapping  # noqa: F401
+"""
+
+
+def identity_url(settings):
+    # No Keystone runs; Heat only needs a syntactically valid identity URL
+    # ([clients_keystone] auth_uri, the catalog's identity entry). Nothing listens
+    # on this path of the Heat API; it is never called in the devcloud's flows.
+    return 'http://%s:%d/identity/v3' % (HOST, settings.heat_port)
+
+
+def render_token_body(settings):
+    body = catalog.build_token_body(settings.heat_port, settings.controller_port,
+                                    settings.project_id, identity_url(settings))
+    return json.dumps(body, indent=2) + '\n'
+
+
+def render_heat_conf(settings, paths):
+    return f"""\
+# Written by heat-lbaas-devcloud up; rewritten on every up.
+[DEFAULT]
+# API and engine share one process (heat_server.py), so the in-memory transport
+# connects them and no message broker is needed.
+transport_url = fake://
+host = devcloud
+num_engine_workers = 1
+plugin_dirs = {paths.plugin_dir}
+# No Keystone: stack users/ec2 keys (ScalingPolicy signal URLs) are faked.
+keystone_backend = {FAKE_KEYSTONE}
+# "trusts" needs a Keystone and a [trustee] section.
+deferred_auth_method = password
+auth_encryption_key = {settings.auth_encryption_key}
+region_name_for_services = {catalog.REGION}
+debug = false
+
+[devcloud]
+bind_host = {HOST}
+bind_port = {settings.heat_port}
+
+[database]
+connection = sqlite:///{paths.heat_db}
+
+[paste_deploy]
+flavor = noauth
+api_paste_config = {paths.api_paste}
+
+[noauth]
+token_response = {paths.token_body}
+
+[clients]
+endpoint_type = publicURL
+
+[clients_keystone]
+auth_uri = {identity_url(settings)}
+
+[oslo_policy]
+# noauth gives every request only the role admin; the new defaults refuse even
+# stacks:index for it.
+enforce_new_defaults = false
+enforce_scope = false
+
+[oslo_messaging_notifications]
+driver = noop
+"""
+
+
+def render_controller_conf(settings, paths):
+    return f"""\
+# Written by heat-lbaas-devcloud up; rewritten on every up.
+[api]
+bind_host = {HOST}
+bind_port = {settings.controller_port}
+
+[controller]
+state_dir = {paths.controller_state}
+vip_subnet_cidr = {settings.vip_cidr}
+vip_subnet_id = {settings.vip_subnet_id}
+vip_network_id = {settings.vip_network_id}
+default_project_id = {settings.project_id}
+"""
+
+
+def render_clouds_yaml(settings):
+    heat_url = catalog.heat_endpoint(settings.heat_port, settings.project_id)
+    lb_url = catalog.load_balancer_endpoint(settings.controller_port)
+    cloud = {
+        # auth_type none: the endpoint is Heat's; the overrides tell openstacksdk
+        # and the OSC plugins where each service is, since there is no catalog.
+        'auth_type': 'none',
+        'auth': {'endpoint': heat_url},
+        'region_name': catalog.REGION,
+        'orchestration_endpoint_override': heat_url,
+        'load_balancer_endpoint_override': lb_url,
+        # `openstack loadbalancer ...` (python-octaviaclient) builds openstacksdk
+        # network proxies up front, to resolve subnet/network/port names; building
+        # one runs version discovery. No Neutron runs here: the controller's root
+        # version document satisfies that discovery.
+        'network_endpoint_override': lb_url,
+    }
+    return yaml.safe_dump({'clouds': {CLOUD_NAME: cloud}}, sort_keys=False)
+
+
+def write_all(settings, paths):
+    for directory in (paths.root, paths.plugin_dir, paths.controller_state,
+                      paths.webservers, paths.logs, paths.pids):
+        directory.mkdir(parents=True, exist_ok=True)
+    paths.api_paste.write_text(API_PASTE_INI)
+    paths.plugin_module.write_text(PLUGIN_MODULE)
+    paths.token_body.write_text(render_token_body(settings))
+    paths.heat_conf.write_text(render_heat_conf(settings, paths))
+    paths.controller_conf.write_text(render_controller_conf(settings, paths))
+    paths.clouds_yaml.write_text(render_clouds_yaml(settings))

@@ -1,0 +1,43 @@
+"""Wait until the devcloud's services answer, or say clearly why they do not."""
+
+import time
+import urllib.error
+import urllib.request
+
+from heat_lbaas.devcloud import processes
+
+
+class NotReady(Exception):
+    """A service died or did not answer in time; the message names it."""
+
+
+def answers_200(url, timeout=2.0):
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def wait_until_answering(services, timeout):
+    """Wait for every ``(name, pid, marker, url)`` to answer ``GET url`` with 200.
+
+    Raises NotReady as soon as one process is gone (no point waiting for it), or
+    when ``timeout`` seconds have passed.
+    """
+    waiting = list(services)
+    deadline = time.monotonic() + timeout
+    while waiting:
+        for service in list(waiting):
+            name, pid, marker, url = service
+            if answers_200(url):
+                waiting.remove(service)
+            elif not processes.is_ours(pid, marker):
+                raise NotReady('%s (pid %d) exited before answering %s'
+                               % (name, pid, url))
+        if waiting and time.monotonic() > deadline:
+            raise NotReady('%s did not answer within %d s: %s' % (
+                ', '.join(s[0] for s in waiting), timeout,
+                ', '.join(s[3] for s in waiting)))
+        if waiting:
+            time.sleep(0.2)

@@ -1,0 +1,124 @@
+"""Where the devcloud keeps its files, and the choices it persists between runs.
+
+Everything the devcloud writes lives in one state directory
+(``$HEAT_LBAAS_DEVCLOUD_DIR``, default ``<cwd>/.devcloud``), so ``down --purge``
+can remove it all and two devclouds in different directories never meet.
+"""
+
+import dataclasses
+import json
+import os
+import pathlib
+import secrets
+import socket
+import uuid
+
+STATE_DIR_ENV = 'HEAT_LBAAS_DEVCLOUD_DIR'
+DEFAULT_VIP_CIDR = '127.77.0.0/16'
+PROJECT_ID = 'admin'   # the project Heat's noauth middleware puts in every request
+HOST = '127.0.0.1'     # the devcloud binds nothing else
+
+
+def state_dir_from_env():
+    return pathlib.Path(os.environ.get(STATE_DIR_ENV) or
+                        pathlib.Path.cwd() / '.devcloud').absolute()
+
+
+class StatePaths:
+    """Names of the files in the state directory, in one place."""
+
+    def __init__(self, root):
+        self.root = pathlib.Path(root)
+
+    settings = property(lambda self: self.root / 'devcloud.json')
+    heat_conf = property(lambda self: self.root / 'heat.conf')
+    api_paste = property(lambda self: self.root / 'api-paste.ini')
+    token_body = property(lambda self: self.root / 'token-body.json')
+    heat_db = property(lambda self: self.root / 'heat.sqlite')
+    heat_db_ready = property(lambda self: self.root / 'heat.sqlite.synced')
+    plugin_dir = property(lambda self: self.root / 'plugins')
+    plugin_module = property(
+        lambda self: self.root / 'plugins' / 'heat_lbaas_plugin.py')
+    controller_conf = property(lambda self: self.root / 'controller.conf')
+    controller_state = property(lambda self: self.root / 'controller')
+    amphorae = property(lambda self: self.root / 'controller' / 'amphorae')
+    webservers = property(lambda self: self.root / 'webservers')
+    clouds_yaml = property(lambda self: self.root / 'clouds.yaml')
+    logs = property(lambda self: self.root / 'logs')
+    pids = property(lambda self: self.root / 'pids')
+
+    def log_file(self, name):
+        return self.logs / ('%s.log' % name)
+
+    def pid_file(self, name):
+        return self.pids / ('%s.pid' % name)
+
+
+@dataclasses.dataclass
+class Settings:
+    """Persisted in devcloud.json so ids and keys survive ``down``/``up``."""
+
+    heat_port: int = 0
+    controller_port: int = 0
+    vip_cidr: str = DEFAULT_VIP_CIDR
+    vip_subnet_id: str = ''
+    vip_network_id: str = ''
+    project_id: str = PROJECT_ID
+    # Heat encrypts stored credentials with it: a new key would make old stacks
+    # unreadable, so it is generated once.
+    auth_encryption_key: str = ''
+
+    @classmethod
+    def load(cls, paths):
+        if not paths.settings.exists():
+            return cls()
+        data = json.loads(paths.settings.read_text())
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def save(self, paths):
+        paths.root.mkdir(parents=True, exist_ok=True)
+        paths.settings.write_text(json.dumps(dataclasses.asdict(self), indent=2))
+
+    def fill_first_run_values(self):
+        """Ids and keys that must stay the same for the life of the state dir."""
+        self.vip_subnet_id = self.vip_subnet_id or str(uuid.uuid4())
+        self.vip_network_id = self.vip_network_id or str(uuid.uuid4())
+        # token_hex(16) is exactly the 32 characters Heat's start-up check wants.
+        self.auth_encryption_key = (self.auth_encryption_key or
+                                    secrets.token_hex(16))
+
+
+def port_is_free(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As the servers do: a port whose last connections are in TIME_WAIT is
+        # free for them.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port():
+    """A port the kernel says is free now (bind to port 0)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def choose_port(requested, previous, taken=()):
+    """The requested port, else the previous one if still free, else a free one.
+
+    Keeping the previous port keeps clouds.yaml and the signal URLs Heat stored
+    in existing stacks valid across ``down``/``up``.
+    """
+    if requested:
+        return requested
+    if previous and previous not in taken and port_is_free(previous):
+        return previous
+    while True:
+        port = free_port()
+        if port not in taken:
+            return port
