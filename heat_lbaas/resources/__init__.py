@@ -1,0 +1,24 @@
+"""Heat resource plugins of heat-lbaas.
+
+Heat loads them from a one-line module in its plugin_dirs:
+    from heat_lbaas.resources import resource_mapping
+"""
+
+from heat_lbaas.resources import dev_webserver
+from heat_lbaas.resources import health_monitor
+from heat_lbaas.resources import listener
+from heat_lbaas.resources import loadbalancer
+from heat_lbaas.resources import member
+from heat_lbaas.resources import pool
+
+
+def resource_mapping():
+    return {
+        'LBaaS::LoadBalancer': loadbalancer.LoadBalancer,
+        'LBaaS::Listener': listener.Listener,
+        'LBaaS::Pool': pool.Pool,
+        'LBaaS::Member': member.Member,
+        'LBaaS::HealthMonitor': health_monitor.HealthMonitor,
+        'LBaaS::Dev::WebServer': dev_webserver.DevWebServer,
+    }
+

@@ -1,0 +1,143 @@
+"""LBaaS::HealthMonitor: how the load balancer checks that a pool's members are alive."""
+
+from heat.common.i18n import _
+from heat.engine import attributes
+from heat.engine import constraints
+from heat.engine import properties
+from heat.engine import translation
+
+from heat_lbaas.resources import octavia_object
+
+
+class HealthMonitor(octavia_object.OctaviaObject):
+    """The health monitor of a pool (property names follow OS::Octavia::HealthMonitor)."""
+
+    OCTAVIA_KIND = 'Health Monitor'
+
+    PROPERTIES = (
+        ADMIN_STATE_UP, DELAY, EXPECTED_CODES, HTTP_METHOD,
+        MAX_RETRIES, POOL, TIMEOUT, TYPE, URL_PATH, TENANT_ID,
+    ) = (
+        'admin_state_up', 'delay', 'expected_codes', 'http_method',
+        'max_retries', 'pool', 'timeout', 'type', 'url_path', 'tenant_id',
+    )
+
+    FIELD_OF_PROPERTY = {
+        POOL: 'pool_id',
+        TENANT_ID: 'project_id',
+    }
+
+    HTTP_METHODS = (
+        'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'OPTIONS', 'CONNECT', 'PATCH',
+    )
+
+    TYPES = ('PING', 'TCP', 'HTTP', 'HTTPS', 'TLS-HELLO', 'UDP-CONNECT', 'SCTP')
+
+    ATTRIBUTES = (
+        POOLS_ATTR, PROVISIONING_STATUS_ATTR, OPERATING_STATUS_ATTR,
+    ) = (
+        'pools', 'provisioning_status', 'operating_status',
+    )
+
+    properties_schema = {
+        ADMIN_STATE_UP: properties.Schema(
+            properties.Schema.BOOLEAN,
+            _('The administrative state of the health monitor.'),
+            default=True,
+            update_allowed=True,
+        ),
+        DELAY: properties.Schema(
+            properties.Schema.INTEGER,
+            _('Seconds between two checks of a member.'),
+            required=True,
+            constraints=[constraints.Range(min=0)],
+            update_allowed=True,
+        ),
+        EXPECTED_CODES: properties.Schema(
+            properties.Schema.STRING,
+            _('HTTP status codes that mean healthy: a single value (200), a list '
+              '(200, 202) or a range (200-204). Octavia\'s default is 200.'),
+            update_allowed=True,
+        ),
+        HTTP_METHOD: properties.Schema(
+            properties.Schema.STRING,
+            _('HTTP method of the check request (HTTP and HTTPS monitors).'),
+            constraints=[constraints.AllowedValues(HTTP_METHODS)],
+            update_allowed=True,
+        ),
+        MAX_RETRIES: properties.Schema(
+            properties.Schema.INTEGER,
+            _('Number of successful checks before a member is ONLINE again, and of '
+              'failed checks before it is ERROR.'),
+            required=True,
+            constraints=[constraints.Range(min=1, max=10)],
+            update_allowed=True,
+        ),
+        POOL: properties.Schema(
+            properties.Schema.STRING,
+            _('Name or ID of the pool whose members are checked.'),
+            required=True,
+            constraints=[constraints.CustomConstraint('octavia.pool')],
+        ),
+        TIMEOUT: properties.Schema(
+            properties.Schema.INTEGER,
+            _('Seconds a check waits for an answer; must not exceed delay.'),
+            required=True,
+            constraints=[constraints.Range(min=0)],
+            update_allowed=True,
+        ),
+        TYPE: properties.Schema(
+            properties.Schema.STRING,
+            _('Kind of check.'),
+            required=True,
+            constraints=[constraints.AllowedValues(TYPES)],
+        ),
+        URL_PATH: properties.Schema(
+            properties.Schema.STRING,
+            _('Path of the check request (HTTP and HTTPS monitors); starts with /.'),
+            constraints=[constraints.AllowedPattern('^/.*')],
+            update_allowed=True,
+        ),
+        TENANT_ID: properties.Schema(
+            properties.Schema.STRING,
+            _('ID of the project that owns the health monitor.'),
+            constraints=[constraints.Length(max=255)],
+        ),
+    }
+
+    attributes_schema = {
+        POOLS_ATTR: attributes.Schema(
+            _('Pools checked by this monitor (a list of {"id": ...}).'),
+            type=attributes.Schema.LIST,
+        ),
+        PROVISIONING_STATUS_ATTR: attributes.Schema(
+            _('Provisioning status of the health monitor.'),
+            type=attributes.Schema.STRING,
+            cache_mode=attributes.Schema.CACHE_NONE,
+        ),
+        OPERATING_STATUS_ATTR: attributes.Schema(
+            _('Operating status of the health monitor.'),
+            type=attributes.Schema.STRING,
+            cache_mode=attributes.Schema.CACHE_NONE,
+        ),
+    }
+
+    def translation_rules(self, props):
+        return [
+            translation.TranslationRule(
+                props, translation.TranslationRule.RESOLVE, [self.POOL],
+                client_plugin=self.client_plugin(), finder='get_pool'),
+        ]
+
+    def _api_create(self, body):
+        return self.client().health_monitor_create(
+            json={'healthmonitor': body})['healthmonitor']
+
+    def _api_update(self, body):
+        self.client().health_monitor_set(self.resource_id, json={'healthmonitor': body})
+
+    def _api_delete(self):
+        self.client().health_monitor_delete(self.resource_id)
+
+    def _api_show(self):
+        return self.client().health_monitor_show(self.resource_id)

@@ -1,0 +1,161 @@
+"""LBaaS::Member: one backend server (address and port) of a pool."""
+
+from heat.common.i18n import _
+from heat.engine import attributes
+from heat.engine import constraints
+from heat.engine import properties
+from heat.engine import translation
+
+from heat_lbaas.resources import octavia_object
+
+
+class Member(octavia_object.OctaviaObject):
+    """A member of a pool (property names follow OS::Octavia::PoolMember).
+
+    `monitor_address` and `monitor_port` are updated in place (Octavia allows it), where
+    OS::Octavia::PoolMember replaces the member and runs into a duplicate conflict.
+    `subnet` is passed to Octavia as given, with no Neutron lookup.
+    """
+
+    OCTAVIA_KIND = 'Member'
+
+    PROPERTIES = (
+        POOL, ADDRESS, PROTOCOL_PORT, MONITOR_ADDRESS, MONITOR_PORT,
+        WEIGHT, ADMIN_STATE_UP, SUBNET, TAGS,
+    ) = (
+        'pool', 'address', 'protocol_port', 'monitor_address', 'monitor_port',
+        'weight', 'admin_state_up', 'subnet', 'tags',
+    )
+
+    FIELD_OF_PROPERTY = {
+        POOL: None,  # part of the URL, not of the body
+        SUBNET: 'subnet_id',
+    }
+
+    ATTRIBUTES = (
+        ADDRESS_ATTR, PROTOCOL_PORT_ATTR, POOL_ID_ATTR, WEIGHT_ATTR,
+        PROVISIONING_STATUS_ATTR, OPERATING_STATUS_ATTR,
+    ) = (
+        'address', 'protocol_port', 'pool_id', 'weight',
+        'provisioning_status', 'operating_status',
+    )
+
+    properties_schema = {
+        POOL: properties.Schema(
+            properties.Schema.STRING,
+            _('Name or ID of the pool this member belongs to.'),
+            required=True,
+            constraints=[constraints.CustomConstraint('octavia.pool')],
+        ),
+        ADDRESS: properties.Schema(
+            properties.Schema.STRING,
+            _('IP address on which the member answers.'),
+            required=True,
+            constraints=[constraints.CustomConstraint('ip_addr')],
+        ),
+        PROTOCOL_PORT: properties.Schema(
+            properties.Schema.INTEGER,
+            _('Port on which the member answers.'),
+            required=True,
+            constraints=[constraints.Range(1, 65535)],
+        ),
+        MONITOR_ADDRESS: properties.Schema(
+            properties.Schema.STRING,
+            _('Address the health monitor checks instead of the member address.'),
+            constraints=[constraints.CustomConstraint('ip_addr')],
+            update_allowed=True,
+        ),
+        MONITOR_PORT: properties.Schema(
+            properties.Schema.INTEGER,
+            _('Port the health monitor checks instead of the member port.'),
+            constraints=[constraints.Range(1, 65535)],
+            update_allowed=True,
+        ),
+        WEIGHT: properties.Schema(
+            properties.Schema.INTEGER,
+            _('Share of the traffic relative to the other members; 0 takes no new '
+              'connections.'),
+            default=1,
+            constraints=[constraints.Range(0, 256)],
+            update_allowed=True,
+        ),
+        ADMIN_STATE_UP: properties.Schema(
+            properties.Schema.BOOLEAN,
+            _('The administrative state of the member.'),
+            default=True,
+            update_allowed=True,
+        ),
+        SUBNET: properties.Schema(
+            properties.Schema.STRING,
+            _('ID of the subnet on which the member is reached; passed to Octavia as '
+              'subnet_id as given. By default the VIP subnet.'),
+            constraints=[constraints.Length(min=1, max=255)],
+        ),
+        TAGS: properties.Schema(
+            properties.Schema.LIST,
+            _('Simple strings attached to the member.'),
+            update_allowed=True,
+            schema=properties.Schema(
+                properties.Schema.STRING,
+                constraints=[constraints.Length(min=1, max=255)],
+            ),
+        ),
+    }
+
+    attributes_schema = {
+        ADDRESS_ATTR: attributes.Schema(
+            _('IP address of the member.'),
+            type=attributes.Schema.STRING,
+        ),
+        PROTOCOL_PORT_ATTR: attributes.Schema(
+            _('Port of the member.'),
+            type=attributes.Schema.INTEGER,
+        ),
+        POOL_ID_ATTR: attributes.Schema(
+            _('ID of the pool of the member.'),
+            type=attributes.Schema.STRING,
+        ),
+        WEIGHT_ATTR: attributes.Schema(
+            _('Weight of the member.'),
+            type=attributes.Schema.INTEGER,
+            cache_mode=attributes.Schema.CACHE_NONE,
+        ),
+        PROVISIONING_STATUS_ATTR: attributes.Schema(
+            _('Provisioning status of the member.'),
+            type=attributes.Schema.STRING,
+            cache_mode=attributes.Schema.CACHE_NONE,
+        ),
+        OPERATING_STATUS_ATTR: attributes.Schema(
+            _('Operating status of the member (ONLINE, ERROR, NO_MONITOR, ...).'),
+            type=attributes.Schema.STRING,
+            cache_mode=attributes.Schema.CACHE_NONE,
+        ),
+    }
+
+    def translation_rules(self, props):
+        return [
+            translation.TranslationRule(
+                props, translation.TranslationRule.RESOLVE, [self.POOL],
+                client_plugin=self.client_plugin(), finder='get_pool'),
+        ]
+
+    def _pool_id(self):
+        return self.properties[self.POOL]
+
+    def _api_create(self, body):
+        return self.client().member_create(
+            self._pool_id(), json={'member': body})['member']
+
+    def _api_update(self, body):
+        self.client().member_set(self._pool_id(), self.resource_id, json={'member': body})
+
+    def _api_delete(self):
+        self.client().member_delete(self._pool_id(), self.resource_id)
+
+    def _api_show(self):
+        return self.client().member_show(self._pool_id(), self.resource_id)
+
+    def _resolve_attribute(self, name):
+        if name == self.POOL_ID_ATTR:
+            return self._pool_id()
+        return super()._resolve_attribute(name)

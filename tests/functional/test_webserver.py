@@ -1,0 +1,127 @@
+"""The devcloud web server program, started for real and reached over real HTTP."""
+
+import http.client
+import ipaddress
+import socket
+import time
+import uuid
+
+import pytest
+
+from heat_lbaas.devcloud import webserver
+
+# A range of its own, so a running devcloud (127.88.0.0/16) and these tests never collide.
+TEST_RANGE = '127.89.0.0/16'
+
+
+def _free_port():
+    # Free on 127.0.0.1 is a good guess for the 127.89/16 addresses too; the server tries
+    # other addresses on EADDRINUSE anyway.
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
+
+
+def _wait_ready(state_dir, server_id, pid, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready = webserver.read_ready(state_dir, server_id)
+        if ready is not None:
+            return ready
+        assert webserver.is_running(pid, server_id), webserver.read_log_tail(
+            state_dir, server_id)
+        time.sleep(0.05)
+    pytest.fail('web server not ready after %ss' % timeout)
+
+
+def _request(method, address, port, path='/'):
+    connection = http.client.HTTPConnection(address, port, timeout=5)
+    try:
+        connection.request(method, path)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def started_servers(tmp_path):
+    """Start web servers; stop every one of them (by PID) whatever the test's outcome."""
+    started = []
+
+    def start(stack='teststack', resource='server', port=None):
+        server_id = str(uuid.uuid4())
+        pid = webserver.spawn(server_id, stack, resource, state_dir=str(tmp_path),
+                              address_range=TEST_RANGE, port=port or _free_port())
+        started.append((server_id, pid))
+        ready = _wait_ready(str(tmp_path), server_id, pid)
+        return server_id, pid, ready
+
+    yield start
+    for server_id, pid in started:
+        webserver.stop(server_id, state_dir=str(tmp_path))
+        assert not webserver.is_running(pid, server_id)
+
+
+def test_answers_any_path_with_its_identity(started_servers):
+    server_id, pid, ready = started_servers(stack='web', resource='member_0')
+    address, port = ready['address'], ready['port']
+    assert ipaddress.ip_address(address) in ipaddress.ip_network(TEST_RANGE)
+    assert ready['pid'] == pid
+    assert ready['url'] == 'http://%s:%d/' % (address, port)
+    identity = 'web/member_0 %s:%d' % (address, port)
+    for path in ('/', '/some/deep/path?x=1'):
+        status, headers, body = _request('GET', address, port, path)
+        assert status == 200
+        assert body.decode() == 'served-by: %s\n' % identity
+        assert headers['X-Served-By'] == identity
+
+
+def test_head_gets_headers_without_body(started_servers):
+    _server_id, _pid, ready = started_servers()
+    status, headers, body = _request('HEAD', ready['address'], ready['port'])
+    assert status == 200
+    assert headers['X-Served-By'].startswith('teststack/server ')
+    assert body == b''
+
+
+def test_servers_on_one_port_get_addresses_of_their_own(started_servers):
+    port = _free_port()
+    first = started_servers(resource='a', port=port)[2]
+    second = started_servers(resource='b', port=port)[2]
+    assert first['address'] != second['address']
+    assert _request('GET', first['address'], port)[1]['X-Served-By'].startswith('teststack/a ')
+    assert _request('GET', second['address'], port)[1]['X-Served-By'].startswith('teststack/b ')
+
+
+def test_stop_by_pid_leaves_no_process_and_no_files(tmp_path):
+    server_id = str(uuid.uuid4())
+    pid = webserver.spawn(server_id, 's', 'r', state_dir=str(tmp_path),
+                          address_range=TEST_RANGE, port=_free_port())
+    try:
+        ready = _wait_ready(str(tmp_path), server_id, pid)
+        assert webserver.read_pid(str(tmp_path), server_id) == pid
+    finally:
+        webserver.stop(server_id, state_dir=str(tmp_path))
+    assert not webserver.is_running(pid, server_id)
+    assert not (tmp_path / ('%s.pid' % server_id)).exists()
+    assert not (tmp_path / ('%s.ready' % server_id)).exists()
+    with pytest.raises(OSError):
+        _request('GET', ready['address'], ready['port'])
+    # Stopping again (already gone) is fine.
+    webserver.stop(server_id, state_dir=str(tmp_path))
+
+
+def test_refuses_a_range_outside_loopback():
+    with pytest.raises(ValueError):
+        webserver.check_loopback_range('10.0.0.0/8')
+    assert webserver.check_loopback_range(TEST_RANGE).prefixlen == 16
+
+
+def test_state_dir_follows_the_devcloud_variable(monkeypatch, tmp_path):
+    monkeypatch.setenv(webserver.STATE_DIR_VARIABLE, str(tmp_path))
+    assert webserver.default_state_dir() == str(tmp_path / 'webservers')
+    monkeypatch.delenv(webserver.STATE_DIR_VARIABLE)
+    monkeypatch.setenv('XDG_STATE_HOME', str(tmp_path / 'state'))
+    assert webserver.default_state_dir() == str(
+        tmp_path / 'state' / 'heat-lbaas-devcloud' / 'webservers')

@@ -1,0 +1,188 @@
+"""The lifecycle decisions of the LBaaS::* resources, with the faultstrings Octavia really
+returns (../shared/reference/octavia-v2-samples)."""
+
+import pytest
+
+from heat_lbaas.resources import lifecycle
+from heat_lbaas.resources.lifecycle import Next
+
+LB_ID = 'f5014c83-022f-4c6c-b80e-42ff89e2396b'
+POOL_ID = '87ef26f8-0697-47cd-b353-1e1951519214'
+
+# Verbatim from the recorded samples.
+LB_IMMUTABLE = 'Load Balancer %s is immutable and cannot be updated.' % LB_ID
+POOL_IMMUTABLE = 'Pool %s is immutable and cannot be updated.' % POOL_ID
+LB_INVALID_STATE_PENDING = (
+    'Invalid state PENDING_CREATE of loadbalancer resource %s' % LB_ID)
+DUPLICATE_LISTENER_PORT = (
+    'Another Listener on this Load Balancer is already using protocol HTTP and '
+    'protocol_port 80')
+BAD_ALGORITHM = (
+    "Invalid input for field/attribute lb_algorithm. Value: 'BOGUS'. Value should be one "
+    "of: ROUND_ROBIN, LEAST_CONNECTIONS, SOURCE_IP_PORT, SOURCE_IP")
+HAS_CHILDREN = ('Validation failure: Cannot delete Load Balancer %s - it has children'
+                % LB_ID)
+# Octavia's other permanent conflicts (octavia/common/exceptions.py).
+DUPLICATE_MEMBER = ('Duplicate member 192.0.2.10:8080 on pool %s' % POOL_ID)
+DUPLICATE_HEALTH_MONITOR = ('This pool already has a health monitor')
+LB_INVALID_STATE_ERROR = 'Invalid state ERROR of loadbalancer resource %s' % LB_ID
+
+
+class TestConflictClassification:
+
+    @pytest.mark.parametrize('faultstring', [
+        LB_IMMUTABLE, POOL_IMMUTABLE, LB_INVALID_STATE_PENDING,
+        'Invalid state PENDING_UPDATE of loadbalancer resource %s' % LB_ID,
+        'Invalid state PENDING_DELETE of loadbalancer resource %s' % LB_ID,
+    ])
+    def test_busy_object_is_transient(self, faultstring):
+        assert lifecycle.conflict_is_transient(faultstring)
+
+    @pytest.mark.parametrize('faultstring', [
+        DUPLICATE_LISTENER_PORT, DUPLICATE_MEMBER, DUPLICATE_HEALTH_MONITOR,
+        LB_INVALID_STATE_ERROR, '', None,
+    ])
+    def test_lasting_clash_is_permanent(self, faultstring):
+        assert not lifecycle.conflict_is_transient(faultstring)
+
+    def test_immutable_names_the_busy_object(self):
+        assert lifecycle.immutable_object_named_in(LB_IMMUTABLE) == (
+            lifecycle.ImmutableObject(kind='Load Balancer', id=LB_ID))
+        assert lifecycle.immutable_object_named_in(POOL_IMMUTABLE) == (
+            lifecycle.ImmutableObject(kind='Pool', id=POOL_ID))
+
+    def test_other_conflicts_name_no_busy_object(self):
+        assert lifecycle.immutable_object_named_in(DUPLICATE_LISTENER_PORT) is None
+        assert lifecycle.immutable_object_named_in(LB_INVALID_STATE_PENDING) is None
+        assert lifecycle.immutable_object_named_in(None) is None
+
+
+class TestDecideOnApiError:
+
+    @pytest.mark.parametrize('action', lifecycle.ACTIONS)
+    def test_busy_conflict_is_retried(self, action):
+        decision = lifecycle.decide_on_api_error(action, 409, LB_IMMUTABLE)
+        assert decision.next is Next.RETRY
+
+    @pytest.mark.parametrize('faultstring', [
+        DUPLICATE_LISTENER_PORT, DUPLICATE_MEMBER, LB_INVALID_STATE_ERROR])
+    def test_permanent_conflict_fails_with_the_api_message(self, faultstring):
+        decision = lifecycle.decide_on_api_error(lifecycle.CREATE, 409, faultstring)
+        assert decision == lifecycle.Decision(Next.FAIL, faultstring)
+
+    def test_invalid_input_fails_with_the_api_message(self):
+        decision = lifecycle.decide_on_api_error(lifecycle.CREATE, 400, BAD_ALGORITHM)
+        assert decision.next is Next.FAIL
+        assert 'BOGUS' in decision.reason
+
+    def test_not_found_on_delete_means_done(self):
+        decision = lifecycle.decide_on_api_error(lifecycle.DELETE, 404, 'Pool x not found.')
+        assert decision.next is Next.DONE
+
+    @pytest.mark.parametrize('action', [lifecycle.CREATE, lifecycle.UPDATE])
+    def test_not_found_on_create_or_update_fails(self, action):
+        decision = lifecycle.decide_on_api_error(action, 404, 'Pool x not found.')
+        assert decision.next is Next.FAIL
+
+    def test_delete_refused_for_children_fails(self):
+        decision = lifecycle.decide_on_api_error(lifecycle.DELETE, 400, HAS_CHILDREN)
+        assert decision == lifecycle.Decision(Next.FAIL, HAS_CHILDREN)
+
+    def test_error_without_faultstring_names_the_status(self):
+        decision = lifecycle.decide_on_api_error(lifecycle.CREATE, 500, None)
+        assert decision == lifecycle.Decision(Next.FAIL, 'HTTP 500')
+
+
+class TestDecideOnBusyObjectStatus:
+
+    @pytest.mark.parametrize('status', ['PENDING_UPDATE', 'PENDING_CREATE', 'ACTIVE'])
+    def test_busy_or_recovered_parent_is_retried(self, status):
+        decision = lifecycle.decide_on_busy_object_status(
+            'Load Balancer', LB_ID, status, LB_IMMUTABLE)
+        assert decision.next is Next.RETRY
+
+    def test_parent_in_error_fails_at_once(self):
+        decision = lifecycle.decide_on_busy_object_status(
+            'Load Balancer', LB_ID, 'ERROR', LB_IMMUTABLE)
+        assert decision.next is Next.FAIL
+        assert LB_IMMUTABLE in decision.reason
+        assert 'Load Balancer %s is in provisioning_status ERROR' % LB_ID in decision.reason
+
+
+class TestDecideOnProvisioningStatus:
+
+    @pytest.mark.parametrize('action', [lifecycle.CREATE, lifecycle.UPDATE])
+    def test_active_completes_create_and_update(self, action):
+        assert lifecycle.decide_on_provisioning_status(
+            action, 'ACTIVE', 'Pool p').next is Next.DONE
+
+    @pytest.mark.parametrize('status', ['PENDING_CREATE', 'PENDING_UPDATE'])
+    def test_pending_waits(self, status):
+        assert lifecycle.decide_on_provisioning_status(
+            lifecycle.CREATE, status, 'Pool p').next is Next.WAIT
+
+    @pytest.mark.parametrize('action', lifecycle.ACTIONS)
+    def test_error_fails_with_a_clear_message(self, action):
+        decision = lifecycle.decide_on_provisioning_status(action, 'ERROR', 'Pool p')
+        assert decision.next is Next.FAIL
+        assert decision.reason == (
+            'Octavia set Pool p to provisioning_status ERROR during %s' % action)
+
+    def test_delete_waits_for_pending_delete_and_ends_at_deleted(self):
+        assert lifecycle.decide_on_provisioning_status(
+            lifecycle.DELETE, 'PENDING_DELETE', 'Pool p').next is Next.WAIT
+        assert lifecycle.decide_on_provisioning_status(
+            lifecycle.DELETE, 'ACTIVE', 'Pool p').next is Next.WAIT
+        assert lifecycle.decide_on_provisioning_status(
+            lifecycle.DELETE, 'DELETED', 'Pool p').next is Next.DONE
+
+    def test_deleted_during_create_fails(self):
+        assert lifecycle.decide_on_provisioning_status(
+            lifecycle.CREATE, 'DELETED', 'Pool p').next is Next.FAIL
+
+
+class TestDecideOnMissingObject:
+
+    def test_gone_during_delete_is_done(self):
+        assert lifecycle.decide_on_missing_object(
+            lifecycle.DELETE, 'Pool p').next is Next.DONE
+
+    @pytest.mark.parametrize('action', [lifecycle.CREATE, lifecycle.UPDATE])
+    def test_gone_during_create_or_update_fails(self, action):
+        decision = lifecycle.decide_on_missing_object(action, 'Pool p')
+        assert decision.next is Next.FAIL
+        assert 'Pool p' in decision.reason
+
+
+class TestBackoff:
+
+    policy = lifecycle.BackoffPolicy(first_delay=1.0, factor=2.0, max_delay=20.0, jitter=0.5)
+
+    def test_nominal_delay_doubles(self):
+        delays = [lifecycle.retry_delay(attempt, 1.0, self.policy) for attempt in range(5)]
+        assert delays == pytest.approx([1.0, 2.0, 4.0, 8.0, 16.0], rel=1e-9, abs=1e-9)
+
+    def test_delay_is_capped(self):
+        assert lifecycle.retry_delay(10, 1.0, self.policy) == pytest.approx(20.0)
+        assert lifecycle.retry_delay(1000, 0.999, self.policy) <= 20.0
+
+    @pytest.mark.parametrize('attempt', range(8))
+    def test_jitter_stays_within_bounds(self, attempt):
+        nominal = min(20.0, 2.0 ** attempt)
+        lowest = lifecycle.retry_delay(attempt, 0.0, self.policy)
+        highest = lifecycle.retry_delay(attempt, 0.999999, self.policy)
+        assert lowest == pytest.approx(nominal * 0.5)
+        assert nominal * 0.5 <= highest < nominal
+
+    def test_jitter_spreads_simultaneous_retries(self):
+        delays = {lifecycle.retry_delay(3, fraction, self.policy)
+                  for fraction in (0.0, 0.25, 0.5, 0.75)}
+        assert len(delays) == 4
+
+    def test_default_policy_starts_at_no_less_than_half_a_second(self):
+        assert lifecycle.retry_delay(0, 0.0) >= 0.5
+
+    def test_retry_is_due_only_after_the_deadline(self):
+        assert not lifecycle.retry_is_due(not_before=10.0, now=9.99)
+        assert lifecycle.retry_is_due(not_before=10.0, now=10.0)
+        assert lifecycle.retry_is_due(not_before=0.0, now=5.0)
