@@ -81,13 +81,15 @@ def _make_sqlite_transactions_immediate(engine, sqlalchemy):
         dbapi_connection.execute('PRAGMA journal_mode=WAL')
         dbapi_connection.execute('PRAGMA busy_timeout=%d' % SQLITE_BUSY_TIMEOUT_MS)
 
-    # insert=True: runs before oslo.db's own "begin" listener, which then sees
-    # the in_transaction marker and does not emit its deferred BEGIN.
-    @sqlalchemy.event.listens_for(engine, 'begin', insert=True)
-    def _begin_immediate(connection):
-        if 'in_transaction' not in connection.info:
-            connection.exec_driver_sql('BEGIN IMMEDIATE')
-            connection.info['in_transaction'] = True
+    # oslo.db disables pysqlite's own transaction handling and emits a plain
+    # "BEGIN" from its "begin" listener; turn exactly that statement into
+    # BEGIN IMMEDIATE (independent of the order in which listeners run).
+    @sqlalchemy.event.listens_for(engine, 'before_cursor_execute', retval=True)
+    def _begin_immediate(connection, cursor, statement, parameters, context,
+                         executemany):
+        if statement == 'BEGIN':
+            statement = 'BEGIN IMMEDIATE'
+        return statement, parameters
 
 
 # --- patch 2: signals under noauth ------------------------------------------------
