@@ -23,6 +23,10 @@ def start_detached(command, log_file, pid_file, env=None, cwd=None):
     log_file.parent.mkdir(parents=True, exist_ok=True)
     pid_file.parent.mkdir(parents=True, exist_ok=True)
     with open(log_file, 'ab') as log:
+        # A visible boundary between runs: the log is kept across restarts.
+        log.write(b'\n=== heat-lbaas-devcloud: starting %s at %s ===\n' % (
+            ' '.join(command).encode(), time.strftime('%Y-%m-%d %H:%M:%S').encode()))
+        log.flush()
         process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=log,
             stderr=subprocess.STDOUT, env=env, cwd=cwd,

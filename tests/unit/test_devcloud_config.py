@@ -1,0 +1,129 @@
+"""Pure logic of the devcloud: token body/catalog, rendered configs, settings."""
+
+import configparser
+import json
+import os
+
+import yaml
+
+from heat_lbaas.devcloud import catalog
+from heat_lbaas.devcloud import cli
+from heat_lbaas.devcloud import config
+from heat_lbaas.devcloud import processes
+from heat_lbaas.devcloud import settings as devcloud_settings
+from heat_lbaas.devcloud.settings import Settings, StatePaths
+
+
+def make_settings():
+    result = Settings(heat_port=18004, controller_port=19876)
+    result.fill_first_run_values()
+    return result
+
+
+def endpoints_of(token_body, service_type):
+    services = [s for s in token_body['token']['catalog']
+                if s['type'] == service_type]
+    assert len(services) == 1
+    return services[0]['endpoints']
+
+
+def test_token_body_catalog_has_heat_and_load_balancer_on_every_interface():
+    body = json.loads(config.render_token_body(make_settings()))
+    heat = endpoints_of(body, 'orchestration')
+    lb = endpoints_of(body, 'load-balancer')
+    assert {e['interface'] for e in heat} == {'public', 'internal', 'admin'}
+    assert {e['url'] for e in heat} == {'http://127.0.0.1:18004/v1/admin'}
+    assert {e['url'] for e in lb} == {'http://127.0.0.1:19876'}
+    assert {e['region'] for e in heat + lb} == {catalog.REGION}
+    endpoints_of(body, 'identity')
+
+
+def test_token_body_is_an_admin_v3_token_that_does_not_expire():
+    token = catalog.build_token_body(1, 2, 'p1', 'http://x/v3')['token']
+    assert token['project']['id'] == 'p1'
+    assert [r['name'] for r in token['roles']] == ['admin']
+    assert token['expires_at'].startswith('2999')
+
+
+def test_token_body_is_accepted_by_keystoneauth():
+    from keystoneauth1 import access
+    body = catalog.build_token_body(18004, 19876, 'admin', 'http://x/v3')
+    info = access.create(body=body, auth_token='t')
+    assert info.service_catalog.url_for(
+        service_type='load-balancer', interface='public',
+        region_name=catalog.REGION) == 'http://127.0.0.1:19876'
+    assert info.role_names == ['admin']
+
+
+def test_heat_conf_has_the_options_noauth_heat_needs(tmp_path):
+    paths = StatePaths(tmp_path)
+    conf = configparser.ConfigParser(interpolation=None)
+    conf.read_string(config.render_heat_conf(make_settings(), paths))
+    assert conf['DEFAULT']['transport_url'] == 'fake://'
+    assert conf['DEFAULT']['keystone_backend'] == config.FAKE_KEYSTONE
+    assert conf['DEFAULT']['deferred_auth_method'] == 'password'
+    assert len(conf['DEFAULT']['auth_encryption_key']) == 32
+    assert conf['DEFAULT']['plugin_dirs'] == str(paths.plugin_dir)
+    assert conf['paste_deploy']['flavor'] == 'noauth'
+    assert conf['noauth']['token_response'] == str(paths.token_body)
+    assert conf['oslo_policy']['enforce_new_defaults'] == 'false'
+    assert conf['oslo_policy']['enforce_scope'] == 'false'
+    assert conf['oslo_messaging_notifications']['driver'] == 'noop'
+    assert conf['devcloud']['bind_host'] == '127.0.0.1'
+    assert conf['devcloud']['bind_port'] == '18004'
+    assert conf['database']['connection'] == 'sqlite:///%s' % paths.heat_db
+
+
+def test_controller_conf_carries_the_vip_subnet(tmp_path):
+    settings = make_settings()
+    conf = configparser.ConfigParser()
+    conf.read_string(config.render_controller_conf(settings, StatePaths(tmp_path)))
+    assert conf['api']['bind_host'] == '127.0.0.1'
+    assert conf['api']['bind_port'] == '19876'
+    assert conf['controller']['vip_subnet_id'] == settings.vip_subnet_id
+    assert conf['controller']['vip_subnet_cidr'] == '127.77.0.0/16'
+    assert conf['controller']['state_dir'] == str(tmp_path / 'controller')
+
+
+def test_clouds_yaml_points_every_client_at_the_right_service():
+    cloud = yaml.safe_load(config.render_clouds_yaml(make_settings()))[
+        'clouds']['devcloud']
+    assert cloud['auth_type'] == 'none'
+    assert cloud['auth']['endpoint'] == 'http://127.0.0.1:18004/v1/admin'
+    assert cloud['load_balancer_endpoint_override'] == 'http://127.0.0.1:19876'
+
+
+def test_plugin_module_imports_the_resource_mapping():
+    assert 'from heat_lbaas.resources import resource_mapping' in (
+        config.PLUGIN_MODULE)
+
+
+def test_first_run_values_are_kept_once_set(tmp_path):
+    paths = StatePaths(tmp_path)
+    first = make_settings()
+    first.save(paths)
+    again = Settings.load(paths)
+    again.fill_first_run_values()
+    assert again == first
+
+
+def test_choose_port_prefers_requested_then_previous_then_free():
+    assert devcloud_settings.choose_port(4321, 1234) == 4321
+    previous = devcloud_settings.free_port()
+    assert devcloud_settings.choose_port(None, previous) == previous
+    assert devcloud_settings.choose_port(None, previous,
+                                         taken={previous}) != previous
+
+
+def test_env_exports_are_shell_quoted(tmp_path):
+    paths = StatePaths(tmp_path / 'with space')
+    exports = cli.environment_exports(paths, make_settings())
+    assert "export OS_CLOUD=devcloud\n" in exports
+    assert "export OS_CLIENT_CONFIG_FILE='%s'" % paths.clouds_yaml in exports
+
+
+def test_a_pid_is_only_ours_when_its_command_line_matches():
+    me = os.getpid()
+    assert processes.is_ours(me, processes.command_line(me).split()[0])
+    assert not processes.is_ours(me, 'no-such-program-marker')
+    assert not processes.is_ours(None, 'python')
