@@ -5,6 +5,7 @@ heat_lbaas.devcloud.webserver). Templates use it through an alias (LBaaS::WebSer
 environments/devcloud.yaml), so the same template can later use Nova servers instead.
 """
 
+import json
 import signal
 import time
 import uuid
@@ -32,6 +33,9 @@ class DevWebServer(resource.Resource):
     PROPERTIES = (PORT, ADDRESS_RANGE) = ('port', 'address_range')
 
     ATTRIBUTES = (ADDRESS, PORT_ATTR, URL, PID) = ('address', 'port', 'url', 'pid')
+
+    # Resource data key of the ready file's content: {"address", "port", "url", "pid"}.
+    LISTENING_DATA = 'listening'
 
     # After SIGTERM, how long the process gets to exit before SIGKILL.
     STOP_GRACE_SECONDS = 5.0
@@ -100,8 +104,8 @@ class DevWebServer(resource.Resource):
         state_dir = self._state_dir()
         ready = webserver.read_ready(state_dir, server_id)
         if ready is not None:
-            for key in (self.ADDRESS, self.PORT_ATTR, self.URL, self.PID):
-                self.data_set(key, str(ready[key]))
+            # One write for all attributes: each data_set is a database transaction.
+            self.data_set(self.LISTENING_DATA, json.dumps(ready))
             return True
         pid = webserver.read_pid(state_dir, server_id)
         if pid is not None and not webserver.is_running(pid, server_id):
@@ -129,12 +133,10 @@ class DevWebServer(resource.Resource):
         return True
 
     def _resolve_attribute(self, name):
-        value = self.data().get(name)
-        if value is None:
+        listening = self.data().get(self.LISTENING_DATA)
+        if listening is None:
             return None
-        if name in (self.PORT_ATTR, self.PID):
-            return int(value)
-        return value
+        return json.loads(listening).get(name)
 
     def get_reference_id(self):
         return self.resource_id
