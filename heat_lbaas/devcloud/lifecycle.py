@@ -63,7 +63,7 @@ def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
         waiting.append((service, pid))
     try:
         readiness.wait_until_answering(
-            [(s.name, pid, s.marker, s.ready_url) for s, pid in waiting], timeout)
+            [(s.name, pid, s.ready_url) for s, pid in waiting], timeout)
     except readiness.NotReady as problem:
         report = [str(problem)]
         for service, _ in waiting:

@@ -32,6 +32,7 @@ def start_detached(command, log_file, pid_file, env=None, cwd=None):
             stderr=subprocess.STDOUT, env=env, cwd=cwd,
             start_new_session=True, close_fds=True)
     pid_file.write_text('%d\n' % process.pid)
+    wait_for_command_line(process.pid)
     return process.pid
 
 
@@ -50,6 +51,20 @@ def command_line(pid):
     return raw.replace(b'\0', b' ').decode(errors='replace').strip()
 
 
+def wait_for_command_line(pid, timeout=5.0):
+    """Wait until /proc/<pid>/cmdline shows the program (or the process is gone).
+
+    Right after the spawn, while the kernel is still setting up the exec,
+    /proc/<pid>/cmdline reads empty; a marker check in that window would wrongly
+    say "not our process".
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if command_line(pid) or not is_alive(pid):
+            return
+        time.sleep(0.01)
+
+
 def is_alive(pid):
     """True for a running process; a zombie counts as gone.
 
@@ -66,7 +81,10 @@ def is_alive(pid):
 
 def is_ours(pid, marker):
     """The process is alive and its command line contains ``marker``."""
-    cmdline = command_line(pid) if pid else None
+    if not pid:
+        return False
+    wait_for_command_line(pid, timeout=1.0)
+    cmdline = command_line(pid)
     return bool(cmdline) and marker in cmdline and is_alive(pid)
 
 

@@ -20,7 +20,7 @@ def answers_200(url, timeout=2.0):
 
 
 def wait_until_answering(services, timeout):
-    """Wait for every ``(name, pid, marker, url)`` to answer ``GET url`` with 200.
+    """Wait for every ``(name, pid, url)`` to answer ``GET url`` with 200.
 
     Raises NotReady as soon as one process is gone (no point waiting for it), or
     when ``timeout`` seconds have passed.
@@ -29,15 +29,15 @@ def wait_until_answering(services, timeout):
     deadline = time.monotonic() + timeout
     while waiting:
         for service in list(waiting):
-            name, pid, marker, url = service
+            name, pid, url = service
             if answers_200(url):
                 waiting.remove(service)
-            elif not processes.is_ours(pid, marker):
+            elif not processes.is_alive(pid):   # our own child: no marker check
                 raise NotReady('%s (pid %d) exited before answering %s'
                                % (name, pid, url))
         if waiting and time.monotonic() > deadline:
             raise NotReady('%s did not answer within %d s: %s' % (
                 ', '.join(s[0] for s in waiting), timeout,
-                ', '.join(s[3] for s in waiting)))
+                ', '.join(s[2] for s in waiting)))
         if waiting:
             time.sleep(0.2)
