@@ -1,0 +1,30 @@
+"""What the worker needs from an amphora, whatever runs it."""
+import abc
+
+
+class AmphoraError(Exception):
+    """The amphora refused or failed to take a configuration."""
+
+
+class AmphoraDriver(abc.ABC):
+    @abc.abstractmethod
+    def apply(self, lb_id, config_text):
+        """Serve `config_text`; None means serve nothing (and run nothing).
+
+        Raises AmphoraError, leaving the previous configuration serving."""
+
+    @abc.abstractmethod
+    def remove(self, lb_id):
+        """Stop serving and forget the amphora."""
+
+    @abc.abstractmethod
+    def stats_socket_path(self, lb_id):
+        """Where the configuration should put the amphora's stats socket."""
+
+    @abc.abstractmethod
+    def query(self, lb_id, command):
+        """Run a runtime-API command (e.g. 'show stat'); None if not running."""
+
+    @abc.abstractmethod
+    def stop_all(self):
+        """Stop every amphora this driver started (controller shutdown)."""

@@ -1,0 +1,228 @@
+"""Each amphora is one HAProxy process in master-worker mode on the host.
+
+Start: `haproxy -W -S <master socket> -p <pid file> -f haproxy.cfg`, a child of the
+controller in its own session. Change: the new file is checked with `haproxy -c`
+first, then `reload` on the master socket starts new workers that take over the
+listening sockets (`expose-fd listeners`) while old workers finish their
+connections, so a reload drops nothing. Stop: SIGTERM to the master, by PID.
+"""
+import hashlib
+import logging
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import time
+
+from heat_lbaas.controller.amphora import driver_base
+from heat_lbaas.controller.amphora import unix_socket
+
+LOG = logging.getLogger(__name__)
+MASTER_LINE = re.compile(r'^(\d+)\s+master\s+(\d+)\s+\[failed:\s*(\d+)\]', re.M)
+WORKER_LINE = re.compile(r'^(\d+)\s+worker\s+(\d+)', re.M)
+
+
+class HaproxyProcessDriver(driver_base.AmphoraDriver):
+    def __init__(self, state_dir, haproxy_binary='haproxy', timeout=15.0):
+        self.amphorae_dir = os.path.join(state_dir, 'amphorae')
+        os.makedirs(self.amphorae_dir, exist_ok=True)
+        # Unix socket paths are limited to 107 bytes; a deep state_dir would
+        # exceed it, so sockets live in a short directory derived from it.
+        digest = hashlib.sha1(os.path.abspath(state_dir).encode()).hexdigest()[:10]
+        self.socket_dir = os.path.join(tempfile.gettempdir(), 'hlb-%s' % digest)
+        os.makedirs(self.socket_dir, mode=0o700, exist_ok=True)
+        self.binary = haproxy_binary
+        self.timeout = timeout
+        self._children = {}
+
+    # --- paths -----------------------------------------------------------------
+
+    def _dir(self, lb_id):
+        return os.path.join(self.amphorae_dir, lb_id)
+
+    def config_path(self, lb_id):
+        return os.path.join(self._dir(lb_id), 'haproxy.cfg')
+
+    def pid_path(self, lb_id):
+        return os.path.join(self._dir(lb_id), 'haproxy.pid')
+
+    def master_socket_path(self, lb_id):
+        return os.path.join(self.socket_dir, lb_id + '.master')
+
+    def stats_socket_path(self, lb_id):
+        return os.path.join(self.socket_dir, lb_id + '.stats')
+
+    # --- state -----------------------------------------------------------------
+
+    def master_pid(self, lb_id):
+        """PID of the running master of this amphora, or None."""
+        try:
+            with open(self.pid_path(lb_id)) as pid_file:
+                pid = int(pid_file.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+        child = self._children.get(lb_id)
+        if child is not None and child.pid == pid and child.poll() is not None:
+            return None
+        try:
+            with open('/proc/%d/cmdline' % pid, 'rb') as cmdline:
+                words = cmdline.read().split(b'\0')
+            with open('/proc/%d/stat' % pid) as stat:
+                zombie = stat.read().rsplit(')', 1)[1].split()[0] == 'Z'
+        except OSError:
+            return None
+        # A recycled PID is not ours: it must be haproxy running this config.
+        if zombie or self.config_path(lb_id).encode() not in words:
+            return None
+        return pid
+
+    def _show_proc(self, lb_id):
+        try:
+            text = unix_socket.exchange(self.master_socket_path(lb_id), 'show proc',
+                                        timeout=2)
+        except OSError:
+            return None
+        master = MASTER_LINE.search(text)
+        if not master:
+            return None
+        return {'reloads': int(master.group(2)), 'failed': int(master.group(3)),
+                'workers': [int(w) for w, _ in WORKER_LINE.findall(text)]}
+
+    # --- changes ---------------------------------------------------------------
+
+    def _check(self, path):
+        result = subprocess.run([self.binary, '-c', '-f', path],
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            problems = [line for line in (result.stdout + result.stderr).splitlines()
+                        if 'ALERT' in line or 'rror' in line]
+            raise driver_base.AmphoraError(
+                'haproxy -c rejected the configuration: %s'
+                % ' | '.join(problems or [result.stderr.strip()]))
+
+    def apply(self, lb_id, config_text):
+        if config_text is None:
+            self._stop(lb_id)
+            return
+        os.makedirs(self._dir(lb_id), exist_ok=True)
+        candidate = self.config_path(lb_id) + '.new'
+        with open(candidate, 'w') as config_file:
+            config_file.write(config_text)
+        self._check(candidate)
+        os.replace(candidate, self.config_path(lb_id))
+        if self.master_pid(lb_id):
+            self._reload(lb_id)
+        else:
+            self._start(lb_id)
+
+    def _start(self, lb_id):
+        for stale in (self.master_socket_path(lb_id), self.stats_socket_path(lb_id)):
+            if os.path.exists(stale):
+                os.unlink(stale)
+        log_path = os.path.join(self._dir(lb_id), 'haproxy.log')
+        with open(log_path, 'ab') as log:
+            child = subprocess.Popen(
+                [self.binary, '-W', '-S', self.master_socket_path(lb_id),
+                 '-p', self.pid_path(lb_id), '-f', self.config_path(lb_id)],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                start_new_session=True, close_fds=True)
+        self._children[lb_id] = child
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            if child.poll() is not None:
+                raise driver_base.AmphoraError(
+                    'HAProxy exited at start (code %s): %s'
+                    % (child.returncode, self._log_tail(log_path)))
+            state = self._show_proc(lb_id)
+            if state and state['workers']:
+                LOG.info('Amphora of load balancer %s started (pid %s)', lb_id, child.pid)
+                return
+            time.sleep(0.02)
+        self._stop(lb_id)
+        raise driver_base.AmphoraError('HAProxy did not start within %ss' % self.timeout)
+
+    def _reload(self, lb_id):
+        before = self._show_proc(lb_id)
+        if before is None:
+            raise driver_base.AmphoraError('The master socket of %s does not answer'
+                                           % lb_id)
+        try:
+            unix_socket.exchange(self.master_socket_path(lb_id), 'reload', timeout=2)
+        except OSError:
+            pass    # the master closes the socket as it re-executes itself
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            state = self._show_proc(lb_id)
+            if state and state['reloads'] > before['reloads'] and state['workers']:
+                if state['failed'] > before['failed']:
+                    raise driver_base.AmphoraError(
+                        'HAProxy refused the new configuration at reload: %s'
+                        % self._log_tail(os.path.join(self._dir(lb_id), 'haproxy.log')))
+                return
+            time.sleep(0.01)
+        raise driver_base.AmphoraError('HAProxy did not reload within %ss' % self.timeout)
+
+    @staticmethod
+    def _log_tail(path, lines=5):
+        try:
+            with open(path, errors='replace') as log:
+                return ' | '.join(log.read().splitlines()[-lines:])
+        except OSError:
+            return '(no log)'
+
+    def _stop(self, lb_id):
+        pid = self.master_pid(lb_id)
+        if pid:
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + self.timeout
+            while self.master_pid(lb_id) and time.monotonic() < deadline:
+                self._reap(lb_id)
+                time.sleep(0.01)
+            if self.master_pid(lb_id):
+                os.kill(pid, signal.SIGKILL)
+        self._reap(lb_id, wait=True)
+        for path in (self.pid_path(lb_id), self.master_socket_path(lb_id),
+                     self.stats_socket_path(lb_id)):
+            if os.path.exists(path):
+                os.unlink(path)
+
+    def _reap(self, lb_id, wait=False):
+        child = self._children.get(lb_id)
+        if child is None:
+            return
+        if wait:
+            try:
+                child.wait(timeout=self.timeout)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+            self._children.pop(lb_id, None)
+        else:
+            child.poll()
+
+    def remove(self, lb_id):
+        self._stop(lb_id)
+        directory = self._dir(lb_id)
+        if os.path.isdir(directory):
+            for name in os.listdir(directory):
+                os.unlink(os.path.join(directory, name))
+            os.rmdir(directory)
+
+    def query(self, lb_id, command):
+        if not self.master_pid(lb_id):
+            return None
+        try:
+            return unix_socket.exchange(self.stats_socket_path(lb_id), command)
+        except OSError:
+            return None
+
+    def running_ids(self):
+        if not os.path.isdir(self.amphorae_dir):
+            return []
+        return [lb_id for lb_id in os.listdir(self.amphorae_dir)
+                if self.master_pid(lb_id)]
+
+    def stop_all(self):
+        for lb_id in self.running_ids():
+            self._stop(lb_id)

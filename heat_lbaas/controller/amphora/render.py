@@ -1,0 +1,134 @@
+"""The HAProxy configuration of one load balancer, rendered from its object tree.
+
+The tree is first turned into a small render model (plain dicts of ids, addresses,
+numbers and pattern-checked strings), then into text by templates/haproxy.cfg.j2.
+"""
+import os
+
+import jinja2
+
+BALANCE = {'ROUND_ROBIN': 'roundrobin', 'LEAST_CONNECTIONS': 'leastconn',
+           'SOURCE_IP': 'source'}
+LIVE = ('ACTIVE', 'PENDING_CREATE', 'PENDING_UPDATE', 'ERROR')
+
+_ENVIRONMENT = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), 'templates')),
+    trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True)
+
+
+def expected_codes_regex(codes):
+    """'200' -> ^(200)$, '200,202' -> ^(200|202)$, '200-204' -> ^(200|201|...|204)$"""
+    if '-' in codes:
+        low, high = (int(c) for c in codes.split('-'))
+        values = [str(c) for c in range(low, high + 1)]
+    else:
+        values = codes.split(',')
+    return '^(%s)$' % '|'.join(values)
+
+
+def _live(rows):
+    return [r for r in rows if r['provisioning_status'] in LIVE]
+
+
+def _ms(milliseconds):
+    return '%dms' % milliseconds
+
+
+def _check(hm):
+    if hm is None or not hm['admin_state_up']:
+        return None
+    return {
+        'type': 'HTTP' if hm['type'] in ('HTTP', 'HTTPS') else hm['type'],
+        'timeout': '%ds' % max(hm['timeout'], 1),
+        'http_method': hm['http_method'] or 'GET',
+        'url_path': hm['url_path'] or '/',
+        'http_version': hm['http_version'] or '1.0',
+        'domain_name': hm['domain_name'],
+        'expected_codes_regex': expected_codes_regex(hm['expected_codes'] or '200'),
+        'inter': '%ds' % max(hm['delay'], 1),
+        'fall': hm['max_retries_down'],
+        'rise': hm['max_retries'],
+    }
+
+
+def _server(member, check, cookie):
+    return {
+        'id': member['id'], 'address': member['address'],
+        'port': member['protocol_port'], 'weight': member['weight'],
+        'backup': member['backup'], 'disabled': not member['admin_state_up'],
+        'check': check is not None,
+        'check_inter': check and check['inter'], 'fall': check and check['fall'],
+        'rise': check and check['rise'],
+        'monitor_address': member['monitor_address'],
+        'monitor_port': member['monitor_port'],
+        'cookie': cookie,
+    }
+
+
+def backend_name(pool_id, listener_id):
+    # One backend per (pool, listener): the listener carries the member timeouts.
+    return '%s:%s' % (pool_id, listener_id)
+
+
+def _backend(tree, pool, listener):
+    check = _check(tree.healthmonitor_of(pool['id']))
+    persistence = pool['session_persistence'] or {}
+    mode = 'http' if listener['protocol'] == 'HTTP' else 'tcp'
+    return {
+        'name': backend_name(pool['id'], listener['id']),
+        'mode': mode,
+        'balance': BALANCE[pool['lb_algorithm']],
+        'disabled': not pool['admin_state_up'],
+        'timeout_connect': _ms(listener['timeout_member_connect']),
+        'timeout_server': _ms(listener['timeout_member_data']),
+        'persistence': persistence.get('type') if mode == 'http' or
+        persistence.get('type') == 'SOURCE_IP' else None,
+        'cookie_name': persistence.get('cookie_name'),
+        'check': check,
+        'servers': [_server(m, check, persistence.get('type') == 'HTTP_COOKIE')
+                    for m in _live(tree.members_of(pool['id']))],
+    }
+
+
+def _frontend(tree, listener, pools):
+    headers = {k: str(v).lower() == 'true'
+               for k, v in (listener['insert_headers'] or {}).items()}
+    pool = pools.get(listener['default_pool_id'])
+    limit = listener['connection_limit']
+    return {
+        'id': listener['id'],
+        'mode': 'http' if listener['protocol'] == 'HTTP' else 'tcp',
+        'bind': '%s:%d' % (tree.loadbalancer['vip_address'], listener['protocol_port']),
+        'maxconn': limit if limit and limit > 0 else None,
+        'disabled': not listener['admin_state_up'],
+        'timeout_client': _ms(listener['timeout_client_data']),
+        'timeout_tcp_inspect': _ms(listener['timeout_tcp_inspect']),
+        'forwardfor': headers.get('X-Forwarded-For', False),
+        'forwarded_port': headers.get('X-Forwarded-Port', False),
+        'forwarded_proto': headers.get('X-Forwarded-Proto', False),
+        'default_backend': backend_name(pool['id'], listener['id']) if pool else None,
+    }
+
+
+def render_model(tree, stats_socket):
+    pools = {p['id']: p for p in _live(tree.pools)}
+    listeners = _live(tree.listeners)
+    backends = [_backend(tree, pools[l['default_pool_id']], l)
+                for l in listeners if l['default_pool_id'] in pools]
+    return {
+        'loadbalancer_id': tree.loadbalancer['id'],
+        # Each connection takes two descriptors; this stays under common ulimits.
+        'maxconn': 4000,
+        'stats_socket': stats_socket,
+        'frontends': [_frontend(tree, l, pools) for l in listeners],
+        'backends': backends,
+    }
+
+
+def render(tree, stats_socket):
+    """The configuration text, or None when the load balancer serves nothing."""
+    model = render_model(tree, stats_socket)
+    if not model['frontends'] or not tree.loadbalancer['admin_state_up']:
+        return None
+    return _ENVIRONMENT.get_template('haproxy.cfg.j2').render(**model)

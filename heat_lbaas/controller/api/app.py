@@ -1,0 +1,193 @@
+"""The Octavia v2 API as a WSGI application: routing, JSON in and out, faults."""
+import json
+import logging
+import re
+
+import webob
+import webob.dec
+
+from heat_lbaas.controller import model
+from heat_lbaas.controller.api import errors
+from heat_lbaas.controller.api import healthmonitors
+from heat_lbaas.controller.api import listeners
+from heat_lbaas.controller.api import loadbalancers
+from heat_lbaas.controller.api import members
+from heat_lbaas.controller.api import pools
+from heat_lbaas.controller.api import querying
+from heat_lbaas.controller.api import status_tree
+from heat_lbaas.controller.api import views
+
+LOG = logging.getLogger(__name__)
+
+API_VERSION = 'v2.30'   # the highest microversion of Octavia 19, whose shapes we serve
+UUID = r'[0-9a-fA-F-]{36}'
+# /v2 (openstacksdk after version discovery) and /v2.0 (python-octaviaclient).
+PREFIX = r'/v2(?:\.0)?/lbaas'
+
+
+def _route(pattern):
+    return re.compile('^' + PREFIX + pattern + '/?$')
+
+
+class Application:
+    def __init__(self, context):
+        self.context = context
+        self.collections = {
+            'loadbalancers': loadbalancers.LoadBalancers(context),
+            'listeners': listeners.Listeners(context),
+            'pools': pools.Pools(context),
+            'healthmonitors': healthmonitors.HealthMonitors(context),
+        }
+        self.members = members.Members(context)
+        self.routes = [
+            (_route(r'/providers'), {'GET': self.list_providers}),
+            (_route(r'/loadbalancers/(%s)/status' % UUID), {'GET': self.show_status}),
+            (_route(r'/loadbalancers/(%s)/stats' % UUID), {'GET': self.show_lb_stats}),
+            (_route(r'/listeners/(%s)/stats' % UUID),
+             {'GET': self.show_listener_stats}),
+            (_route(r'/pools/(%s)/members' % UUID),
+             {'GET': self.list_members, 'POST': self.create_member}),
+            (_route(r'/pools/(%s)/members/(%s)' % (UUID, UUID)),
+             {'GET': self.show_member, 'PUT': self.update_member,
+              'DELETE': self.delete_member}),
+            (_route(r'/(loadbalancers|listeners|pools|healthmonitors)'),
+             {'GET': self.list_objects, 'POST': self.create_object}),
+            (_route(r'/(loadbalancers|listeners|pools|healthmonitors)/([^/]+)'),
+             {'GET': self.show_object, 'PUT': self.update_object,
+              'DELETE': self.delete_object}),
+        ]
+
+    @webob.dec.wsgify
+    def __call__(self, request):
+        try:
+            if request.path_info.rstrip('/') in ('', '/v2', '/v2.0'):
+                return self._json(200, self.versions(request))
+            for pattern, methods in self.routes:
+                match = pattern.match(request.path_info)
+                if match:
+                    handler = methods.get(request.method)
+                    if handler is None:
+                        raise errors.MethodNotAllowed(
+                            'The method %s is not allowed for this resource.'
+                            % request.method)
+                    return handler(request, *match.groups())
+            return self._json(404, errors.ApiError(
+                'The resource could not be found.').body())
+        except errors.ApiError as error:
+            return self._json(error.status, error.body())
+        except Exception:
+            LOG.exception('Request %s %s failed', request.method, request.path_qs)
+            return self._json(500, errors.ServerError(
+                'Internal server error: see the controller log').body())
+
+    # --- plumbing -------------------------------------------------------------
+
+    @staticmethod
+    def _json(status, body):
+        response = webob.Response(status=status, content_type='application/json',
+                                  charset='UTF-8')
+        response.text = json.dumps(body)
+        return response
+
+    @staticmethod
+    def _body(request):
+        try:
+            return json.loads(request.body or b'null')
+        except ValueError as error:
+            raise errors.ApiError('Invalid JSON in request body: %s' % error)
+
+    def _project(self, request):
+        return (request.headers.get('X-Project-Id')
+                or self.context.conf.controller.default_project_id)
+
+    def _show(self, object_type, row, status=200, fields=()):
+        body = views.show(self.context.store, object_type, row)
+        return self._json(status, {object_type.key: views.select_fields(body, fields)})
+
+    def _list(self, request, object_type, rows):
+        bodies = [views.show(self.context.store, object_type, r) for r in rows]
+        page, links = querying.apply(request, object_type, bodies)
+        return self._json(200, {object_type.collection: page,
+                                object_type.collection + '_links': links})
+
+    # --- versions and providers ----------------------------------------------
+
+    def versions(self, request):
+        base = request.host_url
+        return {'versions': [
+            {'id': 'v2.0', 'status': 'SUPPORTED', 'updated': '2016-12-11T00:00:00Z',
+             'links': [{'href': base + '/v2', 'rel': 'self'}]},
+            {'id': API_VERSION, 'status': 'CURRENT', 'updated': '2024-10-01T00:00:00Z',
+             'links': [{'href': base + '/v2', 'rel': 'self'}]},
+        ]}
+
+    def list_providers(self, request):
+        return self._json(200, {'providers': [
+            {'name': name, 'description': text}
+            for name, text in loadbalancers.PROVIDERS.items()]})
+
+    # --- top-level collections -------------------------------------------------
+
+    def list_objects(self, request, collection):
+        handler = self.collections[collection]
+        return self._list(request, handler.object_type, handler.list())
+
+    def create_object(self, request, collection):
+        handler = self.collections[collection]
+        row = handler.create(self._body(request), self._project(request))
+        return self._show(handler.object_type, row, 201)
+
+    def show_object(self, request, collection, object_id):
+        handler = self.collections[collection]
+        return self._show(handler.object_type, handler.get(object_id),
+                          fields=request.GET.getall('fields'))
+
+    def update_object(self, request, collection, object_id):
+        handler = self.collections[collection]
+        row = handler.update(object_id, self._body(request))
+        return self._show(handler.object_type, row)
+
+    def delete_object(self, request, collection, object_id):
+        handler = self.collections[collection]
+        if collection == 'loadbalancers':
+            cascade = request.GET.get('cascade', 'false').lower() == 'true'
+            handler.delete(object_id, cascade=cascade)
+        else:
+            handler.delete(object_id)
+        return webob.Response(status=204, content_type=None)
+
+    # --- members -------------------------------------------------------------
+
+    def list_members(self, request, pool_id):
+        self.members.pool(pool_id)
+        return self._list(request, model.MEMBER, self.members.list(pool_id=pool_id))
+
+    def create_member(self, request, pool_id):
+        row = self.members.create(pool_id, self._body(request), self._project(request))
+        return self._show(model.MEMBER, row, 201)
+
+    def show_member(self, request, pool_id, member_id):
+        return self._show(model.MEMBER, self.members.get_in_pool(pool_id, member_id))
+
+    def update_member(self, request, pool_id, member_id):
+        row = self.members.update(pool_id, member_id, self._body(request))
+        return self._show(model.MEMBER, row)
+
+    def delete_member(self, request, pool_id, member_id):
+        self.members.delete(pool_id, member_id)
+        return webob.Response(status=204, content_type=None)
+
+    # --- status and statistics -------------------------------------------------
+
+    def show_status(self, request, lb_id):
+        self.collections['loadbalancers'].get(lb_id)
+        return self._json(200, {'statuses': status_tree.build(self.context.store, lb_id)})
+
+    def show_lb_stats(self, request, lb_id):
+        self.collections['loadbalancers'].get(lb_id)
+        return self._json(200, {'stats': self.context.stats.for_loadbalancer(lb_id)})
+
+    def show_listener_stats(self, request, listener_id):
+        listener = self.collections['listeners'].get(listener_id)
+        return self._json(200, {'stats': self.context.stats.for_listener(
+            listener['loadbalancer_id'], listener_id)})

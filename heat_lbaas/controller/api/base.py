@@ -1,0 +1,69 @@
+"""What every collection of the API shares: look-ups, listing, new rows."""
+import uuid
+
+from heat_lbaas.controller.api import errors
+from heat_lbaas.controller.api import provisioning
+from heat_lbaas.controller.api import validation
+from heat_lbaas.controller.db import store as store_module
+
+
+class Collection:
+    object_type = None
+    # Values a provider of this controller cannot carry (field -> supported values).
+    supported = {}
+
+    def __init__(self, context):
+        self.context = context
+        self.store = context.store
+
+    def get(self, object_id):
+        row = self.store.get(self.object_type, object_id)
+        if row is None or row['provisioning_status'] == 'DELETED':
+            raise errors.NotFound(self.object_type.title, object_id)
+        return row
+
+    def list(self, **equal):
+        return self.store.find(self.object_type, **equal)
+
+    def check_supported(self, values):
+        for name, allowed in self.supported.items():
+            value = values.get(name)
+            if value is not None and value not in allowed:
+                raise errors.ProviderUnsupported(
+                    'amphora', '%s %s is not supported by this controller (supported: %s).'
+                    % (name, value, ', '.join(allowed)))
+
+    def validate_create(self, body, extra_fields=()):
+        values = validation.for_create(self.object_type,
+                                       validation.unwrap(self.object_type, body),
+                                       extra_fields)
+        self.check_supported(values)
+        return values
+
+    def validate_update(self, body):
+        values = validation.for_update(self.object_type,
+                                       validation.unwrap(self.object_type, body))
+        self.check_supported(values)
+        return values
+
+    def new_row(self, values, project_id, operating_status='OFFLINE'):
+        now = store_module.utcnow()
+        values.update(id=str(uuid.uuid4()),
+                      project_id=values.get('project_id') or project_id,
+                      provisioning_status='PENDING_CREATE',
+                      operating_status=operating_status,
+                      created_at=now, updated_at=None)
+        return self.store.insert(self.object_type, values)
+
+    def save_update(self, row, values):
+        values.update(provisioning_status='PENDING_UPDATE',
+                      updated_at=store_module.utcnow())
+        return self.store.update(self.object_type, row['id'], values)
+
+    def mark_deleted(self, row):
+        return provisioning.set_status(self.store, self.object_type, row,
+                                       'PENDING_DELETE')
+
+    def require_mutable(self, row):
+        if row['provisioning_status'] != provisioning.MUTABLE:
+            raise errors.Immutable(self.object_type.title, row['id'])

@@ -1,0 +1,66 @@
+"""/v2/lbaas/healthmonitors."""
+from heat_lbaas.controller import model
+from heat_lbaas.controller.api import base
+from heat_lbaas.controller.api import errors
+from heat_lbaas.controller.api import provisioning
+
+HTTP_TYPES = ('HTTP', 'HTTPS')
+# Octavia's defaults for HTTP(S) monitors; other types must leave these unset.
+HTTP_DEFAULTS = {'http_method': 'GET', 'url_path': '/', 'expected_codes': '200'}
+
+
+def check_http_options(monitor_type, values):
+    for name, default in HTTP_DEFAULTS.items():
+        if monitor_type in HTTP_TYPES:
+            if values.get(name) is None and name in values:
+                values[name] = default
+        elif values.get(name) is not None:
+            raise errors.ValidationFailure(
+                '%s is not a valid option for health monitors of type %s'
+                % (name, monitor_type))
+
+
+class HealthMonitors(base.Collection):
+    object_type = model.HEALTH_MONITOR
+    supported = {'type': ('HTTP', 'TCP')}
+
+    def create(self, body, project_id):
+        values = self.validate_create(body)
+        check_http_options(values['type'], values)
+        with self.store.transaction():
+            pool = self.store.get(model.POOL, values['pool_id'])
+            if pool is None:
+                raise errors.NotFound(model.POOL.title, values['pool_id'])
+            if self.list(pool_id=pool['id']):
+                raise errors.Conflict('This pool already has a health monitor')
+            self._lock(pool)
+            row = self.new_row(values, project_id or pool['project_id'])
+            self.store.update(model.POOL, pool['id'], {'healthmonitor_id': row['id']})
+        self.context.worker.submit(pool['loadbalancer_id'])
+        return row
+
+    def _lock(self, pool):
+        provisioning.lock_for_child_change(
+            self.store, pool['loadbalancer_id'], pool=pool,
+            listener_ids=provisioning.listeners_using_pool(self.store, pool['id']))
+
+    def update(self, hm_id, body):
+        values = self.validate_update(body)
+        with self.store.transaction():
+            hm = self.get(hm_id)
+            check_http_options(hm['type'], values)
+            self.require_mutable(hm)
+            pool = self.store.get(model.POOL, hm['pool_id'])
+            self._lock(pool)
+            row = self.save_update(hm, values)
+        self.context.worker.submit(pool['loadbalancer_id'])
+        return row
+
+    def delete(self, hm_id):
+        with self.store.transaction():
+            hm = self.get(hm_id)
+            self.require_mutable(hm)
+            pool = self.store.get(model.POOL, hm['pool_id'])
+            self._lock(pool)
+            self.mark_deleted(hm)
+        self.context.worker.submit(pool['loadbalancer_id'])

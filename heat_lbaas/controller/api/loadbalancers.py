@@ -1,0 +1,91 @@
+"""/v2/lbaas/loadbalancers: VIP allocation, cascade delete."""
+import ipaddress
+import uuid
+
+from heat_lbaas.controller import model
+from heat_lbaas.controller.api import base
+from heat_lbaas.controller.api import errors
+from heat_lbaas.controller.api import provisioning
+
+PROVIDERS = {'amphora': 'The bundled amphora controller: one HAProxy process per '
+                        'load balancer on a loopback VIP.',
+             'octavia': 'Alias of amphora (deprecated name in Octavia too).'}
+
+
+class LoadBalancers(base.Collection):
+    object_type = model.LOADBALANCER
+
+    def create(self, body, project_id):
+        values = self.validate_create(body)
+        if values['provider'] not in PROVIDERS:
+            raise errors.ApiError("Provider '%s' is not enabled." % values['provider'])
+        with self.store.transaction():
+            self._place_vip(values)
+            row = self.new_row(values, project_id)
+        self.context.worker.submit(row['id'])
+        return row
+
+    def _place_vip(self, values):
+        conf = self.context.conf.controller
+        subnet = values.get('vip_subnet_id')
+        network = values.get('vip_network_id')
+        if not (subnet or network or values.get('vip_address')):
+            raise errors.ValidationFailure(
+                'VIP must contain one of: vip_port_id, vip_network_id, vip_subnet_id.')
+        if subnet and subnet not in (conf.vip_subnet_id, conf.vip_subnet_name):
+            raise errors.ValidationFailure('Subnet %s not found.' % subnet)
+        if network and network != conf.vip_network_id:
+            raise errors.ValidationFailure('Network %s not found.' % network)
+        values['vip_subnet_id'] = conf.vip_subnet_id
+        values['vip_network_id'] = conf.vip_network_id
+        values['vip_port_id'] = str(uuid.uuid4())
+        values['vip_address'] = self._allocate_address(values.get('vip_address'))
+
+    def _allocate_address(self, wanted):
+        subnet = self.context.vip_network
+        in_use = {lb['vip_address'] for lb in self.list()}
+        if wanted:
+            if ipaddress.ip_address(wanted) not in subnet:
+                raise errors.ValidationFailure(
+                    'VIP address %s is not in subnet %s.' % (wanted, subnet))
+            if wanted in in_use:
+                raise errors.Conflict('IP address %s already allocated in subnet %s'
+                                      % (wanted, self.context.conf.controller.vip_subnet_id))
+            return wanted
+        for address in subnet.hosts():
+            # .1 is left out, as Neutron keeps a subnet's first address for its gateway.
+            if str(address) not in in_use and address != next(subnet.hosts()):
+                return str(address)
+        raise errors.Conflict('No more IP addresses available on subnet %s.' % subnet)
+
+    def update(self, lb_id, body):
+        values = self.validate_update(body)
+        with self.store.transaction():
+            lb = self.get(lb_id)
+            provisioning.check_loadbalancer_mutable(lb)
+            row = self.save_update(lb, values)
+        self.context.worker.submit(lb_id)
+        return row
+
+    def delete(self, lb_id, cascade=False):
+        with self.store.transaction():
+            lb = self.get(lb_id)
+            provisioning.check_loadbalancer_mutable(lb, deleting=True)
+            tree_rows = list(self._children(lb_id))
+            if tree_rows and not cascade:
+                raise errors.ValidationFailure(
+                    'Cannot delete Load Balancer %s - it has children' % lb_id)
+            for object_type, row in tree_rows:
+                provisioning.set_status(self.store, object_type, row, 'PENDING_DELETE')
+            self.mark_deleted(lb)
+        self.context.worker.submit(lb_id)
+
+    def _children(self, lb_id):
+        for listener in self.store.find(model.LISTENER, loadbalancer_id=lb_id):
+            yield model.LISTENER, listener
+        for pool in self.store.find(model.POOL, loadbalancer_id=lb_id):
+            yield model.POOL, pool
+            for member in self.store.find(model.MEMBER, pool_id=pool['id']):
+                yield model.MEMBER, member
+            for hm in self.store.find(model.HEALTH_MONITOR, pool_id=pool['id']):
+                yield model.HEALTH_MONITOR, hm

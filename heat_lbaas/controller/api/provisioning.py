@@ -1,0 +1,45 @@
+"""Octavia's PENDING_* rules: which changes are accepted, and what they lock.
+
+Only ACTIVE objects are mutable. A change to a child puts the load balancer (and
+the listeners and pool above the child) into PENDING_UPDATE until the worker has
+applied it; meanwhile other changes get 409, exactly as Octavia answers.
+"""
+from heat_lbaas.controller import model
+from heat_lbaas.controller.api import errors
+from heat_lbaas.controller.db import store as store_module
+
+MUTABLE = 'ACTIVE'
+
+
+def set_status(store, object_type, row, status):
+    return store.update(object_type, row['id'], {
+        'provisioning_status': status, 'updated_at': store_module.utcnow()})
+
+
+def lock_for_child_change(store, lb_id, pool=None, listener_ids=()):
+    """Check that the parents are mutable and put them into PENDING_UPDATE."""
+    if pool is not None and pool['provisioning_status'] != MUTABLE:
+        raise errors.Immutable(model.POOL.title, pool['id'])
+    lb = store.get(model.LOADBALANCER, lb_id)
+    if lb is None:
+        raise errors.NotFound(model.LOADBALANCER.title, lb_id)
+    if lb['provisioning_status'] != MUTABLE:
+        raise errors.Immutable(model.LOADBALANCER.title, lb_id)
+    set_status(store, model.LOADBALANCER, lb, 'PENDING_UPDATE')
+    for listener_id in listener_ids:
+        listener = store.get(model.LISTENER, listener_id)
+        if listener is not None:
+            set_status(store, model.LISTENER, listener, 'PENDING_UPDATE')
+    if pool is not None:
+        set_status(store, model.POOL, pool, 'PENDING_UPDATE')
+
+
+def check_loadbalancer_mutable(lb, deleting=False):
+    # Octavia lets a load balancer in ERROR be deleted, not updated.
+    allowed = (MUTABLE, 'ERROR') if deleting else (MUTABLE,)
+    if lb['provisioning_status'] not in allowed:
+        raise errors.InvalidState(lb['provisioning_status'], lb['id'])
+
+
+def listeners_using_pool(store, pool_id):
+    return [l['id'] for l in store.find(model.LISTENER, default_pool_id=pool_id)]

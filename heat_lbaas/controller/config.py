@@ -1,0 +1,61 @@
+"""oslo.config options of the bundled amphora controller.
+
+`list_opts` feeds oslo-config-generator (`make sample-config`), so every option here
+appears with its help text in etc/heat-lbaas-controller.conf.sample.
+"""
+import ipaddress
+
+from oslo_config import cfg
+
+API_OPTS = [
+    cfg.HostAddressOpt('bind_host', default='127.0.0.1',
+                       help='Address the Octavia v2 API listens on. Keep it on loopback: '
+                            'the controller has no authentication of its own.'),
+    cfg.PortOpt('bind_port', default=9876,
+                help='Port the Octavia v2 API listens on (9876 is Octavia\'s).'),
+    cfg.IntOpt('threads', default=8, min=1,
+               help='Worker threads of the WSGI server.'),
+]
+
+CONTROLLER_OPTS = [
+    cfg.StrOpt('state_dir', default='/var/lib/heat-lbaas/controller',
+               help='Directory for the SQLite database and one sub-directory per '
+                    'amphora (rendered haproxy.cfg, pid file).'),
+    cfg.StrOpt('vip_subnet_cidr', default='127.77.0.0/16',
+               help='CIDR VIPs are allocated from. It must lie inside 127.0.0.0/8, '
+                    'which Linux routes to the loopback interface, so every load '
+                    'balancer gets its own address with no interface setup.'),
+    cfg.StrOpt('vip_subnet_id', default='35dc0b41-9dc8-5abb-bb66-90b11392828c',
+               help='UUID by which the API exposes the VIP subnet (vip_subnet_id).'),
+    cfg.StrOpt('vip_network_id', default='2bcecfc5-9c7c-54a1-a809-648cc439e9b5',
+               help='UUID by which the API exposes the VIP network (vip_network_id).'),
+    cfg.StrOpt('vip_subnet_name', default='devcloud-vip-subnet',
+               help='Name accepted in place of vip_subnet_id, as the openstack CLI '
+                    'resolves subnet names through Neutron on a real cloud.'),
+    cfg.StrOpt('default_project_id', default='admin',
+               help='Project of objects created by requests without X-Project-Id.'),
+    cfg.StrOpt('haproxy_binary', default='haproxy',
+               help='HAProxy executable that runs each amphora.'),
+    cfg.IntOpt('workers', default=4, min=1,
+               help='Threads applying load-balancer changes. Changes of one load '
+                    'balancer are always applied in order, one at a time.'),
+    cfg.FloatOpt('health_interval', default=1.0, min=0.1,
+                 help='Seconds between reads of HAProxy health-check results.'),
+]
+
+
+def register(conf=cfg.CONF):
+    conf.register_opts(API_OPTS, group='api')
+    conf.register_opts(CONTROLLER_OPTS, group='controller')
+
+
+def list_opts():
+    return [('api', API_OPTS), ('controller', CONTROLLER_OPTS)]
+
+
+def vip_network(conf):
+    network = ipaddress.ip_network(conf.controller.vip_subnet_cidr)
+    if not network.subnet_of(ipaddress.ip_network('127.0.0.0/8')):
+        raise ValueError('[controller] vip_subnet_cidr %s is not inside 127.0.0.0/8'
+                         % network)
+    return network

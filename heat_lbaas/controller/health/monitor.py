@@ -1,0 +1,70 @@
+"""Reads HAProxy's health-check results and stores operating statuses.
+
+Every `interval` seconds, for each load balancer whose amphora runs, `show stat` on
+its stats socket gives the check status of each server (a member id).
+"""
+import csv
+import io
+import logging
+import threading
+
+from heat_lbaas.controller import model
+from heat_lbaas.controller.db import tree as tree_module
+from heat_lbaas.controller.health import rollup
+
+LOG = logging.getLogger(__name__)
+
+
+def parse_show_stat(text):
+    """Rows of `show stat` as dicts (the header line starts with '# ')."""
+    if not text or not text.startswith('# '):
+        return []
+    return list(csv.DictReader(io.StringIO(text[2:])))
+
+
+def member_checks(rows):
+    """{member id: status} from the server rows of `show stat`."""
+    checks = {}
+    for row in rows:
+        if row.get('svname') in ('FRONTEND', 'BACKEND') or not row.get('pxname'):
+            continue
+        # A member sits in one backend per listener; any DOWN counts.
+        previous = checks.get(row['svname'])
+        if previous is None or row['status'].startswith('DOWN'):
+            checks[row['svname']] = row['status']
+    return checks
+
+
+class HealthMonitor:
+    def __init__(self, store, driver, interval=1.0):
+        self.store = store
+        self.driver = driver
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True,
+                                        name='health-monitor')
+
+    def start(self):
+        self._thread.start()
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self):
+        while not self._stop.wait(self.interval):
+            try:
+                self.poll_once()
+            except Exception:
+                LOG.exception('Health poll failed')
+
+    def poll_once(self):
+        for lb in self.store.find(model.LOADBALANCER, provisioning_status='ACTIVE'):
+            text = self.driver.query(lb['id'], 'show stat')
+            if text is None:
+                continue
+            tree = tree_module.load_tree(self.store, lb['id'])
+            if tree is None or tree.loadbalancer['provisioning_status'] != 'ACTIVE':
+                continue
+            rollup.store_statuses(self.store, tree, rollup.compute(
+                tree, member_checks(parse_show_stat(text))))

@@ -1,0 +1,206 @@
+"""One declaration per Octavia object type.
+
+Each `ObjectType` lists its fields once; that list drives request validation and
+defaults (api/validation.py), the stored columns (db/store.py) and the JSON shape of
+responses (api/views.py). Adding a field is a one-line change here.
+"""
+import dataclasses
+import re
+from typing import Any
+
+# Field kinds.
+STRING, INTEGER, FLOAT, BOOLEAN, UUID, IP, STRING_LIST, DICT = (
+    'string', 'integer', 'float', 'boolean', 'uuid', 'ip', 'string_list', 'dict')
+
+# Where a field may be written.
+READ_ONLY, CREATE_ONLY, WRITABLE = 'read_only', 'create_only', 'writable'
+
+# Patterns for values that reach the HAProxy configuration (as strict as Octavia's or
+# stricter). None admits white space, quotes, backslashes, '$' or '#', so nothing a
+# user sends can add or change configuration.
+URL_PATH_PATTERN = r"/[A-Za-z0-9\-._~%!&()*+,;=:@/]*(\?[A-Za-z0-9\-._~%!&()*+,;=:@/?]*)?"
+EXPECTED_CODES_PATTERN = r'\d{3}(-\d{3}|(,\d{3})*)'
+DOMAIN_NAME_PATTERN = (r'(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*'
+                       r'[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?')
+COOKIE_NAME_PATTERN = r'[A-Za-z0-9_\-.]{1,255}'
+
+PROVISIONING_STATUSES = ('ACTIVE', 'DELETED', 'ERROR', 'PENDING_CREATE',
+                         'PENDING_UPDATE', 'PENDING_DELETE')
+OPERATING_STATUSES = ('ONLINE', 'DRAINING', 'OFFLINE', 'DEGRADED', 'ERROR',
+                      'NO_MONITOR')
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str = STRING
+    access: str = WRITABLE
+    default: Any = None
+    required: bool = False
+    choices: tuple = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int = 255
+    # A regular expression the whole value must match, for strings that end up in
+    # the HAProxy configuration (paths, status codes, host names, cookie names).
+    pattern: str | None = None
+    # Shown in responses? Parent ids given at create time (loadbalancer_id of a
+    # listener, pool_id of a member) are stored but shown as relations instead.
+    visible: bool = True
+
+    def default_value(self):
+        # Lists and dicts are copied so objects never share one mutable default.
+        if isinstance(self.default, (list, dict)):
+            return type(self.default)(self.default)
+        return self.default
+
+
+def _common(*fields):
+    """Fields every provisioned object has, in Octavia's response order."""
+    return (
+        Field('id', UUID, READ_ONLY),
+        Field('name', default=''),
+        Field('description', default=''),
+        Field('provisioning_status', access=READ_ONLY),
+        Field('operating_status', access=READ_ONLY),
+        Field('admin_state_up', BOOLEAN, default=True),
+        Field('project_id', access=CREATE_ONLY),
+        *fields,
+        Field('tags', STRING_LIST, default=[]),
+        Field('created_at', access=READ_ONLY),
+        Field('updated_at', access=READ_ONLY),
+    )
+
+
+# eq=False: object types are compared and hashed by identity (they are singletons).
+@dataclasses.dataclass(frozen=True, eq=False)
+class ObjectType:
+    key: str            # JSON key of one object: "loadbalancer"
+    collection: str     # JSON key and path of a list: "loadbalancers"
+    title: str          # as Octavia names it in messages: "Load Balancer"
+    fields: tuple
+    # Relations shown in responses, computed by api/views.py.
+    relations: tuple = ()
+
+    @property
+    def field_map(self):
+        return {f.name: f for f in self.fields}
+
+
+LOADBALANCER = ObjectType(
+    'loadbalancer', 'loadbalancers', 'Load Balancer',
+    _common(
+        Field('vip_address', IP, CREATE_ONLY),
+        Field('vip_port_id', UUID, READ_ONLY),
+        Field('vip_subnet_id', access=CREATE_ONLY),
+        Field('vip_network_id', UUID, CREATE_ONLY),
+        Field('vip_sg_ids', STRING_LIST, READ_ONLY, default=[]),
+        Field('additional_vips', STRING_LIST, READ_ONLY, default=[]),
+        Field('provider', access=CREATE_ONLY, default='amphora'),
+        Field('flavor_id', UUID, CREATE_ONLY),
+        Field('vip_qos_policy_id', UUID),
+        Field('availability_zone', access=CREATE_ONLY),
+        Field('vip_vnic_type', access=READ_ONLY, default='normal'),
+    ),
+    relations=('listeners', 'pools'))
+
+LISTENER_PROTOCOLS = ('HTTP', 'HTTPS', 'TCP', 'TERMINATED_HTTPS', 'UDP', 'SCTP',
+                      'PROMETHEUS')
+LISTENER = ObjectType(
+    'listener', 'listeners', 'Listener',
+    _common(
+        Field('loadbalancer_id', UUID, CREATE_ONLY, required=True, visible=False),
+        Field('protocol', access=CREATE_ONLY, required=True,
+              choices=LISTENER_PROTOCOLS),
+        Field('protocol_port', INTEGER, CREATE_ONLY, required=True,
+              minimum=1, maximum=65535),
+        Field('connection_limit', INTEGER, default=-1, minimum=-1),
+        Field('default_tls_container_ref', max_length=255),
+        Field('sni_container_refs', STRING_LIST, default=[]),
+        Field('default_pool_id', UUID),
+        Field('insert_headers', DICT, default={}),
+        Field('timeout_client_data', INTEGER, default=50000, minimum=0,
+              maximum=31536000000),
+        Field('timeout_member_connect', INTEGER, default=5000, minimum=0,
+              maximum=31536000000),
+        Field('timeout_member_data', INTEGER, default=50000, minimum=0,
+              maximum=31536000000),
+        Field('timeout_tcp_inspect', INTEGER, default=0, minimum=0,
+              maximum=31536000000),
+        Field('client_ca_tls_container_ref'),
+        Field('client_authentication', default='NONE',
+              choices=('NONE', 'OPTIONAL', 'MANDATORY')),
+        Field('client_crl_container_ref'),
+        Field('allowed_cidrs', STRING_LIST),
+        Field('tls_ciphers', max_length=2048),
+        Field('tls_versions', STRING_LIST),
+        Field('alpn_protocols', STRING_LIST),
+        Field('hsts_max_age', INTEGER, minimum=0),
+        Field('hsts_include_subdomains', BOOLEAN, default=False),
+        Field('hsts_preload', BOOLEAN, default=False),
+    ),
+    relations=('loadbalancers', 'l7policies'))
+
+LB_ALGORITHMS = ('ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP_PORT', 'SOURCE_IP')
+POOL_PROTOCOLS = ('HTTP', 'HTTPS', 'PROXY', 'PROXYV2', 'TCP', 'UDP', 'SCTP')
+POOL = ObjectType(
+    'pool', 'pools', 'Pool',
+    _common(
+        Field('loadbalancer_id', UUID, CREATE_ONLY, visible=False),
+        Field('listener_id', UUID, CREATE_ONLY, visible=False),
+        Field('protocol', access=CREATE_ONLY, required=True, choices=POOL_PROTOCOLS),
+        Field('lb_algorithm', required=True, choices=LB_ALGORITHMS),
+        Field('session_persistence', DICT),
+        Field('healthmonitor_id', UUID, READ_ONLY),
+        Field('tls_container_ref'),
+        Field('ca_tls_container_ref'),
+        Field('crl_container_ref'),
+        Field('tls_enabled', BOOLEAN, default=False),
+        Field('tls_ciphers', max_length=2048),
+        Field('tls_versions', STRING_LIST),
+        Field('alpn_protocols', STRING_LIST),
+    ),
+    relations=('loadbalancers', 'listeners', 'members'))
+
+MEMBER = ObjectType(
+    'member', 'members', 'Member',
+    _common(
+        Field('pool_id', UUID, READ_ONLY, visible=False),
+        Field('address', IP, CREATE_ONLY, required=True),
+        Field('protocol_port', INTEGER, CREATE_ONLY, required=True,
+              minimum=1, maximum=65535),
+        Field('weight', INTEGER, default=1, minimum=0, maximum=256),
+        Field('backup', BOOLEAN, default=False),
+        Field('subnet_id', UUID, CREATE_ONLY),
+        Field('monitor_address', IP),
+        Field('monitor_port', INTEGER, minimum=1, maximum=65535),
+        Field('vnic_type', access=READ_ONLY, default='normal'),
+    ))
+
+HEALTH_MONITOR_TYPES = ('HTTP', 'HTTPS', 'PING', 'TCP', 'TLS-HELLO', 'UDP-CONNECT',
+                        'SCTP')
+HTTP_METHODS = ('CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST',
+                'PUT', 'TRACE')
+HEALTH_MONITOR = ObjectType(
+    'healthmonitor', 'healthmonitors', 'Health Monitor',
+    _common(
+        Field('pool_id', UUID, CREATE_ONLY, required=True, visible=False),
+        Field('type', access=CREATE_ONLY, required=True, choices=HEALTH_MONITOR_TYPES),
+        Field('delay', INTEGER, required=True, minimum=0, maximum=2147483647),
+        Field('timeout', INTEGER, required=True, minimum=0, maximum=2147483647),
+        Field('max_retries', INTEGER, required=True, minimum=1, maximum=10),
+        Field('max_retries_down', INTEGER, default=3, minimum=1, maximum=10),
+        Field('http_method', choices=HTTP_METHODS),
+        Field('url_path', pattern=URL_PATH_PATTERN),
+        Field('expected_codes', pattern=EXPECTED_CODES_PATTERN),
+        Field('http_version', FLOAT, choices=(1.0, 1.1)),
+        Field('domain_name', pattern=DOMAIN_NAME_PATTERN),
+    ),
+    relations=('pools',))
+
+OBJECT_TYPES = (LOADBALANCER, LISTENER, POOL, MEMBER, HEALTH_MONITOR)
+BY_COLLECTION = {t.collection: t for t in OBJECT_TYPES}
+
+
+def matches(pattern, value):
+    return isinstance(value, str) and re.fullmatch(pattern, value) is not None

@@ -1,0 +1,117 @@
+"""heat-lbaas-controller: the Octavia v2 API, the worker and the health monitor in
+one process, each load balancer served by its own HAProxy process."""
+import dataclasses
+import ipaddress
+import logging
+import os
+import signal
+import sys
+import threading
+
+from oslo_config import cfg
+from oslo_log import log as oslo_log
+import waitress.server
+
+from heat_lbaas.controller import config
+from heat_lbaas.controller import model
+from heat_lbaas.controller.amphora import haproxy_process
+from heat_lbaas.controller.amphora import stats
+from heat_lbaas.controller.api import app as api_app
+from heat_lbaas.controller.db import store as store_module
+from heat_lbaas.controller.health import monitor
+from heat_lbaas.controller.worker import apply
+from heat_lbaas.controller.worker import queue
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass
+class Context:
+    """What the API handlers share."""
+    conf: cfg.ConfigOpts
+    store: store_module.Store
+    worker: queue.PerLoadBalancerQueue
+    stats: stats.Statistics
+    vip_network: ipaddress.IPv4Network
+
+
+class Controller:
+    def __init__(self, conf):
+        self.conf = conf
+        state_dir = conf.controller.state_dir
+        os.makedirs(state_dir, exist_ok=True)
+        self.store = store_module.Store(os.path.join(state_dir, 'controller.sqlite'))
+        self.driver = haproxy_process.HaproxyProcessDriver(
+            state_dir, conf.controller.haproxy_binary)
+        self.worker = queue.PerLoadBalancerQueue(
+            apply.Applier(self.store, self.driver), conf.controller.workers)
+        self.health = monitor.HealthMonitor(self.store, self.driver,
+                                            conf.controller.health_interval)
+        self.context = Context(conf, self.store, self.worker,
+                               stats.Statistics(self.driver), config.vip_network(conf))
+        self.app = api_app.Application(self.context)
+        self.server = None
+
+    def resume(self):
+        """Serve again what the database holds, after a restart.
+
+        PENDING_* objects were being applied when the last process stopped: they are
+        applied again, so nothing stays stuck (a known Octavia failure mode)."""
+        for lb in self.store.find(model.LOADBALANCER):
+            if lb['provisioning_status'] == 'ACTIVE':
+                self.store.update(model.LOADBALANCER, lb['id'],
+                                  {'provisioning_status': 'PENDING_UPDATE'})
+            self.worker.submit(lb['id'])
+
+    def start(self):
+        self.worker.start()
+        self.resume()
+        self.health.start()
+        self.server = waitress.server.create_server(
+            self.app, host=self.conf.api.bind_host, port=self.conf.api.bind_port,
+            threads=self.conf.api.threads, ident='heat-lbaas-controller')
+        LOG.info('Octavia v2 API on http://%s:%s/', self.conf.api.bind_host,
+                 self.server.effective_port)
+        return self.server
+
+    def stop(self):
+        if self.server is not None:
+            self.server.close()
+        self.health.stop()
+        self.worker.stop()
+        self.driver.stop_all()
+        LOG.info('Controller stopped; its HAProxy processes are stopped')
+
+
+def main(argv=None):
+    conf = cfg.ConfigOpts()
+    config.register(conf)
+    oslo_log.register_options(conf)
+    conf(sys.argv[1:] if argv is None else argv, project='heat-lbaas',
+         prog='heat-lbaas-controller')
+    oslo_log.setup(conf, 'heat-lbaas')
+    controller = Controller(conf)
+    server = controller.start()
+    stopping = threading.Event()
+
+    def on_signal(signum, frame):
+        if not stopping.is_set():
+            stopping.set()
+            LOG.info('Signal %s: stopping', signum)
+            server.close()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        server.run()
+    except (OSError, ValueError):
+        # waitress raises once its sockets are closed by the signal handler.
+        if not stopping.is_set():
+            raise
+    finally:
+        controller.stop()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""A real heat-lbaas-controller process for functional tests, stopped by PID."""
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import requests
+
+from tests.support import ports
+
+
+class RunningController:
+    def __init__(self, state_dir, vip_cidr='127.78.0.0/24'):
+        self.state_dir = state_dir
+        self.port = ports.free_port()
+        self.url = 'http://127.0.0.1:%d' % self.port
+        self.config_path = os.path.join(state_dir, 'controller.conf')
+        with open(self.config_path, 'w') as config:
+            config.write('[DEFAULT]\nlog_file = %s\ndebug = true\n'
+                         '[api]\nbind_port = %d\n'
+                         '[controller]\nstate_dir = %s\nvip_subnet_cidr = %s\n'
+                         'health_interval = 0.3\n'
+                         % (os.path.join(state_dir, 'controller.log'), self.port,
+                            state_dir, vip_cidr))
+        self.process = None
+
+    def start(self, timeout=30):
+        self.process = subprocess.Popen(
+            [sys.executable, '-m', 'heat_lbaas.controller.service',
+             '--config-file', self.config_path],
+            stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError('controller exited with %s; log:\n%s'
+                                   % (self.process.returncode, self.log()))
+            try:
+                if requests.get(self.url + '/', timeout=1).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError('controller did not answer within %ss' % timeout)
+
+    def log(self):
+        try:
+            with open(os.path.join(self.state_dir, 'controller.log')) as log:
+                return log.read()[-4000:]
+        except OSError:
+            return ''
+
+    def stop(self, timeout=30):
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def short_state_dir():
+    # A short path keeps HAProxy's unix sockets well under their length limit.
+    return tempfile.mkdtemp(prefix='hlbt-')
