@@ -94,6 +94,10 @@ def _make_sqlite_transactions_immediate(engine, sqlalchemy):
 
 # --- patch 2: signals under noauth ------------------------------------------------
 
+# The token keystoneauth's `none` auth plugin sends, so also what API requests carry.
+NOAUTH_TOKEN = 'notused'
+
+
 def give_stored_contexts_the_noauth_token():
     """Stored contexts get the same token body (and catalog) as API requests.
 
@@ -114,6 +118,10 @@ def give_stored_contexts_the_noauth_token():
     def _create_auth_plugin(self):
         if not self.auth_token_info and not self.trust_id:
             self.auth_token_info = token_body
+            # API requests carry the token keystoneauth's `none` plugin sends
+            # ('notused'); without one a client session of the stored context
+            # refuses to send any request ("No valid authentication is available").
+            self.auth_token = self.auth_token or NOAUTH_TOKEN
         return original_create_auth_plugin(self)
 
     heat_context.StoredContext._create_auth_plugin = _create_auth_plugin
