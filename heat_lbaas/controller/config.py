@@ -29,9 +29,6 @@ CONTROLLER_OPTS = [
                help='UUID by which the API exposes the VIP subnet (vip_subnet_id).'),
     cfg.StrOpt('vip_network_id', default='2bcecfc5-9c7c-54a1-a809-648cc439e9b5',
                help='UUID by which the API exposes the VIP network (vip_network_id).'),
-    cfg.StrOpt('vip_subnet_name', default='devcloud-vip-subnet',
-               help='Name accepted in place of vip_subnet_id, as the openstack CLI '
-                    'resolves subnet names through Neutron on a real cloud.'),
     cfg.StrOpt('default_project_id', default='admin',
                help='Project of objects created by requests without X-Project-Id.'),
     cfg.StrOpt('haproxy_binary', default='haproxy',

@@ -92,7 +92,7 @@ LOADBALANCER = ObjectType(
     _common(
         Field('vip_address', IP, CREATE_ONLY),
         Field('vip_port_id', UUID, READ_ONLY),
-        Field('vip_subnet_id', access=CREATE_ONLY),
+        Field('vip_subnet_id', UUID, CREATE_ONLY),
         Field('vip_network_id', UUID, CREATE_ONLY),
         Field('vip_sg_ids', STRING_LIST, READ_ONLY, default=[]),
         Field('additional_vips', STRING_LIST, READ_ONLY, default=[]),

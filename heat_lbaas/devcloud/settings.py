@@ -11,10 +11,14 @@ import os
 import pathlib
 import secrets
 import socket
-import uuid
 
 STATE_DIR_ENV = 'HEAT_LBAAS_DEVCLOUD_DIR'
 DEFAULT_VIP_CIDR = '127.77.0.0/16'
+# Fixed ids of the VIP subnet and network, so that environments/devcloud.yaml can name
+# the subnet and every devcloud exposes the same one (they are also the controller's
+# defaults in heat_lbaas/controller/config.py).
+VIP_SUBNET_ID = '35dc0b41-9dc8-5abb-bb66-90b11392828c'
+VIP_NETWORK_ID = '2bcecfc5-9c7c-54a1-a809-648cc439e9b5'
 PROJECT_ID = 'admin'   # the project Heat's noauth middleware puts in every request
 HOST = '127.0.0.1'     # the devcloud binds nothing else
 
@@ -82,8 +86,8 @@ class Settings:
 
     def fill_first_run_values(self):
         """Ids and keys that must stay the same for the life of the state dir."""
-        self.vip_subnet_id = self.vip_subnet_id or str(uuid.uuid4())
-        self.vip_network_id = self.vip_network_id or str(uuid.uuid4())
+        self.vip_subnet_id = self.vip_subnet_id or VIP_SUBNET_ID
+        self.vip_network_id = self.vip_network_id or VIP_NETWORK_ID
         # token_hex(16) is exactly the 32 characters Heat's start-up check wants.
         self.auth_encryption_key = (self.auth_encryption_key or
                                     secrets.token_hex(16))

@@ -72,9 +72,9 @@ class LoadBalancer(octavia_object.OctaviaObject):
         ),
         VIP_SUBNET: properties.Schema(
             properties.Schema.STRING,
-            _('ID of the subnet on which to allocate the VIP address (or a name the '
-              'load-balancer service accepts, such as the devcloud\'s '
-              '"devcloud-vip-subnet"). Passed to Octavia as vip_subnet_id as given.'),
+            _('ID of the subnet on which to allocate the VIP address, passed to '
+              'Octavia as vip_subnet_id (on the devcloud: `heat-lbaas-devcloud '
+              'status` shows it; environments/devcloud.yaml sets it).'),
             required=True,
             constraints=[constraints.Length(min=1, max=255)],
         ),

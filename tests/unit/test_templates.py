@@ -10,6 +10,7 @@ from heat.common import template_format
 from yamllint import config as yamllint_config
 from yamllint import linter
 
+from heat_lbaas.devcloud import settings
 from heat_lbaas.resources import resource_mapping
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -98,7 +99,7 @@ def test_yamllint_finds_nothing(path):
 
 def test_devcloud_environment_sets_the_vip_subnet():
     env = yaml.safe_load((ROOT / 'environments' / 'devcloud.yaml').read_text())
-    assert env['parameter_defaults']['vip_subnet'] == 'devcloud-vip-subnet'
+    assert env['parameter_defaults']['vip_subnet'] == settings.VIP_SUBNET_ID
 
 
 def test_scaling_urls_are_signal_urls():

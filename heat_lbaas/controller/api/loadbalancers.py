@@ -32,7 +32,7 @@ class LoadBalancers(base.Collection):
         if not (subnet or network or values.get('vip_address')):
             raise errors.ValidationFailure(
                 'VIP must contain one of: vip_port_id, vip_network_id, vip_subnet_id.')
-        if subnet and subnet not in (conf.vip_subnet_id, conf.vip_subnet_name):
+        if subnet and subnet != conf.vip_subnet_id:
             raise errors.ValidationFailure('Subnet %s not found.' % subnet)
         if network and network != conf.vip_network_id:
             raise errors.ValidationFailure('Network %s not found.' % network)
