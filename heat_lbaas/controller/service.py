@@ -91,25 +91,21 @@ def main(argv=None):
          prog='heat-lbaas-controller')
     oslo_log.setup(conf, 'heat-lbaas')
     controller = Controller(conf)
-    server = controller.start()
     stopping = threading.Event()
 
     def on_signal(signum, frame):
-        if not stopping.is_set():
-            stopping.set()
-            LOG.info('Signal %s: stopping', signum)
-            server.close()
+        LOG.info('Signal %s: stopping', signum)
+        stopping.set()
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    try:
-        server.run()
-    except (OSError, ValueError):
-        # waitress raises once its sockets are closed by the signal handler.
-        if not stopping.is_set():
-            raise
-    finally:
-        controller.stop()
+    server = controller.start()
+    # The server runs in a daemon thread: waitress's run() only returns once every
+    # client has closed its kept-alive connection, which a shutdown must not wait for.
+    threading.Thread(target=server.run, daemon=True, name='api').start()
+    while not stopping.wait(1):
+        pass
+    controller.stop()
     return 0
 
 

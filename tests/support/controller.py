@@ -12,8 +12,9 @@ from tests.support import ports
 
 
 class RunningController:
-    def __init__(self, state_dir, vip_cidr='127.78.0.0/24'):
+    def __init__(self, state_dir, vip_cidr='127.78.0.0/24', haproxy_binary='haproxy'):
         self.state_dir = state_dir
+        os.makedirs(state_dir, exist_ok=True)
         self.port = ports.free_port()
         self.url = 'http://127.0.0.1:%d' % self.port
         self.config_path = os.path.join(state_dir, 'controller.conf')
@@ -21,9 +22,9 @@ class RunningController:
             config.write('[DEFAULT]\nlog_file = %s\ndebug = true\n'
                          '[api]\nbind_port = %d\n'
                          '[controller]\nstate_dir = %s\nvip_subnet_cidr = %s\n'
-                         'health_interval = 0.3\n'
+                         'health_interval = 0.3\nhaproxy_binary = %s\n'
                          % (os.path.join(state_dir, 'controller.log'), self.port,
-                            state_dir, vip_cidr))
+                            state_dir, vip_cidr, haproxy_binary))
         self.process = None
 
     def start(self, timeout=30):
@@ -60,6 +61,8 @@ class RunningController:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+            raise AssertionError('the controller did not stop within %ss of SIGTERM'
+                                 % timeout)
 
 
 def short_state_dir():

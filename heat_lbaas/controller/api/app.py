@@ -105,8 +105,8 @@ class Application:
         return self._json(status, {object_type.key: views.select_fields(body, fields)})
 
     def _list(self, request, object_type, rows):
-        bodies = [views.show(self.context.store, object_type, r) for r in rows]
-        page, links = querying.apply(request, object_type, bodies)
+        items = [(views.show(self.context.store, object_type, r), r) for r in rows]
+        page, links = querying.apply(request, object_type, items)
         return self._json(200, {object_type.collection: page,
                                 object_type.collection + '_links': links})
 

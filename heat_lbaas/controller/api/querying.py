@@ -39,16 +39,21 @@ def _sort_keys(params):
     return keys or [('created_at', 'asc'), ('id', 'asc')]
 
 
-def apply(request, object_type, bodies):
+def _value(body, row, name):
+    # Parent ids (a pool's loadbalancer_id) are filters too, though not shown.
+    return body[name] if name in body else row.get(name)
+
+
+def apply(request, object_type, items):
+    """The page of bodies and its links; `items` are (body, stored row) pairs."""
     params = request.GET
     filters = {k: v for k, v in params.items() if k not in CONTROL}
     for name in filters:
-        if not bodies or name not in bodies[0]:
-            # Unknown names would silently match nothing; Octavia refuses them.
-            if name not in object_type.field_map and name != 'tenant_id':
-                raise errors.ApiError('Invalid filter argument: %s' % name)
-    bodies = [b for b in bodies
-              if all(_as_text(b.get(k)) == v for k, v in filters.items())]
+        # Unknown names would silently match nothing; Octavia refuses them.
+        if name not in object_type.field_map and name != 'tenant_id':
+            raise errors.ApiError('Invalid filter argument: %s' % name)
+    bodies = [body for body, row in items
+              if all(_as_text(_value(body, row, k)) == v for k, v in filters.items())]
     bodies = [b for b in bodies if _tag_filters(params)(b)]
     for name, direction in reversed(_sort_keys(params)):
         if direction not in ('asc', 'desc'):

@@ -1,0 +1,50 @@
+import os
+import shutil
+
+import pytest
+
+from tests.support import controller as controller_support
+from tests.support import gate as gate_support
+from tests.support import octavia_api
+from tests.support import processes
+from tests.support import web_servers
+
+
+@pytest.fixture(scope='module')
+def controller_dir():
+    directory = controller_support.short_state_dir()
+    yield directory
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope='module')
+def haproxy_gate(controller_dir):
+    gate = gate_support.HaproxyGate(controller_dir)
+    yield gate
+    gate.open()
+
+
+@pytest.fixture(scope='module')
+def controller(controller_dir, haproxy_gate):
+    running = controller_support.RunningController(
+        os.path.join(controller_dir, 'state'), haproxy_binary=haproxy_gate.binary)
+    running.start()
+    try:
+        yield running
+    finally:
+        haproxy_gate.open()
+        running.stop()
+        leftovers = processes.with_argument_containing(running.state_dir + '/amphorae/')
+        assert leftovers == [], 'HAProxy left running after controller stop'
+
+
+@pytest.fixture
+def api(controller):
+    return octavia_api.OctaviaApi(controller.url)
+
+
+@pytest.fixture
+def servers(controller_dir):
+    started = web_servers.WebServers(os.path.join(controller_dir, 'webservers'))
+    yield started
+    started.stop_all()

@@ -1,0 +1,188 @@
+"""The controller with real HAProxy: real HTTP requests through the VIP."""
+import collections
+import os
+import shutil
+import time
+
+import requests
+
+from tests.support import controller as controller_support
+from tests.support import octavia_api
+from tests.support import ports
+from tests.support import processes
+
+
+def build_http_lb(api, members, health_monitor=True, algorithm='ROUND_ROBIN'):
+    lb = api.create('loadbalancers', 'loadbalancer', name='lb',
+                    vip_subnet_id='35dc0b41-9dc8-5abb-bb66-90b11392828c')
+    api.wait_active(lb['id'])
+    port = ports.free_port(lb['vip_address'])
+    listener = api.create('listeners', 'listener', loadbalancer_id=lb['id'],
+                          protocol='HTTP', protocol_port=port)
+    api.wait_active(lb['id'])
+    pool = api.create('pools', 'pool', listener_id=listener['id'], protocol='HTTP',
+                      lb_algorithm=algorithm)
+    api.wait_active(lb['id'])
+    for member in members:
+        api.create('pools/%s/members' % pool['id'], 'member',
+                   address=member['address'], protocol_port=member['port'])
+        api.wait_active(lb['id'])
+    if health_monitor:
+        api.create('healthmonitors', 'healthmonitor', pool_id=pool['id'], type='HTTP',
+                   delay=1, timeout=1, max_retries=1, max_retries_down=1)
+        api.wait_active(lb['id'])
+    return lb, listener, pool, 'http://%s:%d/' % (lb['vip_address'], port)
+
+
+def served_by(url, count):
+    return collections.Counter(requests.get(url, timeout=5).text for _ in range(count))
+
+
+def identity(server):
+    return '%s:%s' % (server['address'], server['port'])
+
+
+def wait_for(predicate, timeout, message):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(message)
+
+
+def amphora_processes(controller, lb_id):
+    return processes.with_argument_containing(
+        os.path.join(controller.state_dir, 'amphorae', lb_id))
+
+
+def test_requests_reach_every_member_and_cascade_delete_stops_haproxy(
+        api, servers, controller):
+    members = servers.start(2)
+    lb, _, pool, url = build_http_lb(api, members)
+
+    answers = served_by(url, 20)
+    for member in members:
+        hits = sum(n for body, n in answers.items() if identity(member) in body)
+        assert hits >= 5, answers
+    assert sum(answers.values()) == 20
+
+    running = amphora_processes(controller, lb['id'])
+    assert running, 'no HAProxy process serves the load balancer'
+    response = api.request('DELETE', '/loadbalancers/%s?cascade=true' % lb['id'])
+    assert response.status_code == 204
+    api.wait_gone(lb['id'])
+    assert not [pid for pid in running if processes.alive(pid)]
+    assert amphora_processes(controller, lb['id']) == []
+    assert api.request('GET', '/pools/' + pool['id']).status_code == 404
+
+
+def test_a_failed_member_turns_error_and_leaves_rotation(api, servers):
+    members = servers.start(2)
+    lb, _, pool, url = build_http_lb(api, members)
+    member_ids = {m['address']: m['id'] for m in
+                  api.request('GET', '/pools/%s/members' % pool['id']).json()['members']}
+
+    def member_status(address):
+        return api.request('GET', '/pools/%s/members/%s' % (
+            pool['id'], member_ids[address])).json()['member']['operating_status']
+
+    wait_for(lambda: all(member_status(m['address']) == 'ONLINE' for m in members),
+             10, 'members never ONLINE')
+    servers.stop(members[0]['server_id'])
+    # delay 1 s x max_retries_down 1, plus margin.
+    wait_for(lambda: member_status(members[0]['address']) == 'ERROR', 6,
+             'killed member not ERROR')
+    pool_status = api.request('GET', '/pools/' + pool['id']).json()['pool']
+    assert pool_status['operating_status'] == 'DEGRADED'
+    assert api.loadbalancer(lb['id'])['operating_status'] == 'DEGRADED'
+    answers = served_by(url, 10)
+    assert list(answers) == ['served-by: test/member1 %s\n' % identity(members[1])]
+    api.request('DELETE', '/loadbalancers/%s?cascade=true' % lb['id'])
+    api.wait_gone(lb['id'])
+
+
+def test_changes_while_pending_get_409(api, haproxy_gate):
+    lb = api.create('loadbalancers', 'loadbalancer',
+                    vip_subnet_id='35dc0b41-9dc8-5abb-bb66-90b11392828c')
+    api.wait_active(lb['id'])
+    haproxy_gate.close()
+    try:
+        listener = api.create('listeners', 'listener', loadbalancer_id=lb['id'],
+                              protocol='HTTP', protocol_port=8081)
+        assert listener['provisioning_status'] == 'PENDING_CREATE'
+        assert api.loadbalancer(lb['id'])['provisioning_status'] == 'PENDING_UPDATE'
+
+        response = api.request('POST', '/pools', {'pool': {
+            'listener_id': listener['id'], 'protocol': 'HTTP',
+            'lb_algorithm': 'ROUND_ROBIN'}})
+        assert response.status_code == 409
+        assert response.json() == {
+            'faultcode': 'Client', 'debuginfo': None,
+            'faultstring': 'Load Balancer %s is immutable and cannot be updated.'
+                           % lb['id']}
+        response = api.request('PUT', '/loadbalancers/' + lb['id'],
+                               {'loadbalancer': {'description': 'upd'}})
+        assert response.status_code == 409
+        assert response.json()['faultstring'] == (
+            'Invalid state PENDING_UPDATE of loadbalancer resource %s' % lb['id'])
+        assert api.request('DELETE', '/loadbalancers/' + lb['id']).status_code == 409
+    finally:
+        haproxy_gate.open()
+    api.wait_active(lb['id'])
+    assert api.request('GET', '/listeners/' + listener['id']).json()[
+        'listener']['provisioning_status'] == 'ACTIVE'
+    response = api.request('DELETE', '/loadbalancers/' + lb['id'])
+    assert response.status_code == 400
+    assert response.json()['faultstring'] == (
+        'Validation failure: Cannot delete Load Balancer %s - it has children' % lb['id'])
+    api.request('DELETE', '/loadbalancers/%s?cascade=true' % lb['id'])
+    api.wait_gone(lb['id'])
+
+
+def test_invalid_input_gets_400_with_octavia_fault_body(api):
+    lb = api.create('loadbalancers', 'loadbalancer',
+                    vip_subnet_id='35dc0b41-9dc8-5abb-bb66-90b11392828c')
+    api.wait_active(lb['id'])
+    response = api.request('POST', '/pools', {'pool': {
+        'loadbalancer_id': lb['id'], 'protocol': 'HTTP', 'lb_algorithm': 'BOGUS'}})
+    assert response.status_code == 400
+    assert response.json() == {
+        'faultcode': 'Client', 'debuginfo': None,
+        'faultstring': "Invalid input for field/attribute lb_algorithm. Value: 'BOGUS'. "
+                       "Value should be one of: ROUND_ROBIN, LEAST_CONNECTIONS, "
+                       "SOURCE_IP_PORT, SOURCE_IP"}
+    # Nothing was created or locked by the refused request.
+    assert api.loadbalancer(lb['id'])['provisioning_status'] == 'ACTIVE'
+    assert api.request('GET', '/pools').json()['pools'] == []
+
+    missing = '00000000-0000-4000-8000-000000000000'
+    response = api.request('GET', '/loadbalancers/' + missing)
+    assert response.status_code == 404
+    assert response.json()['faultstring'] == 'Load Balancer %s not found.' % missing
+    api.request('DELETE', '/loadbalancers/' + lb['id'])
+    api.wait_gone(lb['id'])
+
+
+def test_state_survives_a_controller_restart(servers):
+    state_dir = controller_support.short_state_dir()
+    first = controller_support.RunningController(state_dir).start()
+    try:
+        api = octavia_api.OctaviaApi(first.url)
+        members = servers.start(1)
+        lb, _, _, url = build_http_lb(api, members, health_monitor=False)
+        assert identity(members[0]) in requests.get(url, timeout=5).text
+    finally:
+        first.stop()
+    assert processes.with_argument_containing(state_dir + '/amphorae/') == []
+
+    second = controller_support.RunningController(state_dir).start()
+    try:
+        api = octavia_api.OctaviaApi(second.url)
+        api.wait_active(lb['id'])
+        assert identity(members[0]) in requests.get(url, timeout=5).text
+        api.request('DELETE', '/loadbalancers/%s?cascade=true' % lb['id'])
+        api.wait_gone(lb['id'])
+    finally:
+        second.stop()
+        shutil.rmtree(state_dir, ignore_errors=True)
