@@ -1,0 +1,89 @@
+"""A devcloud (`heat-lbaas-devcloud up`) in a temporary state dir, and the openstack
+CLI pointed at it. Everything it starts is checked gone, by PID, after `down`."""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import time
+
+BIN = pathlib.Path(sys.executable).parent
+DEVCLOUD = str(BIN / 'heat-lbaas-devcloud')
+OPENSTACK = str(BIN / 'openstack')
+
+
+def is_alive(pid):
+    try:
+        stat = pathlib.Path('/proc/%d/stat' % pid).read_text()
+    except OSError:
+        return False
+    return stat.rsplit(')', 1)[1].split()[0] not in ('Z', 'X')
+
+
+class Devcloud:
+    def __init__(self, state_dir):
+        self.state_dir = pathlib.Path(state_dir)
+        self.env = dict(os.environ, HEAT_LBAAS_DEVCLOUD_DIR=str(self.state_dir))
+        self.started = set()
+        self.settings = None
+
+    def run(self, *args, timeout=120):
+        return subprocess.run([DEVCLOUD, *args], env=self.env, capture_output=True,
+                              text=True, timeout=timeout)
+
+    def pids(self):
+        """PIDs of every process the devcloud's files name (services, HAProxy,
+        web servers)."""
+        pid_files = list((self.state_dir / 'pids').glob('*.pid'))
+        pid_files += (self.state_dir / 'controller' / 'amphorae').glob('*/haproxy.pid')
+        pid_files += (self.state_dir / 'webservers').glob('*.pid')
+        pids = set()
+        for pid_file in pid_files:
+            try:
+                pids.add(int(pid_file.read_text().split()[0]))
+            except (OSError, ValueError, IndexError):
+                pass
+        return pids
+
+    def remember_pids(self):
+        self.started |= self.pids()
+
+    def up(self):
+        began = time.monotonic()
+        result = self.run('up')
+        self.remember_pids()
+        assert result.returncode == 0, result.stdout + result.stderr
+        self.up_seconds = time.monotonic() - began
+        self.settings = json.loads((self.state_dir / 'devcloud.json').read_text())
+        exports = self.run('env').stdout
+        for line in exports.splitlines():
+            if line.startswith('export '):
+                name, _, value = line[len('export '):].partition('=')
+                self.env[name] = value.strip('\'"')
+        return self
+
+    def down(self):
+        self.remember_pids()
+        result = self.run('down')
+        assert result.returncode == 0, result.stdout + result.stderr
+        left = sorted(pid for pid in self.started if is_alive(pid))
+        assert not left, 'processes left after down: %s' % left
+
+    @property
+    def heat_url(self):
+        return 'http://127.0.0.1:%d/v1/%s' % (self.settings['heat_port'],
+                                             self.settings['project_id'])
+
+    @property
+    def controller_url(self):
+        return 'http://127.0.0.1:%d' % self.settings['controller_port']
+
+    def openstack(self, *args, check=True, timeout=180):
+        result = subprocess.run([OPENSTACK, *args], env=self.env, capture_output=True,
+                                text=True, timeout=timeout)
+        if check:
+            assert result.returncode == 0, result.stdout + result.stderr
+        return result
+
+    def openstack_json(self, *args):
+        return json.loads(self.openstack(*args, '-f', 'json').stdout)
