@@ -1,0 +1,91 @@
+# heat-lbaas: the two commands are `make demo` and `make test` (see README.md).
+# Everything runs from the checkout: the virtualenv is .venv/, the devcloud's state .devcloud/.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Reinstalled only when the packaging metadata changes (or the stamp is removed).
+STAMP := $(VENV)/.installed
+# Overall limit of one test run, in seconds. On timeout pytest gets SIGINT first, so
+# fixtures stop the processes they started; SIGKILL 60 s later if it is still running.
+TEST_TIMEOUT ?= 3000
+PYTEST_ARGS ?=
+
+# haproxy lives in /usr/sbin, which is not on a non-root user's PATH on Debian.
+export PATH := $(CURDIR)/$(BIN):$(PATH):/usr/sbin:/sbin
+
+# Tests must not pick up a devcloud exported into the calling shell.
+PYTEST := env -u OS_CLOUD -u OS_CLIENT_CONFIG_FILE -u HEAT_LBAAS_DEVCLOUD_DIR \
+	-u HEAT_LBAAS_VIP_SUBNET_ID timeout -s INT -k 60 $(TEST_TIMEOUT) \
+	$(BIN)/python -m pytest -v $(PYTEST_ARGS)
+
+# A subset with no tests yet (pytest exit code 5) is not a failure.
+ALLOW_EMPTY = || { rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests selected in $(1)"; else exit $$rc; fi; }
+
+.PHONY: help demo test unit functional e2e venv system-deps down clean lint sample-config
+
+help:
+	@echo "make demo           system packages, venv, devcloud, the autoscaled web stack, traffic"
+	@echo "make test           every test (unit, functional, e2e), as CI runs them (.ci/run)"
+	@echo "make unit | functional | e2e   one test suite"
+	@echo "make down           stop the devcloud (heat, controller, haproxy, web servers)"
+	@echo "make clean          down, then remove .devcloud/"
+	@echo "make lint           yamllint templates/ and environments/"
+	@echo "make sample-config  regenerate etc/heat-lbaas-controller.conf.sample"
+	@echo "make venv | system-deps"
+
+demo: system-deps venv
+	scripts/demo.sh
+
+test: system-deps venv
+	$(PYTEST) tests
+
+unit: venv
+	$(PYTEST) tests/unit $(call ALLOW_EMPTY,tests/unit)
+
+functional: system-deps venv
+	$(PYTEST) tests/functional $(call ALLOW_EMPTY,tests/functional)
+
+e2e: system-deps venv
+	$(PYTEST) tests/e2e $(call ALLOW_EMPTY,tests/e2e)
+
+venv: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e '.[test]'
+	touch $@
+
+# Debian packages: haproxy (the amphorae), curl (the demo), python3-venv (only when the
+# python3 in use cannot create a virtualenv yet). apt-get only when something is missing.
+system-deps:
+	@missing=""; \
+	command -v haproxy >/dev/null 2>&1 || missing="$$missing haproxy"; \
+	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
+	if [ ! -x $(BIN)/python ] && ! $(PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1; then \
+		missing="$$missing python3-venv"; \
+	fi; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+		echo "installing Debian packages:$$missing"; \
+		$$sudo apt-get update && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+# demo, down and clean always use this checkout's devcloud, whatever the shell exported.
+down:
+	@if [ -x $(BIN)/heat-lbaas-devcloud ]; then \
+		HEAT_LBAAS_DEVCLOUD_DIR=$(CURDIR)/.devcloud $(BIN)/heat-lbaas-devcloud down; \
+	else echo "no $(BIN)/heat-lbaas-devcloud: nothing to stop"; fi
+
+clean: down
+	rm -rf .devcloud
+
+lint: venv
+	$(BIN)/yamllint -c .yamllint --strict templates environments .yamllint
+
+sample-config: venv
+	$(BIN)/oslo-config-generator --config-file etc/oslo-config-generator/heat-lbaas-controller.conf
