@@ -132,7 +132,21 @@ def spawn(server_id, stack, resource, state_dir=None, address_range=DEFAULT_ADDR
         process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             close_fds=True, start_new_session=True, cwd='/')
+    _wait_for_exec(process, server_id)
     return process.pid
+
+
+def _wait_for_exec(process, server_id, timeout=10.0):
+    """Return once the child runs this program (or has exited).
+
+    Between fork and exec, /proc/<pid>/cmdline still shows the parent's command, so
+    is_running() would call a healthy new server dead; callers may rely on it as
+    soon as spawn() returns."""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        if is_running(process.pid, server_id):
+            return
+        time.sleep(0.005)
 
 
 def _reap_if_our_child(pid):

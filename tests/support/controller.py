@@ -12,10 +12,12 @@ from tests.support import ports
 
 
 class RunningController:
-    def __init__(self, state_dir, vip_cidr='127.78.0.0/24', haproxy_binary='haproxy'):
+    def __init__(self, state_dir, vip_cidr=None, haproxy_binary='haproxy'):
         self.state_dir = state_dir
         os.makedirs(state_dir, exist_ok=True)
         self.port = ports.free_port()
+        vip_cidr = vip_cidr or ports.random_loopback_subnet()
+        self.vip_cidr = vip_cidr
         self.url = 'http://127.0.0.1:%d' % self.port
         self.config_path = os.path.join(state_dir, 'controller.conf')
         with open(self.config_path, 'w') as config:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+from tests.support import ports
+
 BIN = pathlib.Path(sys.executable).parent
 DEVCLOUD = str(BIN / 'heat-lbaas-devcloud')
 OPENSTACK = str(BIN / 'openstack')
@@ -50,7 +52,7 @@ class Devcloud:
 
     def up(self):
         began = time.monotonic()
-        result = self.run('up')
+        result = self.run('up', '--vip-cidr', ports.random_loopback_subnet())
         self.remember_pids()
         assert result.returncode == 0, result.stdout + result.stderr
         self.up_seconds = time.monotonic() - began

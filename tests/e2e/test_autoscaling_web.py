@@ -1,0 +1,92 @@
+"""End to end on the devcloud: `openstack stack create` of the shipped autoscaling
+template, real HTTP requests through the load balancer's VIP, a scale-up signal,
+and a delete that leaves no load balancer and no process behind."""
+import collections
+import pathlib
+import time
+
+import requests
+
+from tests.support import devcloud as devcloud_support
+from tests.support import processes
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+TEMPLATES = pathlib.Path(__file__).parent / 'templates'
+
+
+def served_by(url, count):
+    return collections.Counter(
+        requests.get(url, timeout=5).text.strip() for _ in range(count))
+
+
+def output(devcloud, stack, key):
+    return devcloud.openstack('stack', 'output', 'show', stack, key, '-f', 'value',
+                              '-c', 'output_value').stdout.strip()
+
+
+def stack_status(devcloud, stack):
+    shown = devcloud.openstack_json('stack', 'show', stack)
+    return shown['stack_status'], shown['stack_status_reason']
+
+
+def test_autoscaled_web_tier_balances_scales_and_deletes_cleanly(devcloud):
+    began = time.monotonic()
+    devcloud.openstack('stack', 'create', '-t', str(ROOT / 'templates/autoscaling_web.yaml'),
+                       '-e', str(ROOT / 'environments/devcloud.yaml'),
+                       '--parameter', 'desired_size=2', '--wait', '--poll', '1', 'web')
+    print('stack create: %.1f s' % (time.monotonic() - began))
+    assert stack_status(devcloud, 'web')[0] == 'CREATE_COMPLETE'
+    web_server_pids = devcloud.pids()
+    lb_url = output(devcloud, 'web', 'lb_url')
+
+    members = served_by(lb_url, 20)
+    assert len(members) == 2, members
+    assert all(n == 10 for n in members.values()), members   # ROUND_ROBIN
+
+    began = time.monotonic()
+    signal = requests.post(output(devcloud, 'web', 'scale_up_url'), timeout=30)
+    assert signal.status_code == 200, signal.text
+    deadline = time.monotonic() + 60
+    while len(members) < 3:
+        assert time.monotonic() < deadline, 'no third member after scale-up: %s' % members
+        time.sleep(0.2)
+        members = served_by(lb_url, 6)
+    print('scale-up to a third member in rotation: %.1f s' % (time.monotonic() - began))
+    assert len(served_by(lb_url, 30)) == 3
+
+    lb_ids = [lb['id'] for lb in devcloud.openstack_json('loadbalancer', 'list')]
+    assert len(lb_ids) == 1
+    devcloud.remember_pids()
+    started = devcloud.pids() | web_server_pids
+    amphora_dir = str(devcloud.state_dir / 'controller' / 'amphorae' / lb_ids[0])
+    assert processes.with_argument_containing(amphora_dir)
+
+    began = time.monotonic()
+    devcloud.openstack('stack', 'delete', '-y', '--wait', 'web')
+    print('stack delete: %.1f s' % (time.monotonic() - began))
+    assert devcloud.openstack_json('loadbalancer', 'list') == []
+    assert processes.with_argument_containing(amphora_dir) == []
+    service_pids = devcloud.pids()   # Heat and the controller keep running
+    left = [pid for pid in started - service_pids if devcloud_support.is_alive(pid)]
+    assert left == [], 'HAProxy or web servers left after stack delete'
+
+
+def test_a_create_the_api_refuses_fails_with_the_api_message(devcloud):
+    devcloud.openstack('stack', 'create', '-t', str(TEMPLATES / 'duplicate_listener_port.yaml'),
+                       '--parameter', 'vip_subnet=%s' % devcloud.settings['vip_subnet_id'],
+                       '--wait', '--poll', '1', 'dup', check=False)
+    status, reason = stack_status(devcloud, 'dup')
+    assert status == 'CREATE_FAILED'
+    assert ('Another Listener on this Load Balancer is already using protocol HTTP '
+            'and protocol_port 8090') in reason
+    devcloud.openstack('stack', 'delete', '-y', '--wait', 'dup')
+    assert devcloud.openstack_json('loadbalancer', 'list') == []
+
+
+def test_an_unknown_algorithm_is_refused_naming_the_property(devcloud):
+    result = devcloud.openstack('stack', 'create', '-t', str(TEMPLATES / 'bogus_algorithm.yaml'),
+                                '--parameter', 'vip_subnet=%s'
+                                % devcloud.settings['vip_subnet_id'], 'bogus', check=False)
+    assert result.returncode != 0
+    assert 'lb_algorithm' in result.stderr and 'BOGUS' in result.stderr, result.stderr
+    assert devcloud.openstack_json('loadbalancer', 'list') == []
