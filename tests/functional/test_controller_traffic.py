@@ -2,6 +2,7 @@
 import collections
 import os
 import shutil
+import threading
 import time
 
 import requests
@@ -186,3 +187,36 @@ def test_state_survives_a_controller_restart(servers):
     finally:
         second.stop()
         shutil.rmtree(state_dir, ignore_errors=True)
+
+
+def test_reloads_drop_no_request(api, servers):
+    members = servers.start(2)
+    lb, _, pool, url = build_http_lb(api, members, health_monitor=False)
+    member = api.request('GET', '/pools/%s/members' % pool['id']).json()['members'][0]
+    results = collections.Counter()
+    stop = threading.Event()
+
+    def keep_requesting():
+        session = requests.Session()   # kept-alive connections live across reloads too
+        while not stop.is_set():
+            try:
+                results[requests.get(url, timeout=5).status_code] += 1
+                results[session.get(url, timeout=5).status_code] += 1
+            except requests.RequestException as error:
+                results[type(error).__name__] += 1
+
+    loader = threading.Thread(target=keep_requesting)
+    loader.start()
+    try:
+        for weight in range(2, 12):     # ten changes, ten reloads
+            response = api.request('PUT', '/pools/%s/members/%s' % (
+                pool['id'], member['id']), {'member': {'weight': weight}})
+            assert response.status_code == 200, response.text
+            api.wait_active(lb['id'])
+    finally:
+        stop.set()
+        loader.join()
+    assert set(results) == {200}, results
+    assert results[200] > 50, results
+    api.request('DELETE', '/loadbalancers/%s?cascade=true' % lb['id'])
+    api.wait_gone(lb['id'])

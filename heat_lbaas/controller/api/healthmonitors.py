@@ -33,16 +33,11 @@ class HealthMonitors(base.Collection):
                 raise errors.NotFound(model.POOL.title, values['pool_id'])
             if self.list(pool_id=pool['id']):
                 raise errors.Conflict('This pool already has a health monitor')
-            self._lock(pool)
+            provisioning.lock_for_pool_child_change(self.store, pool)
             row = self.new_row(values, project_id or pool['project_id'])
             self.store.update(model.POOL, pool['id'], {'healthmonitor_id': row['id']})
         self.context.worker.submit(pool['loadbalancer_id'])
         return row
-
-    def _lock(self, pool):
-        provisioning.lock_for_child_change(
-            self.store, pool['loadbalancer_id'], pool=pool,
-            listener_ids=provisioning.listeners_using_pool(self.store, pool['id']))
 
     def update(self, hm_id, body):
         values = self.validate_update(body)
@@ -51,7 +46,7 @@ class HealthMonitors(base.Collection):
             check_http_options(hm['type'], values)
             self.require_mutable(hm)
             pool = self.store.get(model.POOL, hm['pool_id'])
-            self._lock(pool)
+            provisioning.lock_for_pool_child_change(self.store, pool)
             row = self.save_update(hm, values)
         self.context.worker.submit(pool['loadbalancer_id'])
         return row
@@ -61,6 +56,6 @@ class HealthMonitors(base.Collection):
             hm = self.get(hm_id)
             self.require_mutable(hm)
             pool = self.store.get(model.POOL, hm['pool_id'])
-            self._lock(pool)
+            provisioning.lock_for_pool_child_change(self.store, pool)
             self.mark_deleted(hm)
         self.context.worker.submit(pool['loadbalancer_id'])

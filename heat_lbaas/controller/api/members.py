@@ -21,11 +21,6 @@ class Members(base.Collection):
             raise errors.NotFound(model.MEMBER.title, member_id)
         return member
 
-    def _lock(self, pool):
-        provisioning.lock_for_child_change(
-            self.store, pool['loadbalancer_id'], pool=pool,
-            listener_ids=provisioning.listeners_using_pool(self.store, pool['id']))
-
     def create(self, pool_id, body, project_id):
         values = self.validate_create(body)
         with self.store.transaction():
@@ -36,7 +31,7 @@ class Members(base.Collection):
                     raise errors.Conflict(
                         'Another member on this pool is already using ip %s on '
                         'protocol_port %s' % (values['address'], values['protocol_port']))
-            self._lock(pool)
+            provisioning.lock_for_pool_child_change(self.store, pool)
             values['pool_id'] = pool_id
             row = self.new_row(values, project_id or pool['project_id'],
                                operating_status='NO_MONITOR')
@@ -48,7 +43,7 @@ class Members(base.Collection):
         with self.store.transaction():
             member = self.get_in_pool(pool_id, member_id)
             pool = self.pool(pool_id)
-            self._lock(pool)
+            provisioning.lock_for_pool_child_change(self.store, pool)
             row = self.save_update(member, values)
         self.context.worker.submit(pool['loadbalancer_id'])
         return row
@@ -57,6 +52,6 @@ class Members(base.Collection):
         with self.store.transaction():
             member = self.get_in_pool(pool_id, member_id)
             pool = self.pool(pool_id)
-            self._lock(pool)
+            provisioning.lock_for_pool_child_change(self.store, pool)
             self.mark_deleted(member)
         self.context.worker.submit(pool['loadbalancer_id'])

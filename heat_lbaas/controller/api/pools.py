@@ -80,28 +80,29 @@ class Pools(base.Collection):
             raise errors.NotFound(model.LOADBALANCER.title, lb_id)
         return lb_id, listener
 
+    def _lock(self, pool_id):
+        """The pool, once it and its parents are locked for a change of it."""
+        pool = self.get(pool_id)
+        self.require_mutable(pool)
+        provisioning.lock_for_child_change(
+            self.store, pool['loadbalancer_id'],
+            listener_ids=provisioning.listeners_using_pool(self.store, pool_id))
+        return pool
+
     def update(self, pool_id, body):
         values = self.validate_update(body)
         if 'session_persistence' in values:
             values['session_persistence'] = normalise_persistence(
                 values['session_persistence'])
         with self.store.transaction():
-            pool = self.get(pool_id)
-            self.require_mutable(pool)
-            provisioning.lock_for_child_change(
-                self.store, pool['loadbalancer_id'],
-                listener_ids=provisioning.listeners_using_pool(self.store, pool_id))
+            pool = self._lock(pool_id)
             row = self.save_update(pool, values)
         self.context.worker.submit(pool['loadbalancer_id'])
         return row
 
     def delete(self, pool_id):
         with self.store.transaction():
-            pool = self.get(pool_id)
-            self.require_mutable(pool)
-            provisioning.lock_for_child_change(
-                self.store, pool['loadbalancer_id'],
-                listener_ids=provisioning.listeners_using_pool(self.store, pool_id))
+            pool = self._lock(pool_id)
             for child_type in (model.MEMBER, model.HEALTH_MONITOR):
                 for child in self.store.find(child_type, pool_id=pool_id):
                     provisioning.set_status(self.store, child_type, child,

@@ -34,6 +34,12 @@ def lock_for_child_change(store, lb_id, pool=None, listener_ids=()):
         set_status(store, model.POOL, pool, 'PENDING_UPDATE')
 
 
+def lock_for_pool_child_change(store, pool):
+    """Lock what a change of a member or health monitor of `pool` touches."""
+    lock_for_child_change(store, pool['loadbalancer_id'], pool=pool,
+                          listener_ids=listeners_using_pool(store, pool['id']))
+
+
 def check_loadbalancer_mutable(lb, deleting=False):
     # Octavia lets a load balancer in ERROR be deleted, not updated.
     allowed = (MUTABLE, 'ERROR') if deleting else (MUTABLE,)
