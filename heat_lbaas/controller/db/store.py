@@ -1,6 +1,9 @@
 """SQLite storage of the objects declared in controller/model.py.
 
-Tables and columns are generated from those declarations. All access goes through
+Tables and columns are generated from those declarations for queries; the database
+itself is created and upgraded by the Alembic migrations in db/migrations, so an
+upgrade keeps the data (a test checks that migrations and declarations agree). All
+access goes through
 one lock: SQLite has a single writer, and the API and worker threads keep their
 transactions short, so serialising them costs nothing and rules out lock errors.
 """
@@ -9,6 +12,8 @@ import datetime
 import os
 import threading
 
+import alembic.command
+import alembic.config
 import sqlalchemy as sa
 
 from heat_lbaas.controller import model
@@ -37,6 +42,18 @@ def _table(metadata, object_type):
     return sa.Table(object_type.collection, metadata, *columns)
 
 
+MIGRATIONS = os.path.join(os.path.dirname(__file__), 'migrations')
+
+
+def migrate(engine, revision='head'):
+    """Bring the database schema to `revision` (Alembic)."""
+    config = alembic.config.Config()
+    config.set_main_option('script_location', MIGRATIONS)
+    with engine.begin() as connection:
+        config.attributes['connection'] = connection
+        alembic.command.upgrade(config, revision)
+
+
 def utcnow():
     # Octavia's timestamps: ISO 8601 without a zone.
     return datetime.datetime.now(datetime.timezone.utc).replace(
@@ -52,7 +69,7 @@ class Store:
         self.metadata = sa.MetaData()
         self.tables = {t.collection: _table(self.metadata, t)
                        for t in model.OBJECT_TYPES}
-        self.metadata.create_all(self.engine)
+        migrate(self.engine)
         self._lock = threading.RLock()
         self._connection = None
 

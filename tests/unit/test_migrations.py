@@ -1,0 +1,28 @@
+"""The migrations build exactly the schema the declarations in model.py describe, and
+an upgrade keeps the data already stored."""
+import sqlalchemy as sa
+
+from heat_lbaas.controller import model
+from heat_lbaas.controller.db import store as store_module
+
+
+def test_migrated_schema_matches_the_declarations(tmp_path):
+    store = store_module.Store(str(tmp_path / 'c.sqlite'))
+    inspector = sa.inspect(store.engine)
+    for object_type in model.OBJECT_TYPES:
+        migrated = {c['name'] for c in inspector.get_columns(object_type.collection)}
+        declared = {f.name for f in object_type.fields}
+        assert migrated == declared, object_type.collection
+
+
+def test_upgrade_from_the_first_schema_keeps_data(tmp_path):
+    path = str(tmp_path / 'c.sqlite')
+    engine = sa.create_engine('sqlite:///' + path)
+    store_module.migrate(engine, '0001')
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO loadbalancers (id, name, provisioning_status) "
+            "VALUES ('lb-1', 'kept', 'ACTIVE')"))
+    engine.dispose()
+    store = store_module.Store(path)   # upgrades to the newest revision
+    assert store.get(model.LOADBALANCER, 'lb-1')['name'] == 'kept'
