@@ -198,7 +198,50 @@ HEALTH_MONITOR = ObjectType(
     ),
     relations=('pools',))
 
-OBJECT_TYPES = (LOADBALANCER, LISTENER, POOL, MEMBER, HEALTH_MONITOR)
+L7POLICY_ACTIONS = ('REJECT', 'REDIRECT_TO_POOL', 'REDIRECT_TO_URL', 'REDIRECT_PREFIX')
+REDIRECT_HTTP_CODES = (301, 302, 303, 307, 308)
+# Octavia's MAX_POLICY_POSITION.
+MAX_L7POLICY_POSITION = 2147483647
+L7POLICY = ObjectType(
+    'l7policy', 'l7policies', 'L7 Policy',
+    _common(
+        Field('action', required=True, choices=L7POLICY_ACTIONS),
+        Field('listener_id', UUID, CREATE_ONLY, required=True),
+        Field('redirect_pool_id', UUID),
+        # Checked as http(s) URLs by api/l7_validation.py before they reach HAProxy.
+        Field('redirect_url'),
+        Field('redirect_prefix'),
+        # None on create: append after the listener's last policy.
+        Field('position', INTEGER, minimum=1, maximum=MAX_L7POLICY_POSITION),
+        Field('redirect_http_code', INTEGER, choices=REDIRECT_HTTP_CODES),
+    ),
+    relations=('rules',))
+
+L7RULE_TYPES = ('HOST_NAME', 'PATH', 'FILE_TYPE', 'HEADER', 'COOKIE',
+                'SSL_CONN_HAS_CERT', 'SSL_VERIFY_RESULT', 'SSL_DN_FIELD')
+L7RULE_COMPARE_TYPES = ('REGEX', 'STARTS_WITH', 'ENDS_WITH', 'CONTAINS', 'EQUAL_TO')
+# Rules have neither name nor description in Octavia; `key` and `value` are checked
+# (character set per type and compare type) by api/l7_validation.py.
+L7RULE = ObjectType(
+    'rule', 'rules', 'L7 Rule',
+    (
+        Field('id', UUID, READ_ONLY),
+        Field('l7policy_id', UUID, READ_ONLY, visible=False),
+        Field('type', required=True, choices=L7RULE_TYPES),
+        Field('compare_type', required=True, choices=L7RULE_COMPARE_TYPES),
+        Field('key'),
+        Field('value', required=True),
+        Field('invert', BOOLEAN, default=False),
+        Field('provisioning_status', access=READ_ONLY),
+        Field('operating_status', access=READ_ONLY),
+        Field('admin_state_up', BOOLEAN, default=True),
+        Field('project_id', access=CREATE_ONLY),
+        Field('tags', STRING_LIST, default=[]),
+        Field('created_at', access=READ_ONLY),
+        Field('updated_at', access=READ_ONLY),
+    ))
+
+OBJECT_TYPES = (LOADBALANCER, LISTENER, POOL, MEMBER, HEALTH_MONITOR, L7POLICY, L7RULE)
 BY_COLLECTION = {t.collection: t for t in OBJECT_TYPES}
 
 

@@ -7,6 +7,8 @@ import os
 
 import jinja2
 
+from heat_lbaas.controller.amphora import l7_render
+
 BALANCE = {'ROUND_ROBIN': 'roundrobin', 'LEAST_CONNECTIONS': 'leastconn',
            'SOURCE_IP': 'source'}
 LIVE = ('ACTIVE', 'PENDING_CREATE', 'PENDING_UPDATE', 'ERROR')
@@ -25,6 +27,10 @@ def expected_codes_regex(codes):
     else:
         values = codes.split(',')
     return '^(%s)$' % '|'.join(values)
+
+
+def _is_live(row):
+    return row['provisioning_status'] in LIVE
 
 
 def _live(rows):
@@ -108,6 +114,7 @@ def _frontend(tree, listener, pools):
         'forwarded_port': headers.get('X-Forwarded-Port', False),
         'forwarded_proto': headers.get('X-Forwarded-Proto', False),
         'default_backend': backend_name(pool['id'], listener['id']) if pool else None,
+        **l7_render.frontend_lines(tree, listener, pools, _is_live, backend_name),
     }
 
 
@@ -116,6 +123,10 @@ def render_model(tree, stats_socket):
     listeners = _live(tree.listeners)
     backends = [_backend(tree, pools[l['default_pool_id']], l)
                 for l in listeners if l['default_pool_id'] in pools]
+    # L7 policies send to other pools: each (pool, listener) pair gets its backend.
+    backends += [_backend(tree, pools[pool_id], l) for l in listeners
+                 for pool_id in l7_render.redirect_pool_ids(tree, l, pools, _is_live)
+                 if pool_id != l['default_pool_id']]
     return {
         'loadbalancer_id': tree.loadbalancer['id'],
         # Each connection takes two descriptors; this stays under common ulimits.

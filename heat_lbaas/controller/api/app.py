@@ -9,6 +9,8 @@ import webob.dec
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import healthmonitors
+from heat_lbaas.controller.api import l7policies
+from heat_lbaas.controller.api import l7rules
 from heat_lbaas.controller.api import listeners
 from heat_lbaas.controller.api import loadbalancers
 from heat_lbaas.controller.api import members
@@ -37,8 +39,10 @@ class Application:
             'listeners': listeners.Listeners(context),
             'pools': pools.Pools(context),
             'healthmonitors': healthmonitors.HealthMonitors(context),
+            'l7policies': l7policies.L7Policies(context),
         }
         self.members = members.Members(context)
+        self.rules = l7rules.L7Rules(context)
         self.routes = [
             (_route(r'/providers'), {'GET': self.list_providers}),
             (_route(r'/loadbalancers/(%s)/status' % UUID), {'GET': self.show_status}),
@@ -50,9 +54,14 @@ class Application:
             (_route(r'/pools/(%s)/members/(%s)' % (UUID, UUID)),
              {'GET': self.show_member, 'PUT': self.update_member,
               'DELETE': self.delete_member}),
-            (_route(r'/(loadbalancers|listeners|pools|healthmonitors)'),
+            (_route(r'/l7policies/(%s)/rules' % UUID),
+             {'GET': self.list_rules, 'POST': self.create_rule}),
+            (_route(r'/l7policies/(%s)/rules/(%s)' % (UUID, UUID)),
+             {'GET': self.show_rule, 'PUT': self.update_rule,
+              'DELETE': self.delete_rule}),
+            (_route(r'/(loadbalancers|listeners|pools|healthmonitors|l7policies)'),
              {'GET': self.list_objects, 'POST': self.create_object}),
-            (_route(r'/(loadbalancers|listeners|pools|healthmonitors)/([^/]+)'),
+            (_route(r'/(loadbalancers|listeners|pools|healthmonitors|l7policies)/([^/]+)'),
              {'GET': self.show_object, 'PUT': self.update_object,
               'DELETE': self.delete_object}),
         ]
@@ -175,6 +184,28 @@ class Application:
 
     def delete_member(self, request, pool_id, member_id):
         self.members.delete(pool_id, member_id)
+        return webob.Response(status=204, content_type=None)
+
+    # --- L7 rules (nested in their policy, as members in their pool) -------------
+
+    def list_rules(self, request, policy_id):
+        self.rules.policy(policy_id)
+        return self._list(request, model.L7RULE, self.rules.list(l7policy_id=policy_id))
+
+    def create_rule(self, request, policy_id):
+        row = self.rules.create(policy_id, self._body(request), self._project(request))
+        return self._show(model.L7RULE, row, 201)
+
+    def show_rule(self, request, policy_id, rule_id):
+        return self._show(model.L7RULE, self.rules.get_in_policy(policy_id, rule_id),
+                          fields=request.GET.getall('fields'))
+
+    def update_rule(self, request, policy_id, rule_id):
+        row = self.rules.update(policy_id, rule_id, self._body(request))
+        return self._show(model.L7RULE, row)
+
+    def delete_rule(self, request, policy_id, rule_id):
+        self.rules.delete(policy_id, rule_id)
         return webob.Response(status=204, content_type=None)
 
     # --- status and statistics -------------------------------------------------

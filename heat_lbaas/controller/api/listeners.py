@@ -71,5 +71,12 @@ class Listeners(base.Collection):
             listener = self.get(listener_id)
             self.require_mutable(listener)
             provisioning.lock_for_child_change(self.store, listener['loadbalancer_id'])
+            # Octavia removes the listener's L7 policies and their rules with it.
+            for policy in self.store.find(model.L7POLICY, listener_id=listener_id):
+                for rule in self.store.find(model.L7RULE, l7policy_id=policy['id']):
+                    provisioning.set_status(self.store, model.L7RULE, rule,
+                                            'PENDING_DELETE')
+                provisioning.set_status(self.store, model.L7POLICY, policy,
+                                        'PENDING_DELETE')
             self.mark_deleted(listener)
         self.context.worker.submit(listener['loadbalancer_id'])

@@ -83,6 +83,10 @@ class LoadBalancers(base.Collection):
     def _children(self, lb_id):
         for listener in self.store.find(model.LISTENER, loadbalancer_id=lb_id):
             yield model.LISTENER, listener
+            for policy in self.store.find(model.L7POLICY, listener_id=listener['id']):
+                yield model.L7POLICY, policy
+                for rule in self.store.find(model.L7RULE, l7policy_id=policy['id']):
+                    yield model.L7RULE, rule
         for pool in self.store.find(model.POOL, loadbalancer_id=lb_id):
             yield model.POOL, pool
             for member in self.store.find(model.MEMBER, pool_id=pool['id']):

@@ -2,6 +2,7 @@
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import base
 from heat_lbaas.controller.api import errors
+from heat_lbaas.controller.api import l7_validation
 from heat_lbaas.controller.api import listeners
 from heat_lbaas.controller.api import provisioning
 
@@ -102,6 +103,9 @@ class Pools(base.Collection):
 
     def delete(self, pool_id):
         with self.store.transaction():
+            for policy in self.store.find(model.L7POLICY, redirect_pool_id=pool_id):
+                if policy['provisioning_status'] != 'PENDING_DELETE':
+                    raise l7_validation.PoolInUseByPolicy(pool_id, policy['id'])
             pool = self._lock(pool_id)
             for child_type in (model.MEMBER, model.HEALTH_MONITOR):
                 for child in self.store.find(child_type, pool_id=pool_id):

@@ -48,4 +48,24 @@ def check_loadbalancer_mutable(lb, deleting=False):
 
 
 def listeners_using_pool(store, pool_id):
-    return [l['id'] for l in store.find(model.LISTENER, default_pool_id=pool_id)]
+    """Listeners sending traffic to the pool: as default pool or by an L7 policy."""
+    ids = [l['id'] for l in store.find(model.LISTENER, default_pool_id=pool_id)]
+    for policy in store.find(model.L7POLICY, redirect_pool_id=pool_id):
+        if policy['listener_id'] not in ids:
+            ids.append(policy['listener_id'])
+    return ids
+
+
+def lock_for_l7policy_change(store, listener):
+    """Lock what a change of an L7 policy of `listener` touches: listener and LB."""
+    lock_for_child_change(store, listener['loadbalancer_id'],
+                          listener_ids=[listener['id']])
+
+
+def lock_for_l7rule_change(store, policy):
+    """Lock what a change of a rule of `policy` touches: policy, listener and LB."""
+    if policy['provisioning_status'] != MUTABLE:
+        raise errors.Immutable(model.L7POLICY.title, policy['id'])
+    listener = store.get(model.LISTENER, policy['listener_id'])
+    lock_for_l7policy_change(store, listener)
+    set_status(store, model.L7POLICY, policy, 'PENDING_UPDATE')

@@ -26,8 +26,12 @@ def build(store, lb_id):
     listeners = []
     for listener in lb_tree.listeners:
         body = _status(listener, 'operating_status', 'provisioning_status')
-        pool = pools.get(listener['default_pool_id'])
-        body['pools'] = [pool_status(pool)] if pool else []
+        # As Octavia's listener.pools: the default pool, then the pools its L7
+        # policies redirect to (the status tree has no L7 policies of its own).
+        pool_ids = [listener['default_pool_id']] + [
+            p['redirect_pool_id'] for p in lb_tree.l7policies_of(listener['id'])]
+        body['pools'] = [pool_status(pools[i]) for i in dict.fromkeys(pool_ids)
+                         if i in pools]
         listeners.append(body)
     lb = _status(lb_tree.loadbalancer, 'operating_status', 'provisioning_status')
     lb['listeners'] = listeners

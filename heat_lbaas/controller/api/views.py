@@ -1,5 +1,6 @@
 """The JSON shape of each object: its visible fields, its relations and tenant_id."""
 from heat_lbaas.controller import model
+from heat_lbaas.controller.api import provisioning
 
 
 def _ids(rows):
@@ -11,11 +12,18 @@ def _relations(store, object_type, row):
         return {'listeners': _ids(store.find(model.LISTENER, loadbalancer_id=row['id'])),
                 'pools': _ids(store.find(model.POOL, loadbalancer_id=row['id']))}
     if object_type is model.LISTENER:
-        return {'loadbalancers': [{'id': row['loadbalancer_id']}], 'l7policies': []}
-    if object_type is model.POOL:
+        policies = sorted(store.find(model.L7POLICY, listener_id=row['id']),
+                          key=lambda p: p['position'])
         return {'loadbalancers': [{'id': row['loadbalancer_id']}],
-                'listeners': _ids(store.find(model.LISTENER, default_pool_id=row['id'])),
+                'l7policies': _ids(policies)}
+    if object_type is model.POOL:
+        # As Octavia: listeners reaching the pool through an L7 policy count too.
+        listener_ids = provisioning.listeners_using_pool(store, row['id'])
+        return {'loadbalancers': [{'id': row['loadbalancer_id']}],
+                'listeners': [{'id': i} for i in listener_ids],
                 'members': _ids(store.find(model.MEMBER, pool_id=row['id']))}
+    if object_type is model.L7POLICY:
+        return {'rules': _ids(store.find(model.L7RULE, l7policy_id=row['id']))}
     if object_type is model.HEALTH_MONITOR:
         return {'pools': [{'id': row['pool_id']}]}
     return {}

@@ -82,6 +82,13 @@ def compute(tree, member_checks):
         status = listener_status(listener, pool_statuses.get(listener['default_pool_id']))
         result[(model.LISTENER, listener['id'])] = status
         listener_statuses.append(status)
+    # L7 policies and rules have no health of their own: Octavia shows them ONLINE
+    # once applied, OFFLINE while disabled.
+    for object_type, rows in ((model.L7POLICY, tree.l7policies),
+                              (model.L7RULE, tree.l7rules)):
+        for row in rows:
+            result[(object_type, row['id'])] = (
+                'ONLINE' if row['admin_state_up'] else 'OFFLINE')
     result[(model.LOADBALANCER, tree.loadbalancer['id'])] = loadbalancer_status(
         tree.loadbalancer, listener_statuses + list(pool_statuses.values()))
     return result

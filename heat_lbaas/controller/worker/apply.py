@@ -10,6 +10,7 @@ import logging
 from heat_lbaas.controller import model
 from heat_lbaas.controller.amphora import driver_base
 from heat_lbaas.controller.amphora import render
+from heat_lbaas.controller.db import l7_positions
 from heat_lbaas.controller.db import store as store_module
 from heat_lbaas.controller.db import tree as tree_module
 from heat_lbaas.controller.health import rollup
@@ -77,3 +78,8 @@ class Applier:
             pool = self.store.get(model.POOL, row['pool_id'])
             if pool and pool['healthmonitor_id'] == row['id']:
                 self.store.update(model.POOL, pool['id'], {'healthmonitor_id': None})
+        elif object_type is model.L7POLICY:
+            # Positions close the gap, as Octavia renumbers them (1..n).
+            l7_positions.renumber(self.store, model.L7POLICY,
+                                  l7_positions.ordered_policy_ids(
+                                      self.store, model.L7POLICY, row['listener_id']))

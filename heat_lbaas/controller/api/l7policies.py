@@ -1,0 +1,96 @@
+"""/v2/lbaas/l7policies."""
+from heat_lbaas.controller import model
+from heat_lbaas.controller.api import base
+from heat_lbaas.controller.api import errors
+from heat_lbaas.controller.api import l7_validation
+from heat_lbaas.controller.api import listeners
+from heat_lbaas.controller.api import provisioning
+from heat_lbaas.controller.db import l7_positions
+
+# Listener protocols whose traffic HAProxy reads as HTTP, so rules can look into it.
+L7_PROTOCOLS = ('HTTP', 'TERMINATED_HTTPS')
+REDIRECT_FIELDS = ('redirect_pool_id', 'redirect_url', 'redirect_prefix',
+                   'redirect_http_code')
+
+
+def _inferred_action(changes):
+    # Octavia: a new redirect_pool_id or redirect_url alone switches the action.
+    if changes.get('redirect_pool_id'):
+        return 'REDIRECT_TO_POOL'
+    if changes.get('redirect_url'):
+        return 'REDIRECT_TO_URL'
+    return None
+
+
+class L7Policies(base.Collection):
+    object_type = model.L7POLICY
+
+    def _listener(self, listener_id):
+        listener = self.store.get(model.LISTENER, listener_id)
+        if listener is None or listener['provisioning_status'] == 'DELETED':
+            raise errors.NotFound(model.LISTENER.title, listener_id)
+        if listener['protocol'] not in L7_PROTOCOLS:
+            # Octavia's amphora driver refuses these the same way.
+            raise errors.ProviderUnsupported(
+                'amphora', '%s protocol listeners do not support L7 policies'
+                % listener['protocol'])
+        return listener
+
+    def _check_redirect_pool(self, policy, listener):
+        pool_id = policy.get('redirect_pool_id')
+        if not pool_id:
+            return
+        pool = self.store.get(model.POOL, pool_id)
+        if pool is None or pool['loadbalancer_id'] != listener['loadbalancer_id']:
+            raise errors.NotFound(model.POOL.title, pool_id)
+        listeners.check_protocols(listener['protocol'], pool['protocol'])
+
+    def create(self, body, project_id):
+        values = l7_validation.sanitize_policy(self.validate_create(body))
+        with self.store.transaction():
+            listener = self._listener(values['listener_id'])
+            self._check_redirect_pool(values, listener)
+            provisioning.lock_for_l7policy_change(self.store, listener)
+            wanted = values['position']
+            values['position'] = model.MAX_L7POLICY_POSITION
+            row = self.new_row(values, project_id or listener['project_id'])
+            self._reorder(listener['id'], row['id'], wanted)
+            row = self.store.get(model.L7POLICY, row['id'])
+        self.context.worker.submit(listener['loadbalancer_id'])
+        return row
+
+    def _reorder(self, listener_id, policy_id, position):
+        ordered = l7_positions.ordered_policy_ids(self.store, model.L7POLICY,
+                                                  listener_id)
+        l7_positions.renumber(self.store, model.L7POLICY,
+                              l7_positions.place(ordered, policy_id, position))
+
+    def update(self, policy_id, body):
+        changes = self.validate_update(body)
+        if 'action' not in changes and _inferred_action(changes):
+            changes['action'] = _inferred_action(changes)
+        with self.store.transaction():
+            policy = self.get(policy_id)
+            self.require_mutable(policy)
+            listener = self.store.get(model.LISTENER, policy['listener_id'])
+            merged = l7_validation.sanitize_policy(dict(policy, **changes))
+            changes.update({name: merged[name] for name in REDIRECT_FIELDS})
+            self._check_redirect_pool(merged, listener)
+            provisioning.lock_for_l7policy_change(self.store, listener)
+            position = changes.pop('position', policy['position'])
+            self.save_update(policy, changes)
+            self._reorder(listener['id'], policy_id, position)
+            row = self.store.get(model.L7POLICY, policy_id)
+        self.context.worker.submit(listener['loadbalancer_id'])
+        return row
+
+    def delete(self, policy_id):
+        with self.store.transaction():
+            policy = self.get(policy_id)
+            self.require_mutable(policy)
+            listener = self.store.get(model.LISTENER, policy['listener_id'])
+            provisioning.lock_for_l7policy_change(self.store, listener)
+            for rule in self.store.find(model.L7RULE, l7policy_id=policy_id):
+                provisioning.set_status(self.store, model.L7RULE, rule, 'PENDING_DELETE')
+            self.mark_deleted(policy)
+        self.context.worker.submit(listener['loadbalancer_id'])
