@@ -1,6 +1,7 @@
 """heat-lbaas-controller: the Octavia v2 API, the worker and the health monitor in
 one process, each load balancer served by its own HAProxy process."""
 import dataclasses
+import functools
 import ipaddress
 import logging
 import os
@@ -20,6 +21,7 @@ from heat_lbaas.controller.api import app as api_app
 from heat_lbaas.controller.db import store as store_module
 from heat_lbaas.controller.health import monitor
 from heat_lbaas.controller.worker import apply
+from heat_lbaas.controller.worker import failover
 from heat_lbaas.controller.worker import queue
 
 LOG = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ class Context:
     worker: queue.PerLoadBalancerQueue
     stats: stats.Statistics
     vip_network: ipaddress.IPv4Network
+    failovers: failover.FailoverRequests
 
 
 class Controller:
@@ -43,12 +46,17 @@ class Controller:
         self.store = store_module.Store(os.path.join(state_dir, 'controller.sqlite'))
         self.driver = haproxy_process.HaproxyProcessDriver(
             state_dir, conf.controller.haproxy_binary)
+        self.failovers = failover.FailoverRequests(self.store)
         self.worker = queue.PerLoadBalancerQueue(
-            apply.Applier(self.store, self.driver), conf.controller.workers)
-        self.health = monitor.HealthMonitor(self.store, self.driver,
-                                            conf.controller.health_interval)
+            apply.Applier(self.store, self.driver, self.failovers),
+            conf.controller.workers)
+        self.health = monitor.HealthMonitor(
+            self.store, self.driver, conf.controller.health_interval,
+            fail_over=functools.partial(failover.fail_over, self.failovers,
+                                        self.worker, allowed=failover.HEALTH_ALLOWED))
         self.context = Context(conf, self.store, self.worker,
-                               stats.Statistics(self.driver), config.vip_network(conf))
+                               stats.Statistics(self.driver), config.vip_network(conf),
+                               self.failovers)
         self.app = api_app.Application(self.context)
         self.server = None
 

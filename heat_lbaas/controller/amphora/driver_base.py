@@ -13,6 +13,17 @@ class AmphoraDriver(abc.ABC):
 
         Raises AmphoraError, leaving the previous configuration serving."""
 
+    def restart(self, lb_id, config_text):
+        """Replace the running amphora by a new one serving `config_text` (failover).
+
+        Drivers that can check a configuration first should, and override this."""
+        self.apply(lb_id, None)
+        self.apply(lb_id, config_text)
+
+    @abc.abstractmethod
+    def crashed(self, lb_id):
+        """Whether the amphora was started and is gone without having been stopped."""
+
     @abc.abstractmethod
     def remove(self, lb_id):
         """Stop serving and forget the amphora."""

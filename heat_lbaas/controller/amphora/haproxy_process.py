@@ -101,20 +101,43 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
                 'haproxy -c rejected the configuration: %s'
                 % ' | '.join(problems or [result.stderr.strip()]))
 
-    def apply(self, lb_id, config_text):
-        if config_text is None:
-            self._stop(lb_id)
-            return
+    def _install(self, lb_id, config_text):
+        """Make `config_text` the amphora's configuration once haproxy -c accepts it."""
         os.makedirs(self._dir(lb_id), exist_ok=True)
         candidate = self.config_path(lb_id) + '.new'
         with open(candidate, 'w') as config_file:
             config_file.write(config_text)
         self._check(candidate)
         os.replace(candidate, self.config_path(lb_id))
+
+    def apply(self, lb_id, config_text):
+        if config_text is None:
+            self._stop(lb_id)
+            return
+        self._install(lb_id, config_text)
         if self.master_pid(lb_id):
             self._reload(lb_id)
         else:
             self._start(lb_id)
+
+    def restart(self, lb_id, config_text):
+        # The configuration is checked before the old process goes, so a failover
+        # never trades a running amphora for one that cannot start.
+        if config_text is not None:
+            self._install(lb_id, config_text)
+        self._stop(lb_id)
+        if config_text is not None:
+            self._start(lb_id)
+
+    def crashed(self, lb_id):
+        # HAProxy writes the pid file when it starts and only _stop removes it, so
+        # a pid file without a live master means it died without being told to.
+        return os.path.exists(self.pid_path(lb_id)) and self.master_pid(lb_id) is None
+
+    def reload_count(self, lb_id):
+        """Reloads the running master has done since it started, or None."""
+        state = self._show_proc(lb_id)
+        return state and state['reloads']
 
     def _start(self, lb_id):
         for stale in (self.master_socket_path(lb_id), self.stats_socket_path(lb_id)):
@@ -182,10 +205,45 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
             if self.master_pid(lb_id):
                 os.kill(pid, signal.SIGKILL)
         self._reap(lb_id, wait=True)
+        self._end_orphaned_workers(lb_id)
         for path in (self.pid_path(lb_id), self.master_socket_path(lb_id),
                      self.stats_socket_path(lb_id)):
             if os.path.exists(path):
                 os.unlink(path)
+
+    def _processes_of(self, lb_id):
+        """PIDs of live (not zombie) haproxy processes running this amphora's config."""
+        config = self.config_path(lb_id).encode()
+        pids = []
+        for name in os.listdir('/proc'):
+            if not name.isdigit():
+                continue
+            try:
+                with open('/proc/%s/cmdline' % name, 'rb') as cmdline:
+                    words = cmdline.read().split(b'\0')
+                with open('/proc/%s/stat' % name) as stat:
+                    zombie = stat.read().rsplit(')', 1)[1].split()[0] == 'Z'
+            except (OSError, IndexError):
+                continue
+            if config in words and not zombie:
+                pids.append(int(name))
+        return pids
+
+    def _end_orphaned_workers(self, lb_id):
+        """Wait for workers whose master died (kill -9) to leave, as they do within
+        about a second: until then they hold the VIP ports a new master must bind."""
+        deadline = time.monotonic() + self.timeout
+        while self._processes_of(lb_id):
+            if time.monotonic() > deadline:
+                for pid in self._processes_of(lb_id):
+                    LOG.warning('Killing HAProxy process %s of %s left by its master',
+                                pid, lb_id)
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                break
+            time.sleep(0.02)
 
     def _reap(self, lb_id, wait=False):
         child = self._children.get(lb_id)

@@ -3,16 +3,20 @@ import json
 import logging
 import re
 
+from oslo_utils import strutils
 import webob
 import webob.dec
 
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import errors
+from heat_lbaas.controller.api import full_views
 from heat_lbaas.controller.api import healthmonitors
 from heat_lbaas.controller.api import l7policies
 from heat_lbaas.controller.api import l7rules
 from heat_lbaas.controller.api import listeners
+from heat_lbaas.controller.api import loadbalancer_graph
 from heat_lbaas.controller.api import loadbalancers
+from heat_lbaas.controller.api import member_batch
 from heat_lbaas.controller.api import members
 from heat_lbaas.controller.api import pools
 from heat_lbaas.controller.api import querying
@@ -42,15 +46,19 @@ class Application:
             'l7policies': l7policies.L7Policies(context),
         }
         self.members = members.Members(context)
+        self.member_batch = member_batch.MemberBatch(context)
         self.rules = l7rules.L7Rules(context)
         self.routes = [
             (_route(r'/providers'), {'GET': self.list_providers}),
             (_route(r'/loadbalancers/(%s)/status' % UUID), {'GET': self.show_status}),
             (_route(r'/loadbalancers/(%s)/stats' % UUID), {'GET': self.show_lb_stats}),
+            (_route(r'/loadbalancers/(%s)/failover' % UUID),
+             {'PUT': self.failover_loadbalancer}),
             (_route(r'/listeners/(%s)/stats' % UUID),
              {'GET': self.show_listener_stats}),
             (_route(r'/pools/(%s)/members' % UUID),
-             {'GET': self.list_members, 'POST': self.create_member}),
+             {'GET': self.list_members, 'POST': self.create_member,
+              'PUT': self.batch_update_members}),
             (_route(r'/pools/(%s)/members/(%s)' % (UUID, UUID)),
              {'GET': self.show_member, 'PUT': self.update_member,
               'DELETE': self.delete_member}),
@@ -143,7 +151,12 @@ class Application:
 
     def create_object(self, request, collection):
         handler = self.collections[collection]
-        row = handler.create(self._body(request), self._project(request))
+        body = self._body(request)
+        row = handler.create(body, self._project(request))
+        if collection == 'loadbalancers' and loadbalancer_graph.is_fully_populated(body):
+            # Octavia answers a fully populated create with the whole tree.
+            return self._json(201, {'loadbalancer': full_views.loadbalancer(
+                self.context.store, row)})
         return self._show(handler.object_type, row, 201)
 
     def show_object(self, request, collection, object_id):
@@ -170,6 +183,12 @@ class Application:
     def list_members(self, request, pool_id):
         self.members.pool(pool_id)
         return self._list(request, model.MEMBER, self.members.list(pool_id=pool_id))
+
+    def batch_update_members(self, request, pool_id):
+        additive_only = strutils.bool_from_string(request.GET.get('additive_only'))
+        self.member_batch.replace(pool_id, self._body(request), additive_only,
+                                  self._project(request))
+        return webob.Response(status=202, content_type=None)
 
     def create_member(self, request, pool_id):
         row = self.members.create(pool_id, self._body(request), self._project(request))
@@ -213,6 +232,10 @@ class Application:
     def show_status(self, request, lb_id):
         self.collections['loadbalancers'].get(lb_id)
         return self._json(200, {'statuses': status_tree.build(self.context.store, lb_id)})
+
+    def failover_loadbalancer(self, request, lb_id):
+        self.collections['loadbalancers'].failover(lb_id)
+        return webob.Response(status=202, content_type=None)
 
     def show_lb_stats(self, request, lb_id):
         self.collections['loadbalancers'].get(lb_id)

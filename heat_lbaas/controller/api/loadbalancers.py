@@ -1,11 +1,14 @@
-"""/v2/lbaas/loadbalancers: VIP allocation, cascade delete."""
+"""/v2/lbaas/loadbalancers: VIP allocation, fully populated create, failover,
+cascade delete."""
 import ipaddress
 import uuid
 
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import base
 from heat_lbaas.controller.api import errors
+from heat_lbaas.controller.api import loadbalancer_graph
 from heat_lbaas.controller.api import provisioning
+from heat_lbaas.controller.worker import failover
 
 PROVIDERS = {'amphora': 'The bundled amphora controller: one HAProxy process per '
                         'load balancer on a loopback VIP.',
@@ -16,14 +19,28 @@ class LoadBalancers(base.Collection):
     object_type = model.LOADBALANCER
 
     def create(self, body, project_id):
+        graph, builder = None, None
+        if loadbalancer_graph.is_fully_populated(body):
+            builder = loadbalancer_graph.GraphBuilder(self.context)
+            body, nested = builder.split(body)
         values = self.validate_create(body)
         if values['provider'] not in PROVIDERS:
             raise errors.ApiError("Provider '%s' is not enabled." % values['provider'])
+        if builder is not None:
+            graph = builder.validate(nested)
         with self.store.transaction():
             self._place_vip(values)
             row = self.new_row(values, project_id)
+            if graph is not None:
+                builder.create(graph, row)
         self.context.worker.submit(row['id'])
         return row
+
+    def failover(self, lb_id):
+        self.get(lb_id)
+        if not failover.fail_over(self.context.failovers, self.context.worker, lb_id,
+                                  failover.API_ALLOWED):
+            raise errors.InvalidState(self.get(lb_id)['provisioning_status'], lb_id)
 
     def _place_vip(self, values):
         conf = self.context.conf.controller

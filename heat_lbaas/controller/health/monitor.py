@@ -1,7 +1,10 @@
 """Reads HAProxy's health-check results and stores operating statuses.
 
 Every `interval` seconds, for each load balancer whose amphora runs, `show stat` on
-its stats socket gives the check status of each server (a member id).
+its stats socket gives the check status of each server (a member id). An ACTIVE
+load balancer whose amphora died (its HAProxy master killed, say) is failed over
+through `fail_over`, as Octavia's health manager does for an amphora that stops
+sending heartbeats.
 """
 import csv
 import io
@@ -36,10 +39,12 @@ def member_checks(rows):
 
 
 class HealthMonitor:
-    def __init__(self, store, driver, interval=1.0):
+    def __init__(self, store, driver, interval=1.0, fail_over=None):
         self.store = store
         self.driver = driver
         self.interval = interval
+        # fail_over(lb_id) -> bool: worker/failover.fail_over, bound by the service.
+        self.fail_over = fail_over
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True,
                                         name='health-monitor')
@@ -60,6 +65,11 @@ class HealthMonitor:
 
     def poll_once(self):
         for lb in self.store.find(model.LOADBALANCER, provisioning_status='ACTIVE'):
+            if self.fail_over is not None and self.driver.crashed(lb['id']):
+                if self.fail_over(lb['id']):
+                    LOG.warning('Amphora of load balancer %s died: failing over',
+                                lb['id'])
+                continue
             text = self.driver.query(lb['id'], 'show stat')
             if text is None:
                 continue

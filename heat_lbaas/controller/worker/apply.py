@@ -20,11 +20,14 @@ PENDING = ('PENDING_CREATE', 'PENDING_UPDATE', 'PENDING_DELETE')
 
 
 class Applier:
-    def __init__(self, store, driver):
+    def __init__(self, store, driver, failovers=None):
         self.store = store
         self.driver = driver
+        # worker/failover.py: load balancers whose amphora is to be replaced.
+        self.failovers = failovers
 
     def __call__(self, lb_id):
+        failover = self.failovers is not None and self.failovers.take(lb_id)
         tree = tree_module.load_tree(self.store, lb_id)
         if tree is None:
             return
@@ -34,8 +37,12 @@ class Applier:
         if not any(row['provisioning_status'] in PENDING for _, row in tree.objects()):
             return
         try:
-            self.driver.apply(lb_id, render.render(
-                tree, self.driver.stats_socket_path(lb_id)))
+            config_text = render.render(tree, self.driver.stats_socket_path(lb_id))
+            if failover:
+                LOG.info('Load balancer %s: failover, restarting its amphora', lb_id)
+                self.driver.restart(lb_id, config_text)
+            else:
+                self.driver.apply(lb_id, config_text)
         except driver_base.AmphoraError as error:
             LOG.error('Load balancer %s: %s', lb_id, error)
             self._finish(tree, failed=True)

@@ -1,0 +1,17 @@
+"""What a test can read of a running amphora (an HAProxy master) from outside the
+controller: its master PID and how many times it has reloaded."""
+from heat_lbaas.controller.amphora import haproxy_process
+
+
+class AmphoraProbe:
+    def __init__(self, state_dir):
+        # The driver derives every path from the controller's state dir, so a second
+        # instance reads the same pid files and master sockets without changing them.
+        self._driver = haproxy_process.HaproxyProcessDriver(state_dir)
+
+    def master_pid(self, lb_id):
+        return self._driver.master_pid(lb_id)
+
+    def reload_count(self, lb_id):
+        """Reloads since the master started (`show proc` on the master socket)."""
+        return self._driver.reload_count(lb_id)
