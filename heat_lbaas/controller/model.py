@@ -47,6 +47,9 @@ class Field:
     # Shown in responses? Parent ids given at create time (loadbalancer_id of a
     # listener, pool_id of a member) are stored but shown as relations instead.
     visible: bool = True
+    # Left out of responses while null, as Octavia (WSME) leaves out unset attributes:
+    # a pool without a health monitor has no healthmonitor_id key at all.
+    omitted_if_null: bool = False
 
     def default_value(self):
         # Lists and dicts are copied so objects never share one mutable default.
@@ -55,12 +58,17 @@ class Field:
         return self.default
 
 
-def _common(*fields):
+# Octavia has no description on members and health monitors (their API refuses the
+# attribute). The column stays, as schema 0001 created it, but nothing reads or writes it.
+HIDDEN_DESCRIPTION = Field('description', access=READ_ONLY, visible=False)
+
+
+def _common(*fields, description=Field('description', default='')):
     """Fields every provisioned object has, in Octavia's response order."""
     return (
         Field('id', UUID, READ_ONLY),
         Field('name', default=''),
-        Field('description', default=''),
+        description,
         Field('provisioning_status', access=READ_ONLY),
         Field('operating_status', access=READ_ONLY),
         Field('admin_state_up', BOOLEAN, default=True),
@@ -151,7 +159,7 @@ POOL = ObjectType(
         Field('protocol', access=CREATE_ONLY, required=True, choices=POOL_PROTOCOLS),
         Field('lb_algorithm', required=True, choices=LB_ALGORITHMS),
         Field('session_persistence', DICT),
-        Field('healthmonitor_id', UUID, READ_ONLY),
+        Field('healthmonitor_id', UUID, READ_ONLY, omitted_if_null=True),
         Field('tls_container_ref'),
         Field('ca_tls_container_ref'),
         Field('crl_container_ref'),
@@ -175,6 +183,7 @@ MEMBER = ObjectType(
         Field('monitor_address', IP),
         Field('monitor_port', INTEGER, minimum=1, maximum=65535),
         Field('vnic_type', access=READ_ONLY, default='normal'),
+        description=HIDDEN_DESCRIPTION,
     ))
 
 HEALTH_MONITOR_TYPES = ('HTTP', 'HTTPS', 'PING', 'TCP', 'TLS-HELLO', 'UDP-CONNECT',
@@ -195,6 +204,7 @@ HEALTH_MONITOR = ObjectType(
         Field('expected_codes', pattern=EXPECTED_CODES_PATTERN),
         Field('http_version', FLOAT, choices=(1.0, 1.1)),
         Field('domain_name', pattern=DOMAIN_NAME_PATTERN),
+        description=HIDDEN_DESCRIPTION,
     ),
     relations=('pools',))
 

@@ -18,6 +18,7 @@ from heat_lbaas.controller.api import loadbalancer_graph
 from heat_lbaas.controller.api import loadbalancers
 from heat_lbaas.controller.api import member_batch
 from heat_lbaas.controller.api import members
+from heat_lbaas.controller.api import openapi
 from heat_lbaas.controller.api import pools
 from heat_lbaas.controller.api import querying
 from heat_lbaas.controller.api import status_tree
@@ -50,6 +51,7 @@ class Application:
         self.rules = l7rules.L7Rules(context)
         self.routes = [
             (_route(r'/providers'), {'GET': self.list_providers}),
+            (_route(r'/openapi\.json'), {'GET': self.show_openapi}),
             (_route(r'/loadbalancers/(%s)/status' % UUID), {'GET': self.show_status}),
             (_route(r'/loadbalancers/(%s)/stats' % UUID), {'GET': self.show_lb_stats}),
             (_route(r'/loadbalancers/(%s)/failover' % UUID),
@@ -138,6 +140,12 @@ class Application:
              'links': [{'href': base + '/v2', 'rel': 'self'}]},
         ]}
 
+    def show_openapi(self, request):
+        # Generated on first use: the route table and declarations are fixed at start.
+        if getattr(self, '_openapi', None) is None:
+            self._openapi = openapi.document(self.routes, PREFIX)
+        return self._json(200, self._openapi)
+
     def list_providers(self, request):
         return self._json(200, {'providers': [
             {'name': name, 'description': text}
@@ -195,7 +203,8 @@ class Application:
         return self._show(model.MEMBER, row, 201)
 
     def show_member(self, request, pool_id, member_id):
-        return self._show(model.MEMBER, self.members.get_in_pool(pool_id, member_id))
+        return self._show(model.MEMBER, self.members.get_in_pool(pool_id, member_id),
+                          fields=request.GET.getall('fields'))
 
     def update_member(self, request, pool_id, member_id):
         row = self.members.update(pool_id, member_id, self._body(request))

@@ -30,7 +30,8 @@ def _relations(store, object_type, row):
 
 
 def show(store, object_type, row):
-    body = {f.name: row[f.name] for f in object_type.fields if f.visible}
+    body = {f.name: row[f.name] for f in object_type.fields
+            if f.visible and not (f.omitted_if_null and row[f.name] is None)}
     body.update(_relations(store, object_type, row))
     # Octavia still answers with the pre-Keystone-v3 name too.
     body['tenant_id'] = row['project_id']
