@@ -59,12 +59,13 @@ $(STAMP): setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e '.[test]'
 	touch $@
 
-# Debian packages: haproxy (the amphorae), curl (the demo), python3-venv (only when the
+# Debian packages: haproxy (the amphorae), curl (the demo), iputils-ping (PING health monitors), python3-venv (only when the
 # python3 in use cannot create a virtualenv yet). apt-get only when something is missing.
 system-deps:
 	@missing=""; \
 	command -v haproxy >/dev/null 2>&1 || missing="$$missing haproxy"; \
 	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
+	command -v ping >/dev/null 2>&1 || missing="$$missing iputils-ping"; \
 	if [ ! -x $(BIN)/python ] && ! $(PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1; then \
 		missing="$$missing python3-venv"; \
 	fi; \

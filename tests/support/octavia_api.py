@@ -4,6 +4,9 @@ import time
 
 import requests
 
+# The controller's VIP subnet (its default, which tests.support.controller keeps).
+VIP_SUBNET_ID = '35dc0b41-9dc8-5abb-bb66-90b11392828c'
+
 
 class OctaviaApi:
     def __init__(self, url):
@@ -17,6 +20,29 @@ class OctaviaApi:
         response = self.request('POST', '/' + collection, {key: fields})
         assert response.status_code == 201, response.text
         return response.json()[key]
+
+    def create_child(self, lb_id, collection, key, **fields):
+        """Create a child object and wait until the load balancer is ACTIVE again."""
+        created = self.create(collection, key, **fields)
+        self.wait_active(lb_id)
+        return created
+
+    def update_child(self, lb_id, path, key, **fields):
+        response = self.request('PUT', path, {key: fields})
+        assert response.status_code == 200, response.text
+        self.wait_active(lb_id)
+        return response.json()[key]
+
+    def new_loadbalancer(self, **fields):
+        fields.setdefault('vip_subnet_id', VIP_SUBNET_ID)
+        lb = self.create('loadbalancers', 'loadbalancer', **fields)
+        self.wait_active(lb['id'])
+        return lb
+
+    def delete_loadbalancer(self, lb_id):
+        response = self.request('DELETE', '/loadbalancers/%s?cascade=true' % lb_id)
+        assert response.status_code == 204, response.text
+        self.wait_gone(lb_id)
 
     def loadbalancer(self, lb_id):
         return self.request('GET', '/loadbalancers/' + lb_id).json()['loadbalancer']

@@ -29,6 +29,15 @@ class AmphoraDriver(abc.ABC):
         """Stop serving and forget the amphora."""
 
     @abc.abstractmethod
+    def stage_file(self, lb_id, name, data):
+        """Store a file the configuration refers to (a certificate); its path."""
+
+    @property
+    @abc.abstractmethod
+    def ping_command(self):
+        """Command HAProxy runs for a PING health check (external-check)."""
+
+    @abc.abstractmethod
     def stats_socket_path(self, lb_id):
         """Where the configuration should put the amphora's stats socket."""
 

@@ -10,6 +10,7 @@ import hashlib
 import logging
 import os
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -19,6 +20,11 @@ from heat_lbaas.controller.amphora import driver_base
 from heat_lbaas.controller.amphora import unix_socket
 
 LOG = logging.getLogger(__name__)
+# HAProxy runs external checks as `<command> <proxy addr> <proxy port> <server addr>
+# <server port>` with an empty environment, hence the absolute path of ping.
+PING_CHECK = '''#!/bin/sh
+exec %s -c 1 -W 1 -q "$3" >/dev/null 2>&1
+'''
 MASTER_LINE = re.compile(r'^(\d+)\s+master\s+(\d+)\s+\[failed:\s*(\d+)\]', re.M)
 WORKER_LINE = re.compile(r'^(\d+)\s+worker\s+(\d+)', re.M)
 
@@ -35,6 +41,27 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         self.binary = haproxy_binary
         self.timeout = timeout
         self._children = {}
+        self._ping_command = self._write_ping_check(state_dir)
+
+    @staticmethod
+    def _write_ping_check(state_dir):
+        path = os.path.join(state_dir, 'ping-check')
+        with open(path, 'w') as script:
+            script.write(PING_CHECK % (shutil.which('ping') or '/usr/bin/ping'))
+        os.chmod(path, 0o755)
+        return path
+
+    @property
+    def ping_command(self):
+        return self._ping_command
+
+    def stage_file(self, lb_id, name, data):
+        os.makedirs(self._dir(lb_id), exist_ok=True)
+        path = os.path.join(self._dir(lb_id), name)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, 'wb') as staged:
+            staged.write(data)
+        return path
 
     # --- paths -----------------------------------------------------------------
 

@@ -10,7 +10,11 @@ import jinja2
 from heat_lbaas.controller.amphora import l7_render
 
 BALANCE = {'ROUND_ROBIN': 'roundrobin', 'LEAST_CONNECTIONS': 'leastconn',
-           'SOURCE_IP': 'source'}
+           'SOURCE_IP': 'source',
+           # Hash of address and port; the template sets txn.src_port first.
+           'SOURCE_IP_PORT': 'hash src,concat(:,txn.src_port)'}
+# Listener and pool protocols HAProxy handles in HTTP mode; the others pass TCP through.
+HTTP_MODE_PROTOCOLS = ('HTTP', 'TERMINATED_HTTPS')
 LIVE = ('ACTIVE', 'PENDING_CREATE', 'PENDING_UPDATE', 'ERROR')
 
 _ENVIRONMENT = jinja2.Environment(
@@ -41,11 +45,15 @@ def _ms(milliseconds):
     return '%dms' % milliseconds
 
 
+def _mode(protocol):
+    return 'http' if protocol in HTTP_MODE_PROTOCOLS else 'tcp'
+
+
 def _check(hm):
     if hm is None or not hm['admin_state_up']:
         return None
     return {
-        'type': 'HTTP' if hm['type'] in ('HTTP', 'HTTPS') else hm['type'],
+        'type': hm['type'],
         'timeout': '%ds' % max(hm['timeout'], 1),
         'http_method': hm['http_method'] or 'GET',
         'url_path': hm['url_path'] or '/',
@@ -60,6 +68,7 @@ def _check(hm):
 
 def _server(member, check, cookie):
     return {
+        'check_ssl': bool(check) and check['type'] == 'HTTPS',
         'id': member['id'], 'address': member['address'],
         'port': member['protocol_port'], 'weight': member['weight'],
         'backup': member['backup'], 'disabled': not member['admin_state_up'],
@@ -80,7 +89,7 @@ def backend_name(pool_id, listener_id):
 def _backend(tree, pool, listener):
     check = _check(tree.healthmonitor_of(pool['id']))
     persistence = pool['session_persistence'] or {}
-    mode = 'http' if listener['protocol'] == 'HTTP' else 'tcp'
+    mode = _mode(listener['protocol'])
     return {
         'name': backend_name(pool['id'], listener['id']),
         'mode': mode,
@@ -97,14 +106,16 @@ def _backend(tree, pool, listener):
     }
 
 
-def _frontend(tree, listener, pools):
+def _frontend(tree, listener, pools, certificate_paths):
     headers = {k: str(v).lower() == 'true'
                for k, v in (listener['insert_headers'] or {}).items()}
     pool = pools.get(listener['default_pool_id'])
     limit = listener['connection_limit']
     return {
         'id': listener['id'],
-        'mode': 'http' if listener['protocol'] == 'HTTP' else 'tcp',
+        'mode': _mode(listener['protocol']),
+        'certificates': [certificate_paths[ref] for ref in _tls_refs(listener)],
+        'allowed_cidrs': listener['allowed_cidrs'] or [],
         'bind': '%s:%d' % (tree.loadbalancer['vip_address'], listener['protocol_port']),
         'maxconn': limit if limit and limit > 0 else None,
         'disabled': not listener['admin_state_up'],
@@ -112,13 +123,27 @@ def _frontend(tree, listener, pools):
         'timeout_tcp_inspect': _ms(listener['timeout_tcp_inspect']),
         'forwardfor': headers.get('X-Forwarded-For', False),
         'forwarded_port': headers.get('X-Forwarded-Port', False),
-        'forwarded_proto': headers.get('X-Forwarded-Proto', False),
+        'forwarded_proto': headers.get('X-Forwarded-Proto', False) and (
+            'https' if listener['protocol'] == 'TERMINATED_HTTPS' else 'http'),
         'default_backend': backend_name(pool['id'], listener['id']) if pool else None,
         **l7_render.frontend_lines(tree, listener, pools, _is_live, backend_name),
     }
 
 
-def render_model(tree, stats_socket):
+def _tls_refs(listener):
+    if listener['protocol'] != 'TERMINATED_HTTPS':
+        return []
+    # The default certificate first: HAProxy serves it to clients without SNI.
+    return [listener['default_tls_container_ref']] + list(
+        listener['sni_container_refs'] or [])
+
+
+def certificate_refs(tree):
+    """Every certificate reference the live listeners of `tree` use."""
+    return {ref for listener in _live(tree.listeners) for ref in _tls_refs(listener)}
+
+
+def render_model(tree, stats_socket, certificate_paths=None, ping_command=None):
     pools = {p['id']: p for p in _live(tree.pools)}
     listeners = _live(tree.listeners)
     backends = [_backend(tree, pools[l['default_pool_id']], l)
@@ -132,14 +157,18 @@ def render_model(tree, stats_socket):
         # Each connection takes two descriptors; this stays under common ulimits.
         'maxconn': 4000,
         'stats_socket': stats_socket,
-        'frontends': [_frontend(tree, l, pools) for l in listeners],
+        'frontends': [_frontend(tree, l, pools, certificate_paths or {})
+                      for l in listeners],
+        'ping_command': ping_command,
+        'external_checks': any(b['check'] and b['check']['type'] == 'PING'
+                               for b in backends),
         'backends': backends,
     }
 
 
-def render(tree, stats_socket):
+def render(tree, stats_socket, certificate_paths=None, ping_command=None):
     """The configuration text, or None when the load balancer serves nothing."""
-    model = render_model(tree, stats_socket)
+    model = render_model(tree, stats_socket, certificate_paths, ping_command)
     if not model['frontends'] or not tree.loadbalancer['admin_state_up']:
         return None
     return _ENVIRONMENT.get_template('haproxy.cfg.j2').render(**model)

@@ -2,6 +2,7 @@
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import base
 from heat_lbaas.controller.api import errors
+from heat_lbaas.controller.api import listener_options
 from heat_lbaas.controller.api import provisioning
 
 # Which pool protocols each listener protocol can send traffic to (Octavia's table).
@@ -22,10 +23,11 @@ def check_protocols(listener_protocol, pool_protocol):
 
 class Listeners(base.Collection):
     object_type = model.LISTENER
-    supported = {'protocol': ('HTTP', 'TCP')}
+    supported = {'protocol': ('HTTP', 'HTTPS', 'TCP', 'TERMINATED_HTTPS')}
 
     def create(self, body, project_id):
         values = self.validate_create(body)
+        listener_options.check(values['protocol'], values)
         with self.store.transaction():
             lb = self.store.get(model.LOADBALANCER, values['loadbalancer_id'])
             if lb is None:
@@ -59,6 +61,7 @@ class Listeners(base.Collection):
         with self.store.transaction():
             listener = self.get(listener_id)
             self.require_mutable(listener)
+            listener_options.check(listener['protocol'], values, listener)
             self._check_default_pool(values, listener['loadbalancer_id'],
                                      listener['protocol'])
             provisioning.lock_for_child_change(self.store, listener['loadbalancer_id'])

@@ -41,8 +41,8 @@ def normalise_persistence(value):
 
 class Pools(base.Collection):
     object_type = model.POOL
-    supported = {'protocol': ('HTTP', 'TCP', 'PROXY'),
-                 'lb_algorithm': ('ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP')}
+    supported = {'protocol': ('HTTP', 'HTTPS', 'TCP', 'PROXY'),
+                 'lb_algorithm': model.LB_ALGORITHMS}
 
     def create(self, body, project_id):
         values = self.validate_create(body)

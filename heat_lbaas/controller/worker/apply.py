@@ -8,6 +8,7 @@ with the reason in the log.
 import logging
 
 from heat_lbaas.controller import model
+from heat_lbaas.controller.amphora import certificates
 from heat_lbaas.controller.amphora import driver_base
 from heat_lbaas.controller.amphora import render
 from heat_lbaas.controller.db import l7_positions
@@ -37,17 +38,28 @@ class Applier:
         if not any(row['provisioning_status'] in PENDING for _, row in tree.objects()):
             return
         try:
-            config_text = render.render(tree, self.driver.stats_socket_path(lb_id))
+            config_text = render.render(
+                tree, self.driver.stats_socket_path(lb_id),
+                self._stage_certificates(tree), self.driver.ping_command)
             if failover:
                 LOG.info('Load balancer %s: failover, restarting its amphora', lb_id)
                 self.driver.restart(lb_id, config_text)
             else:
                 self.driver.apply(lb_id, config_text)
-        except driver_base.AmphoraError as error:
+        except (driver_base.AmphoraError, certificates.CertificateError) as error:
             LOG.error('Load balancer %s: %s', lb_id, error)
             self._finish(tree, failed=True)
             return
         self._finish(tree, failed=False)
+
+    def _stage_certificates(self, tree):
+        """{container ref: path of its copy in the amphora} for the live listeners."""
+        paths = {}
+        for ref in render.certificate_refs(tree):
+            pem = certificates.load(ref)
+            paths[ref] = self.driver.stage_file(tree.loadbalancer['id'],
+                                                certificates.staged_name(pem), pem)
+        return paths
 
     def _delete_loadbalancer(self, tree):
         self.driver.remove(tree.loadbalancer['id'])
