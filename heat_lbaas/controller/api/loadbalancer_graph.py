@@ -20,6 +20,7 @@ from heat_lbaas.controller.api import healthmonitors
 from heat_lbaas.controller.api import l7_validation
 from heat_lbaas.controller.api import l7policies
 from heat_lbaas.controller.api import l7rules
+from heat_lbaas.controller.api import listener_options
 from heat_lbaas.controller.api import listeners as listeners_module
 from heat_lbaas.controller.api import members as members_module
 from heat_lbaas.controller.api import pools as pools_module
@@ -153,6 +154,7 @@ class GraphBuilder:
         _refuse_parent_ids(model.LISTENER, sent, ('loadbalancer_id', 'default_pool_id'))
         values = self.listeners.validate_create(
             {'listener': dict(sent, loadbalancer_id=PARENT_TO_BE)})
+        listener_options.check(values['protocol'], values)
         return values
 
     def _policy(self, sent, redirect_pool):
