@@ -253,3 +253,31 @@ def test_admin_state_down_stops_serving(api, loadbalancer, echoes):
     assert api.loadbalancer(loadbalancer['id'])['operating_status'] == 'OFFLINE'
     with pytest.raises(OSError):
         get(vip, port)
+
+
+def test_a_change_the_amphora_cannot_take_sets_error_and_keeps_serving(
+        api, loadbalancer, echoes, tmp_path, controller):
+    bundle = tmp_path / 'lb.pem'
+    certificate = tls.write_bundle(str(bundle), 'lb.example.test')
+    listener, _, vip, port = front(
+        api, loadbalancer, echoes(1), listener_protocol='TERMINATED_HTTPS',
+        listener={'default_tls_container_ref': str(bundle)})
+    bundle.write_text('no longer a certificate')
+    response = api.request('PUT', '/listeners/' + listener['id'],
+                           {'listener': {'name': 'renamed'}})
+    assert response.status_code == 200
+    deadline = time.monotonic() + 15
+    while api.loadbalancer(loadbalancer['id'])['provisioning_status'] != 'ERROR':
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert api.request('GET', '/listeners/' + listener['id']).json()[
+        'listener']['provisioning_status'] == 'ERROR'
+    assert 'no PEM certificate' in controller.log()
+    # The previous configuration still serves, with the previous certificate.
+    assert ssl.PEM_cert_to_DER_cert(ssl.get_server_certificate((vip, port))) == certificate
+
+    tls.write_bundle(str(bundle), 'lb.example.test')
+    response = api.request('PUT', '/loadbalancers/%s/failover' % loadbalancer['id'])
+    assert response.status_code == 202
+    api.wait_active(loadbalancer['id'])
+    assert echoed(vip, port, scheme='https')['name'] == 'echo0'
