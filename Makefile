@@ -22,7 +22,7 @@ PYTEST := env -u OS_CLOUD -u OS_CLIENT_CONFIG_FILE -u HEAT_LBAAS_DEVCLOUD_DIR \
 # A subset with no tests yet (pytest exit code 5) is not a failure.
 ALLOW_EMPTY = || { rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests selected in $(1)"; else exit $$rc; fi; }
 
-.PHONY: help demo test unit functional e2e venv system-deps down clean lint sample-config
+.PHONY: help demo test unit functional e2e venv system-deps down clean lint sample-config bench
 
 help:
 	@echo "make demo           system packages, venv, devcloud, the autoscaled web stack, traffic"
@@ -31,6 +31,7 @@ help:
 	@echo "make down           stop the devcloud (heat, controller, haproxy, web servers)"
 	@echo "make clean          down, then remove .devcloud/"
 	@echo "make lint           yamllint templates/ and environments/"
+	@echo "make bench          benchmarks: figures and targets (not run by make test)"
 	@echo "make sample-config  regenerate etc/heat-lbaas-controller.conf.sample"
 	@echo "make venv | system-deps"
 
@@ -48,6 +49,10 @@ functional: system-deps venv
 
 e2e: system-deps venv
 	$(PYTEST) tests/e2e $(call ALLOW_EMPTY,tests/e2e)
+
+# Figures, not pass/fail: each benchmark prints its medians next to the issue's targets.
+bench: system-deps venv
+	$(BIN)/python -m bench.controller
 
 venv: $(STAMP)
 
