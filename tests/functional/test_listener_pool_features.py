@@ -6,6 +6,7 @@ import http.client
 import json
 import os
 import ssl
+import socket
 import threading
 import time
 
@@ -281,3 +282,21 @@ def test_a_change_the_amphora_cannot_take_sets_error_and_keeps_serving(
     assert response.status_code == 202
     api.wait_active(loadbalancer['id'])
     assert echoed(vip, port, scheme='https')['name'] == 'echo0'
+
+
+@pytest.mark.parametrize('protocol, signature', [
+    ('PROXY', b'PROXY TCP4 '), ('PROXYV2', b'\r\n\r\n\x00\r\nQUIT\n')])
+def test_proxy_pools_send_the_proxy_protocol_header(api, loadbalancer, protocol,
+                                                    signature):
+    address = ports.random_loopback_subnet().replace('.0/24', '.7')
+    with socket.create_server((address, 0)) as member:
+        member.settimeout(10)
+        _, pool, vip, port = front(api, loadbalancer, [], pool_protocol=protocol)
+        api.create_child(loadbalancer['id'], 'pools/%s/members' % pool['id'], 'member',
+                         address=address, protocol_port=member.getsockname()[1])
+        with socket.create_connection((vip, port), 5) as client:
+            client.sendall(b'GET / HTTP/1.0\r\n\r\n')
+            connection, _ = member.accept()
+            with connection:
+                received = connection.recv(4096)
+    assert received.startswith(signature), received

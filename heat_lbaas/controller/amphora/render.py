@@ -13,6 +13,7 @@ BALANCE = {'ROUND_ROBIN': 'roundrobin', 'LEAST_CONNECTIONS': 'leastconn',
            'SOURCE_IP': 'source',
            # Hash of address and port; the template sets txn.src_port first.
            'SOURCE_IP_PORT': 'hash src,concat(:,txn.src_port)'}
+SEND_PROXY = {'PROXY': 'send-proxy', 'PROXYV2': 'send-proxy-v2'}
 # Listener and pool protocols HAProxy handles in HTTP mode; the others pass TCP through.
 HTTP_MODE_PROTOCOLS = ('HTTP', 'TERMINATED_HTTPS')
 LIVE = ('ACTIVE', 'PENDING_CREATE', 'PENDING_UPDATE', 'ERROR')
@@ -101,6 +102,8 @@ def _backend(tree, pool, listener):
         persistence.get('type') == 'SOURCE_IP' else None,
         'cookie_name': persistence.get('cookie_name'),
         'check': check,
+        # PROXY pools: members get the client's address in a PROXY protocol header.
+        'send_proxy': SEND_PROXY.get(pool['protocol']),
         'servers': [_server(m, check, persistence.get('type') == 'HTTP_COOKIE')
                     for m in _live(tree.members_of(pool['id']))],
     }

@@ -41,7 +41,7 @@ def normalise_persistence(value):
 
 class Pools(base.Collection):
     object_type = model.POOL
-    supported = {'protocol': ('HTTP', 'HTTPS', 'TCP', 'PROXY'),
+    supported = {'protocol': ('HTTP', 'HTTPS', 'TCP', 'PROXY', 'PROXYV2'),
                  'lb_algorithm': model.LB_ALGORITHMS}
 
     def create(self, body, project_id):
