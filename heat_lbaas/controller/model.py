@@ -63,12 +63,9 @@ class Field:
 HIDDEN_DESCRIPTION = Field('description', access=READ_ONLY, visible=False)
 
 
-def _common(*fields, description=Field('description', default='')):
-    """Fields every provisioned object has, in Octavia's response order."""
+def _provisioned(*fields):
+    """`fields` between what every provisioned object has, in Octavia's order."""
     return (
-        Field('id', UUID, READ_ONLY),
-        Field('name', default=''),
-        description,
         Field('provisioning_status', access=READ_ONLY),
         Field('operating_status', access=READ_ONLY),
         Field('admin_state_up', BOOLEAN, default=True),
@@ -78,6 +75,12 @@ def _common(*fields, description=Field('description', default='')):
         Field('created_at', access=READ_ONLY),
         Field('updated_at', access=READ_ONLY),
     )
+
+
+def _common(*fields, description=Field('description', default='')):
+    """Fields of a named provisioned object, in Octavia's response order."""
+    return (Field('id', UUID, READ_ONLY), Field('name', default=''), description,
+            *_provisioned(*fields))
 
 
 # eq=False: object types are compared and hashed by identity (they are singletons).
@@ -236,19 +239,14 @@ L7RULE = ObjectType(
     'rule', 'rules', 'L7 Rule',
     (
         Field('id', UUID, READ_ONLY),
-        Field('l7policy_id', UUID, READ_ONLY, visible=False),
-        Field('type', required=True, choices=L7RULE_TYPES),
-        Field('compare_type', required=True, choices=L7RULE_COMPARE_TYPES),
-        Field('key'),
-        Field('value', required=True),
-        Field('invert', BOOLEAN, default=False),
-        Field('provisioning_status', access=READ_ONLY),
-        Field('operating_status', access=READ_ONLY),
-        Field('admin_state_up', BOOLEAN, default=True),
-        Field('project_id', access=CREATE_ONLY),
-        Field('tags', STRING_LIST, default=[]),
-        Field('created_at', access=READ_ONLY),
-        Field('updated_at', access=READ_ONLY),
+        *_provisioned(
+            Field('l7policy_id', UUID, READ_ONLY, visible=False),
+            Field('type', required=True, choices=L7RULE_TYPES),
+            Field('compare_type', required=True, choices=L7RULE_COMPARE_TYPES),
+            Field('key'),
+            Field('value', required=True),
+            Field('invert', BOOLEAN, default=False),
+        ),
     ))
 
 OBJECT_TYPES = (LOADBALANCER, LISTENER, POOL, MEMBER, HEALTH_MONITOR, L7POLICY, L7RULE)

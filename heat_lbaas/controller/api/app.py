@@ -1,4 +1,5 @@
 """The Octavia v2 API as a WSGI application: routing, JSON in and out, faults."""
+import functools
 import json
 import logging
 import re
@@ -7,7 +8,6 @@ from oslo_utils import strutils
 import webob
 import webob.dec
 
-from heat_lbaas.controller import model
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import full_views
 from heat_lbaas.controller.api import healthmonitors
@@ -58,17 +58,9 @@ class Application:
              {'PUT': self.failover_loadbalancer}),
             (_route(r'/listeners/(%s)/stats' % UUID),
              {'GET': self.show_listener_stats}),
-            (_route(r'/pools/(%s)/members' % UUID),
-             {'GET': self.list_members, 'POST': self.create_member,
-              'PUT': self.batch_update_members}),
-            (_route(r'/pools/(%s)/members/(%s)' % (UUID, UUID)),
-             {'GET': self.show_member, 'PUT': self.update_member,
-              'DELETE': self.delete_member}),
-            (_route(r'/l7policies/(%s)/rules' % UUID),
-             {'GET': self.list_rules, 'POST': self.create_rule}),
-            (_route(r'/l7policies/(%s)/rules/(%s)' % (UUID, UUID)),
-             {'GET': self.show_rule, 'PUT': self.update_rule,
-              'DELETE': self.delete_rule}),
+            *self._nested_routes('pools', 'members', self.members,
+                                 {'PUT': self.batch_update_members}),
+            *self._nested_routes('l7policies', 'rules', self.rules),
             (_route(r'/(loadbalancers|listeners|pools|healthmonitors|l7policies)'),
              {'GET': self.list_objects, 'POST': self.create_object}),
             (_route(r'/(loadbalancers|listeners|pools|healthmonitors|l7policies)/([^/]+)'),
@@ -186,55 +178,45 @@ class Application:
             handler.delete(object_id)
         return webob.Response(status=204, content_type=None)
 
-    # --- members -------------------------------------------------------------
+    # --- nested collections: members in a pool, rules in an L7 policy ----------
 
-    def list_members(self, request, pool_id):
-        self.members.pool(pool_id)
-        return self._list(request, model.MEMBER, self.members.list(pool_id=pool_id))
+    def _nested_routes(self, parents, children, handler, extra_collection_methods=None):
+        """Routes of `/<parents>/{id}/<children>[/{id}]` served by `handler`."""
+        def bound(method):
+            return functools.partial(method, handler)
+        collection = {'GET': bound(self.list_children), 'POST': bound(self.create_child)}
+        collection.update(extra_collection_methods or {})
+        return [
+            (_route(r'/%s/(%s)/%s' % (parents, UUID, children)), collection),
+            (_route(r'/%s/(%s)/%s/(%s)' % (parents, UUID, children, UUID)),
+             {'GET': bound(self.show_child), 'PUT': bound(self.update_child),
+              'DELETE': bound(self.delete_child)}),
+        ]
+
+    def list_children(self, handler, request, parent_id):
+        return self._list(request, handler.object_type, handler.list_in(parent_id))
+
+    def create_child(self, handler, request, parent_id):
+        row = handler.create(parent_id, self._body(request), self._project(request))
+        return self._show(handler.object_type, row, 201)
+
+    def show_child(self, handler, request, parent_id, child_id):
+        return self._show(handler.object_type, handler.get_in_parent(parent_id, child_id),
+                          fields=request.GET.getall('fields'))
+
+    def update_child(self, handler, request, parent_id, child_id):
+        row = handler.update(parent_id, child_id, self._body(request))
+        return self._show(handler.object_type, row)
+
+    def delete_child(self, handler, request, parent_id, child_id):
+        handler.delete(parent_id, child_id)
+        return webob.Response(status=204, content_type=None)
 
     def batch_update_members(self, request, pool_id):
         additive_only = strutils.bool_from_string(request.GET.get('additive_only'))
         self.member_batch.replace(pool_id, self._body(request), additive_only,
                                   self._project(request))
         return webob.Response(status=202, content_type=None)
-
-    def create_member(self, request, pool_id):
-        row = self.members.create(pool_id, self._body(request), self._project(request))
-        return self._show(model.MEMBER, row, 201)
-
-    def show_member(self, request, pool_id, member_id):
-        return self._show(model.MEMBER, self.members.get_in_pool(pool_id, member_id),
-                          fields=request.GET.getall('fields'))
-
-    def update_member(self, request, pool_id, member_id):
-        row = self.members.update(pool_id, member_id, self._body(request))
-        return self._show(model.MEMBER, row)
-
-    def delete_member(self, request, pool_id, member_id):
-        self.members.delete(pool_id, member_id)
-        return webob.Response(status=204, content_type=None)
-
-    # --- L7 rules (nested in their policy, as members in their pool) -------------
-
-    def list_rules(self, request, policy_id):
-        self.rules.policy(policy_id)
-        return self._list(request, model.L7RULE, self.rules.list(l7policy_id=policy_id))
-
-    def create_rule(self, request, policy_id):
-        row = self.rules.create(policy_id, self._body(request), self._project(request))
-        return self._show(model.L7RULE, row, 201)
-
-    def show_rule(self, request, policy_id, rule_id):
-        return self._show(model.L7RULE, self.rules.get_in_policy(policy_id, rule_id),
-                          fields=request.GET.getall('fields'))
-
-    def update_rule(self, request, policy_id, rule_id):
-        row = self.rules.update(policy_id, rule_id, self._body(request))
-        return self._show(model.L7RULE, row)
-
-    def delete_rule(self, request, policy_id, rule_id):
-        self.rules.delete(policy_id, rule_id)
-        return webob.Response(status=204, content_type=None)
 
     # --- status and statistics -------------------------------------------------
 

@@ -67,3 +67,27 @@ class Collection:
     def require_mutable(self, row):
         if row['provisioning_status'] != provisioning.MUTABLE:
             raise errors.Immutable(self.object_type.title, row['id'])
+
+
+class NestedCollection(Collection):
+    """A collection under a parent object (members in a pool, rules in a policy)."""
+    parent_type = None
+    parent_field = None     # the child's column naming its parent: pool_id, ...
+    parent_title = None     # the parent's name in Octavia's 404 for such paths
+
+    def parent(self, parent_id):
+        parent = self.store.get(self.parent_type, parent_id)
+        if parent is None or parent['provisioning_status'] == 'DELETED':
+            raise errors.NotFound(self.parent_title, parent_id)
+        return parent
+
+    def get_in_parent(self, parent_id, child_id):
+        self.parent(parent_id)
+        child = self.get(child_id)
+        if child[self.parent_field] != parent_id:
+            raise errors.NotFound(self.object_type.title, child_id)
+        return child
+
+    def list_in(self, parent_id):
+        self.parent(parent_id)
+        return self.list(**{self.parent_field: parent_id})

@@ -1,27 +1,15 @@
 """/v2/lbaas/l7policies/{l7policy_id}/rules."""
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import base
-from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import l7_validation
 from heat_lbaas.controller.api import provisioning
 
 
-class L7Rules(base.Collection):
+class L7Rules(base.NestedCollection):
     object_type = model.L7RULE
-
-    def policy(self, policy_id):
-        policy = self.store.get(model.L7POLICY, policy_id)
-        if policy is None or policy['provisioning_status'] == 'DELETED':
-            # Octavia's wording for the parent in a rules path.
-            raise errors.NotFound('L7Policy', policy_id)
-        return policy
-
-    def get_in_policy(self, policy_id, rule_id):
-        self.policy(policy_id)
-        rule = self.get(rule_id)
-        if rule['l7policy_id'] != policy_id:
-            raise errors.NotFound(model.L7RULE.title, rule_id)
-        return rule
+    parent_type = model.L7POLICY
+    parent_field = 'l7policy_id'
+    parent_title = 'L7Policy'   # Octavia's wording for the parent in a rules path
 
     def _loadbalancer_id(self, policy):
         return self.store.get(model.LISTENER, policy['listener_id'])['loadbalancer_id']
@@ -30,7 +18,7 @@ class L7Rules(base.Collection):
         values = self.validate_create(body)
         l7_validation.check_rule(values)
         with self.store.transaction():
-            policy = self.policy(policy_id)
+            policy = self.parent(policy_id)
             live = [r for r in self.list(l7policy_id=policy_id)
                     if r['provisioning_status'] != 'PENDING_DELETE']
             if len(live) >= l7_validation.MAX_RULES_PER_POLICY:
@@ -44,10 +32,10 @@ class L7Rules(base.Collection):
     def update(self, policy_id, rule_id, body):
         changes = self.validate_update(body)
         with self.store.transaction():
-            rule = self.get_in_policy(policy_id, rule_id)
+            rule = self.get_in_parent(policy_id, rule_id)
             self.require_mutable(rule)
             l7_validation.check_rule(dict(rule, **changes))
-            policy = self.policy(policy_id)
+            policy = self.parent(policy_id)
             provisioning.lock_for_l7rule_change(self.store, policy)
             row = self.save_update(rule, changes)
         self.context.worker.submit(self._loadbalancer_id(policy))
@@ -55,9 +43,9 @@ class L7Rules(base.Collection):
 
     def delete(self, policy_id, rule_id):
         with self.store.transaction():
-            rule = self.get_in_policy(policy_id, rule_id)
+            rule = self.get_in_parent(policy_id, rule_id)
             self.require_mutable(rule)
-            policy = self.policy(policy_id)
+            policy = self.parent(policy_id)
             provisioning.lock_for_l7rule_change(self.store, policy)
             self.mark_deleted(rule)
         self.context.worker.submit(self._loadbalancer_id(policy))

@@ -49,7 +49,7 @@ class MemberBatch:
     def replace(self, pool_id, body, additive_only, project_id):
         wanted = self.validate(body)
         with self.store.transaction():
-            pool = self.members.pool(pool_id)
+            pool = self.members.parent(pool_id)
             provisioning.lock_for_pool_child_change(self.store, pool)
             current = {_member_key(m): m for m in self.members.list(pool_id=pool_id)}
             for sent, values in wanted:

@@ -5,26 +5,16 @@ from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import provisioning
 
 
-class Members(base.Collection):
+class Members(base.NestedCollection):
     object_type = model.MEMBER
-
-    def pool(self, pool_id):
-        pool = self.store.get(model.POOL, pool_id)
-        if pool is None:
-            raise errors.NotFound(model.POOL.title, pool_id)
-        return pool
-
-    def get_in_pool(self, pool_id, member_id):
-        self.pool(pool_id)
-        member = self.get(member_id)
-        if member['pool_id'] != pool_id:
-            raise errors.NotFound(model.MEMBER.title, member_id)
-        return member
+    parent_type = model.POOL
+    parent_field = 'pool_id'
+    parent_title = model.POOL.title
 
     def create(self, pool_id, body, project_id):
         values = self.validate_create(body)
         with self.store.transaction():
-            pool = self.pool(pool_id)
+            pool = self.parent(pool_id)
             for other in self.list(pool_id=pool_id):
                 if (other['address'], other['protocol_port']) == (
                         values['address'], values['protocol_port']):
@@ -41,8 +31,8 @@ class Members(base.Collection):
     def update(self, pool_id, member_id, body):
         values = self.validate_update(body)
         with self.store.transaction():
-            member = self.get_in_pool(pool_id, member_id)
-            pool = self.pool(pool_id)
+            member = self.get_in_parent(pool_id, member_id)
+            pool = self.parent(pool_id)
             provisioning.lock_for_pool_child_change(self.store, pool)
             row = self.save_update(member, values)
         self.context.worker.submit(pool['loadbalancer_id'])
@@ -50,8 +40,8 @@ class Members(base.Collection):
 
     def delete(self, pool_id, member_id):
         with self.store.transaction():
-            member = self.get_in_pool(pool_id, member_id)
-            pool = self.pool(pool_id)
+            member = self.get_in_parent(pool_id, member_id)
+            pool = self.parent(pool_id)
             provisioning.lock_for_pool_child_change(self.store, pool)
             self.mark_deleted(member)
         self.context.worker.submit(pool['loadbalancer_id'])
