@@ -8,6 +8,7 @@ from heat_lbaas.controller.api import base
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import loadbalancer_graph
 from heat_lbaas.controller.api import provisioning
+from heat_lbaas.controller.db import tree
 from heat_lbaas.controller.worker import failover
 
 PROVIDERS = {'amphora': 'The bundled amphora controller: one HAProxy process per '
@@ -88,7 +89,9 @@ class LoadBalancers(base.Collection):
         with self.store.transaction():
             lb = self.get(lb_id)
             provisioning.check_loadbalancer_mutable(lb, deleting=True)
-            tree_rows = list(self._children(lb_id))
+            tree_rows = [(object_type, row) for object_type, row
+                         in tree.load_tree(self.store, lb_id).objects()
+                         if object_type is not model.LOADBALANCER]
             if tree_rows and not cascade:
                 raise errors.ValidationFailure(
                     'Cannot delete Load Balancer %s - it has children' % lb_id)
@@ -96,17 +99,3 @@ class LoadBalancers(base.Collection):
                 provisioning.set_status(self.store, object_type, row, 'PENDING_DELETE')
             self.mark_deleted(lb)
         self.context.worker.submit(lb_id)
-
-    def _children(self, lb_id):
-        for listener in self.store.find(model.LISTENER, loadbalancer_id=lb_id):
-            yield model.LISTENER, listener
-            for policy in self.store.find(model.L7POLICY, listener_id=listener['id']):
-                yield model.L7POLICY, policy
-                for rule in self.store.find(model.L7RULE, l7policy_id=policy['id']):
-                    yield model.L7RULE, rule
-        for pool in self.store.find(model.POOL, loadbalancer_id=lb_id):
-            yield model.POOL, pool
-            for member in self.store.find(model.MEMBER, pool_id=pool['id']):
-                yield model.MEMBER, member
-            for hm in self.store.find(model.HEALTH_MONITOR, pool_id=pool['id']):
-                yield model.HEALTH_MONITOR, hm
