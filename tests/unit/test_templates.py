@@ -17,13 +17,11 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 TEMPLATES = sorted((ROOT / 'templates').rglob('*.yaml'))
 ENVIRONMENTS = sorted((ROOT / 'environments').glob('*.yaml'))
 
-# Heat templates start without '---' and use {flow: maps} freely.
-YAMLLINT_CONFIG = yamllint_config.YamlLintConfig(
-    'extends: default\n'
-    'rules:\n'
-    '  document-start: disable\n'
-    '  line-length: {max: 100}\n'
-    '  truthy: {allowed-values: ["true", "false"], check-keys: false}\n')
+# The committed configuration `make lint` uses, so both apply the same rules.
+YAMLLINT_CONFIG = yamllint_config.YamlLintConfig(file=str(ROOT / '.yamllint'))
+
+# What an environment may map a type to besides our own types: Heat's placeholder.
+HEAT_TYPES = ('OS::Heat::None',)
 
 
 def _ids(paths):
@@ -31,28 +29,35 @@ def _ids(paths):
 
 
 def _aliases():
-    """Types the environments map to a registered type (e.g. LBaaS::WebServer)."""
+    """{alias: [targets]} over the environments (e.g. LBaaS::WebMember: a nested
+    template on the devcloud, another on a real cloud); file targets as paths."""
     aliases = {}
     for path in ENVIRONMENTS:
         registry = yaml.safe_load(path.read_text()).get('resource_registry', {})
-        aliases.update({name: target for name, target in registry.items()
-                        if isinstance(target, str)})
+        for name, target in registry.items():
+            if isinstance(target, str):
+                if target.endswith('.yaml'):
+                    target = (path.parent / target).resolve()
+                aliases.setdefault(name, []).append(target)
     return aliases
 
 
 def _resource_types(template):
-    """Every resource type in a template, including an AutoScalingGroup's resource."""
+    """Every resource type in a template, including a group's resource definition."""
     for resource in (template.get('resources') or {}).values():
         yield resource['type']
-        nested = (resource.get('properties') or {}).get('resource')
-        if resource['type'] == 'OS::Heat::AutoScalingGroup' and nested:
+        properties = resource.get('properties') or {}
+        nested = properties.get('resource') or properties.get('resource_def')
+        if resource['type'] in ('OS::Heat::AutoScalingGroup', 'OS::Heat::ResourceGroup'):
             yield nested['type']
 
 
 def test_there_are_templates_and_environments():
-    assert (ROOT / 'templates' / 'autoscaling_web.yaml') in TEMPLATES
-    assert (ROOT / 'templates' / 'lib' / 'web_member.yaml') in TEMPLATES
-    assert (ROOT / 'environments' / 'devcloud.yaml') in ENVIRONMENTS
+    for name in ('autoscaling_web', 'l7_routing', 'single_call_lb', 'blue_green',
+                 'lib/dev_member', 'lib/nova_member', 'lib/nova_web_server'):
+        assert (ROOT / 'templates' / (name + '.yaml')) in TEMPLATES
+    for name in ('devcloud', 'openstack', 'octavia-compat', 'lbaas-types'):
+        assert (ROOT / 'environments' / (name + '.yaml')) in ENVIRONMENTS
 
 
 @pytest.mark.parametrize('path', TEMPLATES, ids=_ids(TEMPLATES))
@@ -77,18 +82,25 @@ def test_every_resource_type_exists(path):
     for resource_type in _resource_types(template):
         if resource_type.endswith('.yaml'):
             assert (path.parent / resource_type).is_file(), resource_type
-        elif resource_type.startswith('OS::Heat::'):
-            continue
+        elif resource_type.startswith(('OS::Heat::', 'OS::Nova::', 'OS::Neutron::',
+                                       'OS::Aodh::')):
+            continue    # Heat's own types (the Nova variant is validated in tests/e2e)
         else:
-            assert aliases.get(resource_type, resource_type) in registered, resource_type
+            for target in aliases.get(resource_type, [resource_type]):
+                if isinstance(target, pathlib.Path):
+                    assert target.is_file(), (resource_type, target)
+                else:
+                    assert target in registered, (resource_type, target)
 
 
 @pytest.mark.parametrize('path', ENVIRONMENTS, ids=_ids(ENVIRONMENTS))
 def test_environment_parses_with_heats_parser(path):
     parsed = environment_format.parse(path.read_text())
     for alias, target in parsed.get('resource_registry', {}).items():
-        if isinstance(target, str) and not target.endswith('.yaml'):
-            assert target in resource_mapping(), (alias, target)
+        if isinstance(target, str) and target.endswith('.yaml'):
+            assert (path.parent / target).is_file(), (alias, target)
+        elif isinstance(target, str):
+            assert target in resource_mapping() or target in HEAT_TYPES, (alias, target)
 
 
 @pytest.mark.parametrize('path', TEMPLATES + ENVIRONMENTS, ids=_ids(TEMPLATES + ENVIRONMENTS))
@@ -100,6 +112,28 @@ def test_yamllint_finds_nothing(path):
 def test_devcloud_environment_sets_the_vip_subnet():
     env = yaml.safe_load((ROOT / 'environments' / 'devcloud.yaml').read_text())
     assert env['parameter_defaults']['vip_subnet'] == settings.VIP_SUBNET_ID
+
+
+def test_devcloud_and_openstack_environments_map_the_same_aliases():
+    def registry(name):
+        path = ROOT / 'environments' / (name + '.yaml')
+        return yaml.safe_load(path.read_text())['resource_registry']
+    assert set(registry('devcloud')) == set(registry('openstack')) == {
+        'LBaaS::WebServer', 'LBaaS::WebMember'}
+
+
+def test_member_templates_have_one_interface():
+    """The top templates cannot tell which member template the environment chose."""
+    def interface(name):
+        template = yaml.safe_load((ROOT / 'templates' / 'lib' / name).read_text())
+        required = {key for key, parameter in template['parameters'].items()
+                    if 'default' not in parameter}
+        return required, set(template['outputs'])
+    dev_required, dev_outputs = interface('dev_member.yaml')
+    nova_required, nova_outputs = interface('nova_member.yaml')
+    # `subnet` comes from environments/openstack.yaml's parameter_defaults.
+    assert dev_required == nova_required - {'subnet'} == {'pool'}
+    assert dev_outputs <= nova_outputs
 
 
 def test_scaling_urls_are_signal_urls():
