@@ -6,10 +6,14 @@ from heat.engine import constraints
 from heat.engine import properties
 from heat.engine import translation
 
+from heat_lbaas.resources import checked_properties
 from heat_lbaas.resources import octavia_object
+from heat_lbaas.resources import property_rules
+from heat_lbaas.resources import property_schemas
 
 
-class HealthMonitor(octavia_object.OctaviaObject):
+class HealthMonitor(checked_properties.ChecksPropertyRules,
+            octavia_object.OctaviaObject):
     """The health monitor of a pool (property names follow OS::Octavia::HealthMonitor)."""
 
     OCTAVIA_KIND = 'Health Monitor'
@@ -17,9 +21,11 @@ class HealthMonitor(octavia_object.OctaviaObject):
     PROPERTIES = (
         ADMIN_STATE_UP, DELAY, EXPECTED_CODES, HTTP_METHOD,
         MAX_RETRIES, POOL, TIMEOUT, TYPE, URL_PATH, TENANT_ID,
+        NAME, MAX_RETRIES_DOWN, HTTP_VERSION, DOMAIN_NAME, TAGS,
     ) = (
         'admin_state_up', 'delay', 'expected_codes', 'http_method',
         'max_retries', 'pool', 'timeout', 'type', 'url_path', 'tenant_id',
+        'name', 'max_retries_down', 'http_version', 'domain_name', 'tags',
     )
 
     FIELD_OF_PROPERTY = {
@@ -98,29 +104,53 @@ class HealthMonitor(octavia_object.OctaviaObject):
             constraints=[constraints.AllowedPattern('^/.*')],
             update_allowed=True,
         ),
-        TENANT_ID: properties.Schema(
-            properties.Schema.STRING,
-            _('ID of the project that owns the health monitor.'),
-            constraints=[constraints.Length(max=255)],
+        TENANT_ID: property_schemas.tenant_id('health monitor'),
+        NAME: property_schemas.name('health monitor'),
+        MAX_RETRIES_DOWN: properties.Schema(
+            properties.Schema.INTEGER,
+            _('Number of failed checks before a member is ERROR (Octavia\'s default '
+              'is 3).'),
+            constraints=[constraints.Range(min=1, max=10)],
+            update_allowed=True,
         ),
+        HTTP_VERSION: properties.Schema(
+            properties.Schema.NUMBER,
+            _('HTTP version of the check request (HTTP and HTTPS monitors): 1.0 or '
+              '1.1; 1.1 is needed for domain_name.'),
+            constraints=[constraints.AllowedValues([1.0, 1.1])],
+            update_allowed=True,
+        ),
+        DOMAIN_NAME: properties.Schema(
+            properties.Schema.STRING,
+            _('Host header of the check request (HTTP and HTTPS monitors, '
+              'http_version 1.1).'),
+            constraints=[
+                constraints.Length(max=255),
+                constraints.AllowedPattern(
+                    r'^(([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*'
+                    r'[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)$'),
+            ],
+            update_allowed=True,
+        ),
+        TAGS: property_schemas.tags('health monitor'),
     }
 
-    attributes_schema = {
-        POOLS_ATTR: attributes.Schema(
-            _('Pools checked by this monitor (a list of {"id": ...}).'),
-            type=attributes.Schema.LIST,
-        ),
-        PROVISIONING_STATUS_ATTR: attributes.Schema(
-            _('Provisioning status of the health monitor.'),
-            type=attributes.Schema.STRING,
-            cache_mode=attributes.Schema.CACHE_NONE,
-        ),
-        OPERATING_STATUS_ATTR: attributes.Schema(
-            _('Operating status of the health monitor.'),
-            type=attributes.Schema.STRING,
-            cache_mode=attributes.Schema.CACHE_NONE,
-        ),
-    }
+    # The monitor's fields inside a pool of LBaaS::LoadBalancerTree.
+    FIELDS_SCHEMA = property_schemas.without(properties_schema, POOL, TENANT_ID)
+
+    attributes_schema = property_schemas.attributes_of({
+        **property_schemas.common_attributes('health monitor'),
+        POOLS_ATTR: (property_schemas.LIST,
+                     _('Pools checked by this monitor (a list of {"id": ...}).')),
+        **{field: (kind, _('%s of the health monitor.') % field) for field, kind in (
+            (TYPE, property_schemas.STRING), (DELAY, property_schemas.INTEGER),
+            (TIMEOUT, property_schemas.INTEGER), (MAX_RETRIES, property_schemas.INTEGER),
+            (MAX_RETRIES_DOWN, property_schemas.INTEGER),
+            (HTTP_METHOD, property_schemas.STRING), (URL_PATH, property_schemas.STRING),
+            (EXPECTED_CODES, property_schemas.STRING),
+            (HTTP_VERSION, property_schemas.STRING),
+            (DOMAIN_NAME, property_schemas.STRING))},
+    })
 
     def translation_rules(self, props):
         return [
@@ -128,6 +158,9 @@ class HealthMonitor(octavia_object.OctaviaObject):
                 props, translation.TranslationRule.RESOLVE, [self.POOL],
                 client_plugin=self.client_plugin(), finder='get_pool'),
         ]
+
+    def property_problem(self):
+        return property_rules.health_monitor_problem(self.properties)
 
     def _api_create(self, body):
         return self.client().health_monitor_create(

@@ -1,16 +1,19 @@
 """LBaaS::Listener: a protocol and port on which a load balancer accepts traffic."""
 
-from heat.common import exception
 from heat.common.i18n import _
 from heat.engine import attributes
 from heat.engine import constraints
 from heat.engine import properties
 from heat.engine import translation
 
+from heat_lbaas.resources import checked_properties
 from heat_lbaas.resources import octavia_object
+from heat_lbaas.resources import property_rules
+from heat_lbaas.resources import property_schemas
 
 
-class Listener(octavia_object.OctaviaObject):
+class Listener(checked_properties.ChecksPropertyRules,
+            octavia_object.OctaviaObject):
     """A listener of a load balancer (property names follow OS::Octavia::Listener)."""
 
     OCTAVIA_KIND = 'Listener'
@@ -19,11 +22,31 @@ class Listener(octavia_object.OctaviaObject):
         PROTOCOL_PORT, PROTOCOL, LOADBALANCER, DEFAULT_POOL, NAME,
         ADMIN_STATE_UP, DESCRIPTION, DEFAULT_TLS_CONTAINER_REF,
         SNI_CONTAINER_REFS, CONNECTION_LIMIT, TENANT_ID, ALLOWED_CIDRS,
+        TIMEOUT_CLIENT_DATA, TIMEOUT_MEMBER_CONNECT, TIMEOUT_MEMBER_DATA,
+        TIMEOUT_TCP_INSPECT, INSERT_HEADERS, CLIENT_CA_TLS_CONTAINER_REF,
+        CLIENT_AUTHENTICATION, CLIENT_CRL_CONTAINER_REF, TLS_CIPHERS, TLS_VERSIONS,
+        ALPN_PROTOCOLS, HSTS_MAX_AGE, HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD, TAGS,
     ) = (
         'protocol_port', 'protocol', 'loadbalancer', 'default_pool', 'name',
         'admin_state_up', 'description', 'default_tls_container_ref',
         'sni_container_refs', 'connection_limit', 'tenant_id', 'allowed_cidrs',
+        'timeout_client_data', 'timeout_member_connect', 'timeout_member_data',
+        'timeout_tcp_inspect', 'insert_headers', 'client_ca_tls_container_ref',
+        'client_authentication', 'client_crl_container_ref', 'tls_ciphers', 'tls_versions',
+        'alpn_protocols', 'hsts_max_age', 'hsts_include_subdomains', 'hsts_preload', 'tags',
     )
+
+    # Headers Octavia can add to requests passed to the members.
+    INSERT_HEADER_NAMES = (
+        'X-Forwarded-For', 'X-Forwarded-Port', 'X-Forwarded-Proto', 'X-SSL-Client-Verify',
+        'X-SSL-Client-Has-Cert', 'X-SSL-Client-DN', 'X-SSL-Client-CN',
+        'X-SSL-Issuer', 'X-SSL-Client-SHA1', 'X-SSL-Client-Not-Before',
+        'X-SSL-Client-Not-After',
+    )
+    TLS_VERSION_NAMES = ('SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3')
+    ALPN_PROTOCOL_NAMES = ('http/1.0', 'http/1.1', 'h2')
+    # Octavia's upper bound for every timeout (one year, in milliseconds).
+    MAX_TIMEOUT_MS = 31536000000
 
     FIELD_OF_PROPERTY = {
         LOADBALANCER: 'loadbalancer_id',
@@ -72,25 +95,9 @@ class Listener(octavia_object.OctaviaObject):
             update_allowed=True,
             constraints=[constraints.CustomConstraint('octavia.pool')],
         ),
-        NAME: properties.Schema(
-            properties.Schema.STRING,
-            _('Name of this listener; defaults to a name Heat makes up.'),
-            constraints=[constraints.Length(max=255)],
-            update_allowed=True,
-        ),
-        ADMIN_STATE_UP: properties.Schema(
-            properties.Schema.BOOLEAN,
-            _('The administrative state of this listener.'),
-            default=True,
-            update_allowed=True,
-        ),
-        DESCRIPTION: properties.Schema(
-            properties.Schema.STRING,
-            _('Description of this listener.'),
-            default='',
-            constraints=[constraints.Length(max=255)],
-            update_allowed=True,
-        ),
+        NAME: property_schemas.name('listener'),
+        ADMIN_STATE_UP: property_schemas.admin_state_up('listener'),
+        DESCRIPTION: property_schemas.description('listener'),
         DEFAULT_TLS_CONTAINER_REF: properties.Schema(
             properties.Schema.STRING,
             _('Reference of the key manager secret with the certificate for '
@@ -111,11 +118,7 @@ class Listener(octavia_object.OctaviaObject):
             constraints=[constraints.Range(min=-1)],
             update_allowed=True,
         ),
-        TENANT_ID: properties.Schema(
-            properties.Schema.STRING,
-            _('ID of the project that owns the listener.'),
-            constraints=[constraints.Length(max=255)],
-        ),
+        TENANT_ID: property_schemas.tenant_id('listener'),
         ALLOWED_CIDRS: properties.Schema(
             properties.Schema.LIST,
             _('CIDRs (IPv4, IPv6 or both) allowed to connect. By default all are '
@@ -126,29 +129,134 @@ class Listener(octavia_object.OctaviaObject):
                 constraints=[constraints.CustomConstraint('net_cidr')],
             ),
         ),
+        TIMEOUT_CLIENT_DATA: properties.Schema(
+            properties.Schema.INTEGER,
+            _('How long a client may stay inactive (default 50000), in milliseconds.'),
+            constraints=[constraints.Range(0, MAX_TIMEOUT_MS)],
+            update_allowed=True,
+        ),
+        TIMEOUT_MEMBER_CONNECT: properties.Schema(
+            properties.Schema.INTEGER,
+            _('How long to wait for a member to accept a connection (default 5000), in milliseconds.'),
+            constraints=[constraints.Range(0, MAX_TIMEOUT_MS)],
+            update_allowed=True,
+        ),
+        TIMEOUT_MEMBER_DATA: properties.Schema(
+            properties.Schema.INTEGER,
+            _('How long a member may stay inactive (default 50000), in milliseconds.'),
+            constraints=[constraints.Range(0, MAX_TIMEOUT_MS)],
+            update_allowed=True,
+        ),
+        TIMEOUT_TCP_INSPECT: properties.Schema(
+            properties.Schema.INTEGER,
+            _('How long to wait for more TCP data before choosing a pool by content (default 0), in milliseconds.'),
+            constraints=[constraints.Range(0, MAX_TIMEOUT_MS)],
+            update_allowed=True,
+        ),
+        INSERT_HEADERS: properties.Schema(
+            properties.Schema.MAP,
+            _('Headers added to the requests passed to the members, each set to the '
+              'string "true" (e.g. {X-Forwarded-For: "true"}); HTTP and '
+              'TERMINATED_HTTPS listeners only.'),
+            update_allowed=True,
+            schema={
+                header: properties.Schema(
+                    properties.Schema.STRING,
+                    _('"true" to add the %s header.') % header,
+                    constraints=[constraints.AllowedValues(['true', 'false', 'True',
+                                                            'False'])])
+                for header in INSERT_HEADER_NAMES
+            },
+        ),
+        CLIENT_CA_TLS_CONTAINER_REF: properties.Schema(
+            properties.Schema.STRING,
+            _('Reference of the key manager secret with the CA certificates that sign '
+              'client certificates (TERMINATED_HTTPS).'),
+            update_allowed=True,
+        ),
+        CLIENT_AUTHENTICATION: properties.Schema(
+            properties.Schema.STRING,
+            _('Whether clients must present a certificate (TERMINATED_HTTPS; OPTIONAL '
+              'and MANDATORY need client_ca_tls_container_ref).'),
+            default='NONE',
+            constraints=[constraints.AllowedValues(['NONE', 'OPTIONAL', 'MANDATORY'])],
+            update_allowed=True,
+        ),
+        CLIENT_CRL_CONTAINER_REF: properties.Schema(
+            properties.Schema.STRING,
+            _('Reference of the key manager secret with the revocation list of client '
+              'certificates.'),
+            update_allowed=True,
+        ),
+        TLS_CIPHERS: properties.Schema(
+            properties.Schema.STRING,
+            _('OpenSSL cipher string for TLS termination (e.g. '
+              'ECDHE-ECDSA-AES256-GCM-SHA384:...); defaults to the service\'s.'),
+            constraints=[constraints.Length(max=2048)],
+            update_allowed=True,
+        ),
+        TLS_VERSIONS: property_schemas.string_list(
+            _('TLS versions accepted from clients; defaults to the service\'s.'),
+            item_constraints=[constraints.AllowedValues(TLS_VERSION_NAMES)]),
+        ALPN_PROTOCOLS: property_schemas.string_list(
+            _('Protocols offered by ALPN during the TLS handshake.'),
+            item_constraints=[constraints.AllowedValues(ALPN_PROTOCOL_NAMES)]),
+        HSTS_MAX_AGE: properties.Schema(
+            properties.Schema.INTEGER,
+            _('Seconds browsers should remember to use HTTPS only (sends '
+              'Strict-Transport-Security; TERMINATED_HTTPS).'),
+            constraints=[constraints.Range(min=0)],
+            update_allowed=True,
+        ),
+        HSTS_INCLUDE_SUBDOMAINS: properties.Schema(
+            properties.Schema.BOOLEAN,
+            _('Add includeSubDomains to the HSTS header (needs hsts_max_age).'),
+            default=False,
+            update_allowed=True,
+        ),
+        HSTS_PRELOAD: properties.Schema(
+            properties.Schema.BOOLEAN,
+            _('Add preload to the HSTS header (needs hsts_max_age).'),
+            default=False,
+            update_allowed=True,
+        ),
+        TAGS: property_schemas.tags('listener'),
     }
 
-    attributes_schema = {
-        LOADBALANCERS_ATTR: attributes.Schema(
-            _('Load balancers this listener belongs to (a list of {"id": ...}).'),
-            type=attributes.Schema.LIST,
-        ),
-        DEFAULT_POOL_ID_ATTR: attributes.Schema(
-            _('ID of the default pool of this listener.'),
-            type=attributes.Schema.STRING,
-            cache_mode=attributes.Schema.CACHE_NONE,
-        ),
-        PROVISIONING_STATUS_ATTR: attributes.Schema(
-            _('Provisioning status of the listener.'),
-            type=attributes.Schema.STRING,
-            cache_mode=attributes.Schema.CACHE_NONE,
-        ),
-        OPERATING_STATUS_ATTR: attributes.Schema(
-            _('Operating status of the listener.'),
-            type=attributes.Schema.STRING,
-            cache_mode=attributes.Schema.CACHE_NONE,
-        ),
-    }
+    # The listener's fields inside LBaaS::LoadBalancerTree (default_pool is a pool's
+    # name there, declared by the tree).
+    FIELDS_SCHEMA = property_schemas.without(
+        properties_schema, LOADBALANCER, DEFAULT_POOL, TENANT_ID)
+
+    attributes_schema = property_schemas.attributes_of({
+        **property_schemas.common_attributes('listener'),
+        'description': (property_schemas.STRING, _('Description of the listener.')),
+        LOADBALANCERS_ATTR: (property_schemas.LIST, _(
+            'Load balancers this listener belongs to (a list of {"id": ...}).')),
+        DEFAULT_POOL_ID_ATTR: (property_schemas.STRING,
+                               _('ID of the default pool of this listener.')),
+        'l7policies': (property_schemas.LIST,
+                       _('L7 policies of this listener (a list of {"id": ...}).')),
+        **{field: (kind, _('%s of the listener.') % field) for field, kind in (
+            (PROTOCOL, property_schemas.STRING), (PROTOCOL_PORT, property_schemas.INTEGER),
+            (CONNECTION_LIMIT, property_schemas.INTEGER),
+            (DEFAULT_TLS_CONTAINER_REF, property_schemas.STRING),
+            (SNI_CONTAINER_REFS, property_schemas.LIST),
+            (ALLOWED_CIDRS, property_schemas.LIST),
+            (TIMEOUT_CLIENT_DATA, property_schemas.INTEGER),
+            (TIMEOUT_MEMBER_CONNECT, property_schemas.INTEGER),
+            (TIMEOUT_MEMBER_DATA, property_schemas.INTEGER),
+            (TIMEOUT_TCP_INSPECT, property_schemas.INTEGER),
+            (INSERT_HEADERS, property_schemas.MAP),
+            (CLIENT_CA_TLS_CONTAINER_REF, property_schemas.STRING),
+            (CLIENT_AUTHENTICATION, property_schemas.STRING),
+            (CLIENT_CRL_CONTAINER_REF, property_schemas.STRING),
+            (TLS_CIPHERS, property_schemas.STRING), (TLS_VERSIONS, property_schemas.LIST),
+            (ALPN_PROTOCOLS, property_schemas.LIST),
+            (HSTS_MAX_AGE, property_schemas.INTEGER),
+            (HSTS_INCLUDE_SUBDOMAINS, property_schemas.BOOLEAN),
+            (HSTS_PRELOAD, property_schemas.BOOLEAN))},
+    })
 
     def translation_rules(self, props):
         return [
@@ -160,14 +268,14 @@ class Listener(octavia_object.OctaviaObject):
                 client_plugin=self.client_plugin(), finder='get_pool'),
         ]
 
-    def validate(self):
-        super().validate()
-        if (self.properties[self.PROTOCOL] == self.TERMINATED_HTTPS
-                and self.properties[self.DEFAULT_TLS_CONTAINER_REF] is None):
-            raise exception.StackValidationFailed(message=_(
-                'Property %(ref)s is required when protocol is %(term)s.') % {
-                    'ref': self.DEFAULT_TLS_CONTAINER_REF,
-                    'term': self.TERMINATED_HTTPS})
+    def property_problem(self):
+        return property_rules.listener_problem(self.properties)
+
+    def _create_body(self):
+        return property_schemas.without_unset_map_keys(super()._create_body(), self.INSERT_HEADERS)
+
+    def _update_body(self, prop_diff):
+        return property_schemas.without_unset_map_keys(super()._update_body(prop_diff), self.INSERT_HEADERS)
 
     def _api_create(self, body):
         return self.client().listener_create(json={'listener': body})['listener']

@@ -6,10 +6,14 @@ from heat.engine import constraints
 from heat.engine import properties
 from heat.engine import translation
 
+from heat_lbaas.resources import checked_properties
 from heat_lbaas.resources import octavia_object
+from heat_lbaas.resources import property_rules
+from heat_lbaas.resources import property_schemas
 
 
-class LoadBalancer(octavia_object.OctaviaObject):
+class LoadBalancer(checked_properties.ChecksPropertyRules,
+            octavia_object.OctaviaObject):
     """A load balancer: the VIP address and the amphora behind it.
 
     Property names follow OS::Octavia::LoadBalancer. Unlike it, `vip_subnet` is passed to
@@ -23,13 +27,18 @@ class LoadBalancer(octavia_object.OctaviaObject):
     PROPERTIES = (
         DESCRIPTION, NAME, PROVIDER, VIP_ADDRESS, VIP_SUBNET,
         ADMIN_STATE_UP, TENANT_ID, FLAVOR, AVAILABILITY_ZONE,
+        VIP_NETWORK, VIP_PORT, VIP_QOS_POLICY, TAGS,
     ) = (
         'description', 'name', 'provider', 'vip_address', 'vip_subnet',
         'admin_state_up', 'tenant_id', 'flavor', 'availability_zone',
+        'vip_network', 'vip_port', 'vip_qos_policy', 'tags',
     )
 
     FIELD_OF_PROPERTY = {
         VIP_SUBNET: 'vip_subnet_id',
+        VIP_NETWORK: 'vip_network_id',
+        VIP_PORT: 'vip_port_id',
+        VIP_QOS_POLICY: 'vip_qos_policy_id',
         TENANT_ID: 'project_id',
         FLAVOR: 'flavor_id',
     }
@@ -45,19 +54,8 @@ class LoadBalancer(octavia_object.OctaviaObject):
     )
 
     properties_schema = {
-        DESCRIPTION: properties.Schema(
-            properties.Schema.STRING,
-            _('Description of this load balancer.'),
-            default='',
-            constraints=[constraints.Length(max=255)],
-            update_allowed=True,
-        ),
-        NAME: properties.Schema(
-            properties.Schema.STRING,
-            _('Name of this load balancer; defaults to a name Heat makes up.'),
-            constraints=[constraints.Length(max=255)],
-            update_allowed=True,
-        ),
+        DESCRIPTION: property_schemas.description('load balancer'),
+        NAME: property_schemas.name('load balancer'),
         PROVIDER: properties.Schema(
             properties.Schema.STRING,
             _('Octavia provider driver for this load balancer (e.g. amphora); '
@@ -74,22 +72,30 @@ class LoadBalancer(octavia_object.OctaviaObject):
             properties.Schema.STRING,
             _('ID of the subnet on which to allocate the VIP address, passed to '
               'Octavia as vip_subnet_id (on the devcloud: `heat-lbaas-devcloud '
-              'status` shows it; environments/devcloud.yaml sets it).'),
-            required=True,
+              'status` shows it; environments/devcloud.yaml sets it). Give this, '
+              'vip_network or vip_port.'),
             constraints=[constraints.Length(min=1, max=255)],
         ),
-        ADMIN_STATE_UP: properties.Schema(
-            properties.Schema.BOOLEAN,
-            _('The administrative state of this load balancer.'),
-            default=True,
+        VIP_NETWORK: properties.Schema(
+            properties.Schema.STRING,
+            _('ID of the network on which to allocate the VIP (the service picks the '
+              'subnet), passed to Octavia as vip_network_id.'),
+            constraints=[constraints.Length(min=1, max=255)],
+        ),
+        VIP_PORT: properties.Schema(
+            properties.Schema.STRING,
+            _('ID of an existing port to use as the VIP, passed to Octavia as '
+              'vip_port_id.'),
+            constraints=[constraints.Length(min=1, max=255)],
+        ),
+        VIP_QOS_POLICY: properties.Schema(
+            properties.Schema.STRING,
+            _('ID of the QoS policy applied to the VIP port.'),
+            constraints=[constraints.Length(max=255)],
             update_allowed=True,
         ),
-        TENANT_ID: properties.Schema(
-            properties.Schema.STRING,
-            _('ID of the project that owns the load balancer. Only administrative '
-              'users can give a project other than their own.'),
-            constraints=[constraints.Length(max=255)],
-        ),
+        ADMIN_STATE_UP: property_schemas.admin_state_up('load balancer'),
+        TENANT_ID: property_schemas.tenant_id('load balancer'),
         FLAVOR: properties.Schema(
             properties.Schema.STRING,
             _('Name or ID of the Octavia flavor of the load balancer.'),
@@ -100,50 +106,37 @@ class LoadBalancer(octavia_object.OctaviaObject):
             _('The Octavia availability zone of the load balancer.'),
             constraints=[constraints.CustomConstraint('octavia.availabilityzone')],
         ),
+        TAGS: property_schemas.tags('load balancer'),
     }
 
-    attributes_schema = {
-        VIP_ADDRESS_ATTR: attributes.Schema(
-            _('The VIP address of the load balancer.'),
-            type=attributes.Schema.STRING,
-        ),
-        VIP_PORT_ATTR: attributes.Schema(
-            _('ID of the VIP port of the load balancer.'),
-            type=attributes.Schema.STRING,
-        ),
-        VIP_SUBNET_ATTR: attributes.Schema(
-            _('ID of the VIP subnet of the load balancer.'),
-            type=attributes.Schema.STRING,
-        ),
-        VIP_NETWORK_ATTR: attributes.Schema(
-            _('ID of the VIP network of the load balancer.'),
-            type=attributes.Schema.STRING,
-        ),
-        POOLS_ATTR: attributes.Schema(
-            _('Pools of this load balancer (a list of {"id": ...}).'),
-            type=attributes.Schema.LIST,
-            cache_mode=attributes.Schema.CACHE_NONE,
-        ),
-        LISTENERS_ATTR: attributes.Schema(
-            _('Listeners of this load balancer (a list of {"id": ...}).'),
-            type=attributes.Schema.LIST,
-            cache_mode=attributes.Schema.CACHE_NONE,
-        ),
-        FLAVOR_ID_ATTR: attributes.Schema(
-            _('ID of the flavor of the load balancer.'),
-            type=attributes.Schema.STRING,
-        ),
-        PROVISIONING_STATUS_ATTR: attributes.Schema(
-            _('Provisioning status of the load balancer (ACTIVE, PENDING_*, ERROR).'),
-            type=attributes.Schema.STRING,
-            cache_mode=attributes.Schema.CACHE_NONE,
-        ),
-        OPERATING_STATUS_ATTR: attributes.Schema(
-            _('Operating status of the load balancer (ONLINE, DEGRADED, ERROR, ...).'),
-            type=attributes.Schema.STRING,
-            cache_mode=attributes.Schema.CACHE_NONE,
-        ),
-    }
+    attributes_schema = property_schemas.attributes_of({
+        **property_schemas.common_attributes('load balancer'),
+        'description': (property_schemas.STRING, _('Description of the load balancer.')),
+        VIP_ADDRESS_ATTR: (property_schemas.STRING,
+                           _('The VIP address of the load balancer.')),
+        VIP_PORT_ATTR: (property_schemas.STRING,
+                        _('ID of the VIP port of the load balancer.')),
+        VIP_SUBNET_ATTR: (property_schemas.STRING,
+                          _('ID of the VIP subnet of the load balancer.')),
+        VIP_NETWORK_ATTR: (property_schemas.STRING,
+                           _('ID of the VIP network of the load balancer.')),
+        POOLS_ATTR: (property_schemas.LIST,
+                     _('Pools of this load balancer (a list of {"id": ...}).')),
+        LISTENERS_ATTR: (property_schemas.LIST,
+                         _('Listeners of this load balancer (a list of {"id": ...}).')),
+        FLAVOR_ID_ATTR: (property_schemas.STRING,
+                         _('ID of the flavor of the load balancer.')),
+        'provider': (property_schemas.STRING, _('Provider driver of the load balancer.')),
+        'availability_zone': (property_schemas.STRING,
+                              _('Availability zone of the load balancer.')),
+        'vip_qos_policy_id': (property_schemas.STRING,
+                              _('ID of the QoS policy of the VIP port.')),
+        'vip_sg_ids': (property_schemas.LIST,
+                       _('Security groups of the VIP port.')),
+        'additional_vips': (property_schemas.LIST,
+                            _('Further VIPs of the load balancer.')),
+        'vip_vnic_type': (property_schemas.STRING, _('VNIC type of the VIP port.')),
+    })
 
     def translation_rules(self, props):
         return [
@@ -151,6 +144,9 @@ class LoadBalancer(octavia_object.OctaviaObject):
                 props, translation.TranslationRule.RESOLVE, [self.FLAVOR],
                 client_plugin=self.client_plugin(), finder='get_flavor'),
         ]
+
+    def property_problem(self):
+        return property_rules.load_balancer_problem(self.properties)
 
     def _api_create(self, body):
         return self.client().load_balancer_create(

@@ -7,6 +7,7 @@ from heat.engine import properties
 from heat.engine import translation
 
 from heat_lbaas.resources import octavia_object
+from heat_lbaas.resources import property_schemas
 
 
 class Member(octavia_object.OctaviaObject):
@@ -21,10 +22,10 @@ class Member(octavia_object.OctaviaObject):
 
     PROPERTIES = (
         POOL, ADDRESS, PROTOCOL_PORT, MONITOR_ADDRESS, MONITOR_PORT,
-        WEIGHT, ADMIN_STATE_UP, SUBNET, TAGS,
+        WEIGHT, ADMIN_STATE_UP, SUBNET, TAGS, NAME, BACKUP,
     ) = (
         'pool', 'address', 'protocol_port', 'monitor_address', 'monitor_port',
-        'weight', 'admin_state_up', 'subnet', 'tags',
+        'weight', 'admin_state_up', 'subnet', 'tags', 'name', 'backup',
     )
 
     FIELD_OF_PROPERTY = {
@@ -91,46 +92,33 @@ class Member(octavia_object.OctaviaObject):
               'subnet_id as given. By default the VIP subnet.'),
             constraints=[constraints.Length(min=1, max=255)],
         ),
-        TAGS: properties.Schema(
-            properties.Schema.LIST,
-            _('Simple strings attached to the member.'),
+        TAGS: property_schemas.tags('member'),
+        NAME: property_schemas.name('member'),
+        BACKUP: properties.Schema(
+            properties.Schema.BOOLEAN,
+            _('A backup member takes traffic only while no other member is healthy.'),
+            default=False,
             update_allowed=True,
-            schema=properties.Schema(
-                properties.Schema.STRING,
-                constraints=[constraints.Length(min=1, max=255)],
-            ),
         ),
     }
 
-    attributes_schema = {
-        ADDRESS_ATTR: attributes.Schema(
-            _('IP address of the member.'),
-            type=attributes.Schema.STRING,
-        ),
-        PROTOCOL_PORT_ATTR: attributes.Schema(
-            _('Port of the member.'),
-            type=attributes.Schema.INTEGER,
-        ),
-        POOL_ID_ATTR: attributes.Schema(
-            _('ID of the pool of the member.'),
-            type=attributes.Schema.STRING,
-        ),
-        WEIGHT_ATTR: attributes.Schema(
-            _('Weight of the member.'),
-            type=attributes.Schema.INTEGER,
-            cache_mode=attributes.Schema.CACHE_NONE,
-        ),
-        PROVISIONING_STATUS_ATTR: attributes.Schema(
-            _('Provisioning status of the member.'),
-            type=attributes.Schema.STRING,
-            cache_mode=attributes.Schema.CACHE_NONE,
-        ),
-        OPERATING_STATUS_ATTR: attributes.Schema(
-            _('Operating status of the member (ONLINE, ERROR, NO_MONITOR, ...).'),
-            type=attributes.Schema.STRING,
-            cache_mode=attributes.Schema.CACHE_NONE,
-        ),
-    }
+    # The member's fields as the batch update and the load balancer tree take them:
+    # everything but the pool, which is implied there.
+    FIELDS_SCHEMA = property_schemas.without(properties_schema, POOL)
+
+    attributes_schema = property_schemas.attributes_of({
+        **property_schemas.common_attributes('member'),
+        ADDRESS_ATTR: (property_schemas.STRING, _('IP address of the member.')),
+        PROTOCOL_PORT_ATTR: (property_schemas.INTEGER, _('Port of the member.')),
+        POOL_ID_ATTR: (property_schemas.STRING, _('ID of the pool of the member.')),
+        WEIGHT_ATTR: (property_schemas.INTEGER, _('Weight of the member.')),
+        'backup': (property_schemas.BOOLEAN, _('Whether the member is a backup.')),
+        'subnet_id': (property_schemas.STRING, _('ID of the subnet of the member.')),
+        'monitor_address': (property_schemas.STRING,
+                            _('Address the health monitor checks.')),
+        'monitor_port': (property_schemas.INTEGER, _('Port the health monitor checks.')),
+        'vnic_type': (property_schemas.STRING, _('VNIC type of the member port.')),
+    })
 
     def translation_rules(self, props):
         return [

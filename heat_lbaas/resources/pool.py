@@ -1,16 +1,19 @@
 """LBaaS::Pool: a group of members that share a balancing algorithm."""
 
-from heat.common import exception
 from heat.common.i18n import _
 from heat.engine import attributes
 from heat.engine import constraints
 from heat.engine import properties
 from heat.engine import translation
 
+from heat_lbaas.resources import checked_properties
 from heat_lbaas.resources import octavia_object
+from heat_lbaas.resources import property_rules
+from heat_lbaas.resources import property_schemas
 
 
-class Pool(octavia_object.OctaviaObject):
+class Pool(checked_properties.ChecksPropertyRules,
+            octavia_object.OctaviaObject):
     """A pool of a listener or load balancer (property names follow OS::Octavia::Pool)."""
 
     OCTAVIA_KIND = 'Pool'
@@ -18,10 +21,17 @@ class Pool(octavia_object.OctaviaObject):
     PROPERTIES = (
         ADMIN_STATE_UP, DESCRIPTION, SESSION_PERSISTENCE, NAME,
         LB_ALGORITHM, LISTENER, LOADBALANCER, PROTOCOL, TLS_ENABLED,
+        TLS_CONTAINER_REF, CA_TLS_CONTAINER_REF, CRL_CONTAINER_REF, TLS_CIPHERS,
+        TLS_VERSIONS, ALPN_PROTOCOLS, TAGS, TENANT_ID,
     ) = (
         'admin_state_up', 'description', 'session_persistence', 'name',
         'lb_algorithm', 'listener', 'loadbalancer', 'protocol', 'tls_enabled',
+        'tls_container_ref', 'ca_tls_container_ref', 'crl_container_ref', 'tls_ciphers',
+        'tls_versions', 'alpn_protocols', 'tags', 'tenant_id',
     )
+
+    TLS_VERSION_NAMES = ('SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3')
+    ALPN_PROTOCOL_NAMES = ('http/1.0', 'http/1.1', 'h2')
 
     SESSION_PERSISTENCE_KEYS = (
         SESSION_PERSISTENCE_TYPE, SESSION_PERSISTENCE_COOKIE_NAME,
@@ -46,6 +56,7 @@ class Pool(octavia_object.OctaviaObject):
     FIELD_OF_PROPERTY = {
         LISTENER: 'listener_id',
         LOADBALANCER: 'loadbalancer_id',
+        TENANT_ID: 'project_id',
     }
 
     ATTRIBUTES = (
@@ -57,19 +68,8 @@ class Pool(octavia_object.OctaviaObject):
     )
 
     properties_schema = {
-        ADMIN_STATE_UP: properties.Schema(
-            properties.Schema.BOOLEAN,
-            _('The administrative state of this pool.'),
-            default=True,
-            update_allowed=True,
-        ),
-        DESCRIPTION: properties.Schema(
-            properties.Schema.STRING,
-            _('Description of this pool.'),
-            default='',
-            constraints=[constraints.Length(max=255)],
-            update_allowed=True,
-        ),
+        ADMIN_STATE_UP: property_schemas.admin_state_up('pool'),
+        DESCRIPTION: property_schemas.description('pool'),
         SESSION_PERSISTENCE: properties.Schema(
             properties.Schema.MAP,
             _('Session persistence: which requests go to the same member.'),
@@ -88,12 +88,7 @@ class Pool(octavia_object.OctaviaObject):
             },
             update_allowed=True,
         ),
-        NAME: properties.Schema(
-            properties.Schema.STRING,
-            _('Name of this pool; defaults to a name Heat makes up.'),
-            constraints=[constraints.Length(max=255)],
-            update_allowed=True,
-        ),
+        NAME: property_schemas.name('pool'),
         LB_ALGORITHM: properties.Schema(
             properties.Schema.STRING,
             _('The algorithm that distributes requests among the members.'),
@@ -125,39 +120,66 @@ class Pool(octavia_object.OctaviaObject):
             default=False,
             update_allowed=True,
         ),
+        TLS_CONTAINER_REF: properties.Schema(
+            properties.Schema.STRING,
+            _('Reference of the key manager secret with the client certificate the '
+              'load balancer presents to the members (with tls_enabled).'),
+            update_allowed=True,
+        ),
+        CA_TLS_CONTAINER_REF: properties.Schema(
+            properties.Schema.STRING,
+            _('Reference of the key manager secret with the CA certificates that the '
+              'members\' certificates are checked against (with tls_enabled).'),
+            update_allowed=True,
+        ),
+        CRL_CONTAINER_REF: properties.Schema(
+            properties.Schema.STRING,
+            _('Reference of the key manager secret with the revocation list of the '
+              'members\' certificates (needs ca_tls_container_ref).'),
+            update_allowed=True,
+        ),
+        TLS_CIPHERS: properties.Schema(
+            properties.Schema.STRING,
+            _('OpenSSL cipher string for TLS to the members (with tls_enabled).'),
+            constraints=[constraints.Length(max=2048)],
+            update_allowed=True,
+        ),
+        TLS_VERSIONS: property_schemas.string_list(
+            _('TLS versions used towards the members (with tls_enabled).'),
+            item_constraints=[constraints.AllowedValues(TLS_VERSION_NAMES)]),
+        ALPN_PROTOCOLS: property_schemas.string_list(
+            _('Protocols offered by ALPN to the members (with tls_enabled).'),
+            item_constraints=[constraints.AllowedValues(ALPN_PROTOCOL_NAMES)]),
+        TAGS: property_schemas.tags('pool'),
+        TENANT_ID: property_schemas.tenant_id('pool'),
     }
 
-    attributes_schema = {
-        HEALTHMONITOR_ID_ATTR: attributes.Schema(
-            _('ID of the health monitor of this pool.'),
-            type=attributes.Schema.STRING,
-            cache_mode=attributes.Schema.CACHE_NONE,
-        ),
-        LISTENERS_ATTR: attributes.Schema(
-            _('Listeners using this pool (a list of {"id": ...}).'),
-            type=attributes.Schema.LIST,
-            cache_mode=attributes.Schema.CACHE_NONE,
-        ),
-        LOADBALANCERS_ATTR: attributes.Schema(
-            _('Load balancers of this pool (a list of {"id": ...}).'),
-            type=attributes.Schema.LIST,
-        ),
-        MEMBERS_ATTR: attributes.Schema(
-            _('Members of this pool (a list of {"id": ...}).'),
-            type=attributes.Schema.LIST,
-            cache_mode=attributes.Schema.CACHE_NONE,
-        ),
-        PROVISIONING_STATUS_ATTR: attributes.Schema(
-            _('Provisioning status of the pool.'),
-            type=attributes.Schema.STRING,
-            cache_mode=attributes.Schema.CACHE_NONE,
-        ),
-        OPERATING_STATUS_ATTR: attributes.Schema(
-            _('Operating status of the pool (from its members\' health).'),
-            type=attributes.Schema.STRING,
-            cache_mode=attributes.Schema.CACHE_NONE,
-        ),
-    }
+    # The pool's fields inside LBaaS::LoadBalancerTree (which adds its members and
+    # health monitor).
+    FIELDS_SCHEMA = property_schemas.without(
+        properties_schema, LISTENER, LOADBALANCER, TENANT_ID)
+
+    attributes_schema = property_schemas.attributes_of({
+        **property_schemas.common_attributes('pool'),
+        'description': (property_schemas.STRING, _('Description of the pool.')),
+        HEALTHMONITOR_ID_ATTR: (property_schemas.STRING,
+                                _('ID of the health monitor of this pool.')),
+        LISTENERS_ATTR: (property_schemas.LIST,
+                         _('Listeners using this pool (a list of {"id": ...}).')),
+        LOADBALANCERS_ATTR: (property_schemas.LIST,
+                             _('Load balancers of this pool (a list of {"id": ...}).')),
+        MEMBERS_ATTR: (property_schemas.LIST,
+                       _('Members of this pool (a list of {"id": ...}).')),
+        **{field: (kind, _('%s of the pool.') % field) for field, kind in (
+            (PROTOCOL, property_schemas.STRING), (LB_ALGORITHM, property_schemas.STRING),
+            (SESSION_PERSISTENCE, property_schemas.MAP),
+            (TLS_ENABLED, property_schemas.BOOLEAN),
+            (TLS_CONTAINER_REF, property_schemas.STRING),
+            (CA_TLS_CONTAINER_REF, property_schemas.STRING),
+            (CRL_CONTAINER_REF, property_schemas.STRING),
+            (TLS_CIPHERS, property_schemas.STRING), (TLS_VERSIONS, property_schemas.LIST),
+            (ALPN_PROTOCOLS, property_schemas.LIST))},
+    })
 
     def translation_rules(self, props):
         return [
@@ -169,41 +191,16 @@ class Pool(octavia_object.OctaviaObject):
                 client_plugin=self.client_plugin(), finder='get_loadbalancer'),
         ]
 
-    def validate(self):
-        super().validate()
-        if (self.properties[self.LISTENER] is None
-                and self.properties[self.LOADBALANCER] is None):
-            raise exception.PropertyUnspecifiedError(self.LISTENER, self.LOADBALANCER)
-        persistence = self.properties[self.SESSION_PERSISTENCE]
-        if persistence is None:
-            return
-        kind = persistence[self.SESSION_PERSISTENCE_TYPE]
-        cookie_name = persistence.get(self.SESSION_PERSISTENCE_COOKIE_NAME)
-        if kind == self.APP_COOKIE and not cookie_name:
-            raise exception.StackValidationFailed(message=_(
-                'Property %(cookie)s is required when %(sp)s type is %(app)s.') % {
-                    'cookie': self.SESSION_PERSISTENCE_COOKIE_NAME,
-                    'sp': self.SESSION_PERSISTENCE, 'app': self.APP_COOKIE})
-        if kind != self.APP_COOKIE and cookie_name:
-            raise exception.StackValidationFailed(message=_(
-                'Property %(cookie)s is only allowed when %(sp)s type is %(app)s.') % {
-                    'cookie': self.SESSION_PERSISTENCE_COOKIE_NAME,
-                    'sp': self.SESSION_PERSISTENCE, 'app': self.APP_COOKIE})
+    def property_problem(self):
+        return property_rules.pool_problem(self.properties)
 
     def _create_body(self):
-        return self._without_unset_persistence_keys(super()._create_body())
+        return property_schemas.without_unset_map_keys(
+            super()._create_body(), self.SESSION_PERSISTENCE)
 
     def _update_body(self, prop_diff):
-        return self._without_unset_persistence_keys(super()._update_body(prop_diff))
-
-    def _without_unset_persistence_keys(self, body):
-        # Heat fills a map's absent keys with None; Octavia rejects cookie_name: null for
-        # SOURCE_IP and HTTP_COOKIE.
-        persistence = body.get(self.SESSION_PERSISTENCE)
-        if persistence:
-            body[self.SESSION_PERSISTENCE] = {
-                key: value for key, value in persistence.items() if value is not None}
-        return body
+        return property_schemas.without_unset_map_keys(
+            super()._update_body(prop_diff), self.SESSION_PERSISTENCE)
 
     def _api_create(self, body):
         return self.client().pool_create(json={'pool': body})['pool']

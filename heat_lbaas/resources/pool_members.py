@@ -1,0 +1,168 @@
+"""LBaaS::PoolMembers: every member of a pool as one list, changed with one API call.
+
+Separate LBaaS::Member resources make one request per member, and each request locks
+the load balancer (PENDING_UPDATE) so that siblings queue behind it through 409s. A scale
+event of N members is here one `PUT /v2/lbaas/pools/{pool_id}/members` with the whole
+new list: Octavia matches members by address and port, creates the new ones, updates the
+kept ones and deletes the missing ones, in one provisioning cycle (one HAProxy reload on
+the bundled controller).
+"""
+
+from heat.common.i18n import _
+from heat.engine import constraints
+from heat.engine import properties
+from heat.engine import translation
+from octaviaclient.api import constants as octavia_paths
+from octaviaclient.api.v2 import octavia as octavia_api
+
+from heat_lbaas.resources import lifecycle
+from heat_lbaas.resources import member
+from heat_lbaas.resources import checked_properties
+from heat_lbaas.resources import octavia_object
+from heat_lbaas.resources import property_rules
+from heat_lbaas.resources import property_schemas
+
+
+@octavia_api.correct_return_codes
+def replace_pool_members(client, pool_id, members):
+    """One batch update: the pool's members become exactly `members` (API bodies).
+
+    python-octaviaclient has no method for it; OctaviaAPI's own `create` (osc_lib's
+    request helper, with the client's endpoint and session) sends it, and the decorator
+    turns an error answer into OctaviaClientException like every other client call.
+    """
+    return client.create(octavia_paths.BASE_MEMBER_URL.format(pool_id=pool_id),
+                         method='PUT', headers=client.JSON_HEADER,
+                         json={'members': members})
+
+
+def member_bodies(members):
+    """API bodies of the `members` property: unset keys left out, `subnet` renamed."""
+    bodies = []
+    for entry in members or ():
+        body = {member.Member.FIELD_OF_PROPERTY.get(key, key): value
+                for key, value in entry.items() if value is not None}
+        bodies.append(body)
+    return bodies
+
+
+def decide_on_pool_status(action, provisioning_status, description):
+    """Whether a batch change is complete, from its pool's provisioning_status.
+
+    Whatever the stack action, the batch change is an update of the pool (even removing
+    every member at delete leaves the pool in place): done when the pool is ACTIVE again.
+    """
+    return lifecycle.decide_on_provisioning_status(
+        lifecycle.UPDATE, provisioning_status, description)
+
+
+class PoolMembers(checked_properties.ChecksPropertyRules,
+            octavia_object.OctaviaObject):
+    """All members of a pool, as one list; one batch API call per change.
+
+    The physical resource id is the pool's id (this resource is the pool's member set).
+    Members are matched by address and protocol_port: changing a member's weight, name,
+    backup, monitor_* or admin_state_up updates it in place; a new address:port creates
+    a member, a missing one deletes it. Use it instead of, not beside, LBaaS::Member
+    resources of the same pool: each change sets the complete list.
+    """
+
+    OCTAVIA_KIND = 'Pool'
+
+    PROPERTIES = (POOL, MEMBERS) = ('pool', 'members')
+
+    ATTRIBUTES = (MEMBER_IDS_ATTR, COUNT_ATTR) = ('member_ids', 'count')
+
+    properties_schema = {
+        POOL: properties.Schema(
+            properties.Schema.STRING,
+            _('Name or ID of the pool whose members this resource sets.'),
+            required=True,
+            constraints=[constraints.CustomConstraint('octavia.pool')],
+        ),
+        MEMBERS: properties.Schema(
+            properties.Schema.LIST,
+            _('Every member of the pool; each address:port at most once. A change is '
+              'one batch request for the whole list.'),
+            default=[],
+            update_allowed=True,
+            schema=properties.Schema(
+                properties.Schema.MAP,
+                schema=property_schemas.nested(member.Member.FIELDS_SCHEMA),
+            ),
+        ),
+    }
+
+    attributes_schema = property_schemas.attributes_of({
+        MEMBER_IDS_ATTR: (property_schemas.MAP,
+                          _('IDs of the members by "address:port".')),
+        COUNT_ATTR: (property_schemas.INTEGER, _('Number of members of the pool.')),
+    })
+
+    def translation_rules(self, props):
+        return [
+            translation.TranslationRule(
+                props, translation.TranslationRule.RESOLVE, [self.POOL],
+                client_plugin=self.client_plugin(), finder='get_pool'),
+        ]
+
+    def property_problem(self):
+        return property_rules.member_list_problem(self.properties[self.MEMBERS])
+
+    def _pool_id(self):
+        return self.properties[self.POOL]
+
+    # --- request bodies: always the whole list -------------------------------------
+
+    def _create_body(self):
+        return member_bodies(self.properties[self.MEMBERS])
+
+    def _update_body(self, prop_diff):
+        # Only `members` can change in place, and its new value is the whole list.
+        return member_bodies(prop_diff[self.MEMBERS])
+
+    # --- API -------------------------------------------------------------------------
+
+    def _api_create(self, body):
+        replace_pool_members(self.client(), self._pool_id(), body)
+        return {'id': self._pool_id()}
+
+    def _api_update(self, body):
+        replace_pool_members(self.client(), self._pool_id(), body)
+
+    def _api_delete(self):
+        replace_pool_members(self.client(), self._pool_id(), [])
+
+    def _api_show(self):
+        return self.client().pool_show(self._pool_id())
+
+    def _decide_on_current_status(self, action):
+        try:
+            shown = self._api_show()
+        except Exception as ex:
+            if not self.client_plugin().is_not_found(ex):
+                raise
+            return lifecycle.decide_on_missing_object(action, self._description())
+        return decide_on_pool_status(
+            action, shown.get('provisioning_status'), self._description())
+
+    def _description(self):
+        return 'members of pool %s (resource %s)' % (self._pool_id(), self.name)
+
+    # --- attributes --------------------------------------------------------------------
+
+    def _listed_members(self):
+        return self.client().member_list(self._pool_id())['members']
+
+    def _show_resource(self):
+        return {'members': self._listed_members()}
+
+    def _resolve_attribute(self, name):
+        if self.resource_id is None:
+            return None
+        listed = self._listed_members()
+        if name == self.COUNT_ATTR:
+            return len(listed)
+        if name == self.MEMBER_IDS_ATTR:
+            return {property_rules.member_key(m): m['id'] for m in listed}
+        return None
