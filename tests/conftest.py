@@ -1,6 +1,7 @@
 import pytest
 
 from tests.support import devcloud as devcloud_support
+from tests.support import stacks as stacks_support
 
 
 @pytest.fixture(scope='session')
@@ -12,3 +13,11 @@ def devcloud(tmp_path_factory):
         yield cloud
     finally:
         cloud.down()
+
+
+@pytest.fixture
+def stacks(devcloud, tmp_path):
+    """Stacks a test creates on the devcloud; whatever is left is deleted after it."""
+    made = stacks_support.Stacks(devcloud, tmp_path)
+    yield made
+    made.delete_all()

@@ -1,7 +1,6 @@
 """LBaaS::Listener: a protocol and port on which a load balancer accepts traffic."""
 
 from heat.common.i18n import _
-from heat.engine import attributes
 from heat.engine import constraints
 from heat.engine import properties
 from heat.engine import translation

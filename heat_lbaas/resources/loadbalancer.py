@@ -1,7 +1,6 @@
 """LBaaS::LoadBalancer: an Octavia load balancer (a VIP served by an amphora)."""
 
 from heat.common.i18n import _
-from heat.engine import attributes
 from heat.engine import constraints
 from heat.engine import properties
 from heat.engine import translation

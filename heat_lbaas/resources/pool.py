@@ -1,7 +1,6 @@
 """LBaaS::Pool: a group of members that share a balancing algorithm."""
 
 from heat.common.i18n import _
-from heat.engine import attributes
 from heat.engine import constraints
 from heat.engine import properties
 from heat.engine import translation

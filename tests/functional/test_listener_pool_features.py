@@ -4,7 +4,6 @@ headers, timeouts, algorithms, session persistence, health-monitor types, admin 
 import collections
 import http.client
 import json
-import os
 import ssl
 import socket
 import threading

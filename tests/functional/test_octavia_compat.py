@@ -7,7 +7,6 @@ import pathlib
 import requests
 
 from tests.support import stacks as stacks_support
-from tests.support.stacks import stacks  # noqa: F401  (pytest fixture)
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PORT = 8095

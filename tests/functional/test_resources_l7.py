@@ -7,8 +7,6 @@ import requests
 
 from tests.support import ports
 from tests.support.stacks import lb_with_http_listener
-from tests.support.stacks import served_by
-from tests.support.stacks import stacks  # noqa: F401 (fixture)
 from tests.support.stacks import template
 from tests.support.stacks import vip_url
 from tests.support.stacks import web_server

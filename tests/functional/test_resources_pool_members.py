@@ -1,13 +1,11 @@
 """LBaaS::PoolMembers on the devcloud: a change of the member list (two added, one
 removed) is ONE batch request (one HAProxy reload), ids of kept members do not change,
 and real traffic reaches exactly the new set."""
-import copy
 
 from tests.support import amphora
 from tests.support import ports
 from tests.support.stacks import lb_with_http_listener
 from tests.support.stacks import served_by
-from tests.support.stacks import stacks  # noqa: F401 (fixture)
 from tests.support.stacks import template
 from tests.support.stacks import vip_url
 from tests.support.stacks import web_server

@@ -4,7 +4,6 @@ import requests
 
 from tests.support import ports
 from tests.support.stacks import served_by
-from tests.support.stacks import stacks  # noqa: F401 (fixture)
 from tests.support.stacks import template
 from tests.support.stacks import web_server
 

@@ -4,7 +4,6 @@ import collections
 import json
 import time
 
-import pytest
 import requests
 import yaml
 
@@ -69,14 +68,6 @@ def served_by(url, count):
 
 def web_server(port):
     return {'type': 'LBaaS::Dev::WebServer', 'properties': {'port': port}}
-
-
-@pytest.fixture
-def stacks(devcloud, tmp_path):
-    """Stacks a test creates; whatever is left is deleted after the test."""
-    made = Stacks(devcloud, tmp_path)
-    yield made
-    made.delete_all()
 
 
 def lb_with_http_listener(devcloud, port):
