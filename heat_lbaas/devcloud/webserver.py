@@ -3,8 +3,8 @@
 Run as `python -m heat_lbaas.devcloud.webserver --server-id ID --stack S --resource R`.
 It binds a random address of its own in a loopback range (default 127.88.0.0/16, which
 Linux routes to `lo` with no setup), so every server can use the same port, and answers
-every GET/HEAD on any path with 200, a body `served-by: <stack>/<resource> <address>:<port>`
-and the header X-Served-By with the same identity. That is how traffic through a load
+every GET/HEAD on any path with 200 (`?sleep=SECONDS`: that much later), a body
+`served-by: <stack>/<resource> <address>:<port>` and the header X-Served-By with the same identity. That is how traffic through a load
 balancer shows which member served it.
 
 Files, all in the state directory (`$HEAT_LBAAS_DEVCLOUD_DIR/webservers`, or
@@ -27,6 +27,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 
 STATE_DIR_VARIABLE = 'HEAT_LBAAS_DEVCLOUD_DIR'
 DEFAULT_ADDRESS_RANGE = '127.88.0.0/16'
@@ -211,6 +212,15 @@ class IdentityHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
 
     def _answer(self, with_body):
+        # `?sleep=SECONDS` (at most 30) answers that much later: a slow request, to show
+        # that a member leaving its pool is drained before it goes.
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        try:
+            delay = min(30.0, max(0.0, float(query.get('sleep', ['0'])[0])))
+        except ValueError:
+            delay = 0.0
+        if delay:
+            time.sleep(delay)
         body = ('served-by: %s\n' % self.identity).encode()
         self.send_response(200)
         self.send_header('Content-Type', 'text/plain; charset=utf-8')

@@ -152,6 +152,10 @@ class HealthMonitor(checked_properties.ChecksPropertyRules,
             (DOMAIN_NAME, property_schemas.STRING))},
     })
 
+    # The API cannot change the type: a change deletes the monitor, then creates it anew
+    # (a pool has at most one monitor, so the reverse order would be refused).
+    RECREATE_ON_CHANGE = (TYPE,)
+
     def translation_rules(self, props):
         return [
             translation.TranslationRule(

@@ -22,6 +22,7 @@ class Next(enum.Enum):
     WAIT = 'wait'    # poll the object again
     RETRY = 'retry'  # repeat the same API request after a backoff delay
     FAIL = 'fail'    # fail the resource with `Decision.reason`
+    SEND = 'send'    # the parent accepts changes: send the request now
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,6 +129,165 @@ def decide_on_missing_object(action, description):
         Next.FAIL, '%s disappeared during %s (HTTP 404)' % (description, action))
 
 
+def decide_on_parent_status(action, provisioning_status, parent_description):
+    """Before a request: send it only while the parent load balancer is ACTIVE.
+
+    Octavia refuses every change under a load balancer that is PENDING_* (busy) or ERROR;
+    asking it first costs one GET where sending blindly costs a 409 (and, when many
+    siblings do so at once, a storm of them). `provisioning_status` None means the parent
+    is unknown (no parent, or it could not be read): the request itself then decides.
+    A delete under a parent in ERROR is left to the load balancer's cascade delete: Octavia
+    refuses it until the load balancer is repaired, and failing would keep the whole stack
+    from being deleted.
+    """
+    if provisioning_status is None or provisioning_status == ACTIVE:
+        return Decision(Next.SEND)
+    if provisioning_status == ERROR:
+        if action == DELETE:
+            return Decision(
+                Next.DONE, '%s is in provisioning_status ERROR: its cascade delete '
+                'removes the object' % parent_description)
+        return Decision(Next.FAIL, '%s is in provisioning_status ERROR, so Octavia '
+                        'accepts no change under it' % parent_description)
+    if provisioning_status == DELETED or provisioning_status == 'PENDING_DELETE':
+        if action == DELETE:
+            return Decision(Next.DONE, '%s is being deleted' % parent_description)
+        return Decision(Next.FAIL, '%s is being deleted' % parent_description)
+    return Decision(Next.RETRY, '%s is %s' % (parent_description, provisioning_status))
+
+
+def turn_is_free(holder, lease_ends, claimant, now):
+    """Whether `claimant` may change a load balancer whose turn `holder` took.
+
+    Octavia applies one change per load balancer at a time and refuses the others with
+    409. Resources of one Heat engine (e.g. 100 members of a scale-out) therefore take
+    turns in the engine process instead of racing for the API's lock; the lease bounds
+    how long a holder that vanished (engine thread killed) can block the others.
+    """
+    return holder is None or holder == claimant or now >= lease_ends
+
+
+class UpdatePlan(enum.Enum):
+    """How an update is carried out."""
+
+    NOTHING = 'nothing'      # no field changed and the object is fine
+    IN_PLACE = 'in_place'    # one PUT with the changed fields; the id stays
+    RECREATE = 'recreate'    # delete the object, then create it anew (new id)
+    FAIL_OVER = 'fail_over'  # a load balancer in ERROR: rebuild its amphora, keep the id
+
+
+def decide_how_to_update(provisioning_status, changed_properties,
+                         recreate_properties, can_fail_over=False):
+    """The plan of an update, from the object's current state and what changed.
+
+    `provisioning_status` None means the object is gone. `recreate_properties` are those
+    the API cannot update (a health monitor's type, a member's address or port): they
+    are changed by deleting the object first and creating it again, never the other way
+    round, because the new object would clash with the old one (duplicate member or
+    health monitor: a permanent 409, the hang of Heat's create-before-delete).
+    An object in ERROR (or gone) is recovered the same way, since Octavia accepts no
+    update of it; a load balancer is failed over instead, so its children survive.
+    """
+    if provisioning_status is None:
+        return UpdatePlan.RECREATE
+    if provisioning_status == ERROR:
+        return UpdatePlan.FAIL_OVER if can_fail_over else UpdatePlan.RECREATE
+    if set(changed_properties) & set(recreate_properties):
+        return UpdatePlan.RECREATE
+    if changed_properties:
+        return UpdatePlan.IN_PLACE
+    return UpdatePlan.NOTHING
+
+
+def unchanged_resource_needs_update(resource_failed, provisioning_status):
+    """Whether a stack update must touch a resource whose template did not change.
+
+    Heat skips unchanged resources, so an object that went to ERROR (or vanished) out of
+    band, or one whose last action failed, would stay broken forever: update it anyway,
+    and decide_how_to_update recovers it.
+    """
+    return resource_failed or provisioning_status in (ERROR, None)
+
+
+def replace_failed_resource_by_heat(object_exists):
+    """Whether a FAILED resource is left to Heat's replacement (create new, delete old).
+
+    Only when the object is gone: otherwise the new one could clash with it (duplicate
+    member or monitor), so it is recovered in place by the update instead.
+    """
+    return not object_exists
+
+
+# Operating statuses after which waiting for health checks makes no sense: ONLINE passed
+# them; NO_MONITOR has none to pass; DRAINING (weight 0) passed them but takes no new
+# traffic by the user's own choice. OFFLINE is settled only when the user disabled the
+# object: a new member is OFFLINE until its first check.
+_SETTLED_OPERATING_STATUSES = ('ONLINE', 'NO_MONITOR', 'DRAINING')
+
+
+def decide_on_operating_status(operating_status, waited, timeout, description,
+                               admin_state_up=True):
+    """Readiness (wait_for_online): done once health checks pass, fail after `timeout` s."""
+    if operating_status in _SETTLED_OPERATING_STATUSES or not admin_state_up:
+        return Decision(Next.DONE)
+    if waited >= timeout:
+        return Decision(
+            Next.FAIL, '%s did not come ONLINE within %s s: its operating_status is '
+            'still %s (its health checks fail)' % (description, timeout, operating_status))
+    return Decision(Next.WAIT)
+
+
+def drain_is_needed(weight, drain_seconds, whole_stack_deleted):
+    """Whether a member leaving its pool is first set to weight 0 for `drain_seconds`.
+
+    Not when it takes no new traffic already (weight 0), when no drain time is asked for,
+    or when the whole stack (and with it the load balancer) is being deleted: then no
+    client is served by the pool afterwards, and waiting only slows the delete down.
+    """
+    return drain_seconds > 0 and weight != 0 and not whole_stack_deleted
+
+
+def drain_is_over(drain_started, now, drain_seconds):
+    """Whether a draining member has had its `drain_seconds` (monotonic seconds).
+
+    A fixed time, not "no sessions left": Octavia has no per-member session count, and
+    the listener's count misses the requests an older HAProxy process still finishes
+    after the weight-0 reload, which are exactly the in-flight ones.
+    """
+    return now >= drain_started + drain_seconds
+
+
+def batch_with_leaving_members_drained(current_members, desired_members):
+    """Body of the batch update (PUT /pools/{id}/members) that drains leaving members.
+
+    Members are matched by (address, protocol_port). The result keeps every desired
+    member and every current member that is leaving, the latter with weight 0, so one
+    request stops new traffic to them; once the drain time is over, a batch of just the
+    desired members removes them. Returns None when no member leaves (nothing to drain).
+    """
+    def key(member):
+        return (member['address'], member['protocol_port'])
+
+    desired_keys = {key(m) for m in desired_members}
+    leaving = [m for m in current_members
+               if key(m) not in desired_keys and m.get('weight', 1) != 0]
+    if not leaving:
+        return None
+    drained = []
+    for member in leaving:
+        kept = {k: v for k, v in member.items() if k in _BATCH_MEMBER_FIELDS}
+        kept['weight'] = 0
+        drained.append(kept)
+    return list(desired_members) + drained
+
+
+# Fields a member in a batch update body may carry (the rest of a shown member, such as
+# ids and statuses, is read-only).
+_BATCH_MEMBER_FIELDS = ('address', 'protocol_port', 'name', 'subnet_id', 'weight',
+                        'admin_state_up', 'monitor_address', 'monitor_port', 'backup',
+                        'tags')
+
+
 @dataclasses.dataclass(frozen=True)
 class BackoffPolicy:
     """Delays between retries of a request Octavia refused as busy.
@@ -144,7 +304,13 @@ class BackoffPolicy:
     jitter: float = 0.5
 
 
-DEFAULT_BACKOFF = BackoffPolicy()
+# Octavia applies a change in well under a second once the amphora exists (the bundled
+# controller: tens of milliseconds; an amphora reload: a few hundred), so a retry after
+# 0.25 s (0.125-0.25 with jitter) usually finds the parent free again, and doubling to a
+# 5 s cap keeps a long queue of siblings from hammering the API. Heat polls every second
+# (the devcloud every 0.1 s), so on stock Heat the first retries simply happen on the next
+# poll; the jitter still spreads siblings over later polls.
+DEFAULT_BACKOFF = BackoffPolicy(first_delay=0.25, factor=2.0, max_delay=5.0, jitter=0.5)
 
 
 def retry_delay(attempt, random_fraction, policy=DEFAULT_BACKOFF):

@@ -6,6 +6,7 @@ from heat.engine import constraints
 from heat.engine import properties
 from heat.engine import translation
 
+from heat_lbaas.resources import lifecycle_properties
 from heat_lbaas.resources import octavia_object
 from heat_lbaas.resources import property_schemas
 
@@ -105,6 +106,14 @@ class Member(octavia_object.OctaviaObject):
     # The member's fields as the batch update and the load balancer tree take them:
     # everything but the pool, which is implied there.
     FIELDS_SCHEMA = property_schemas.without(properties_schema, POOL)
+
+    # Readiness and drain steer this resource and are not member fields (not in
+    # FIELDS_SCHEMA above); see lifecycle_properties.py.
+    properties_schema = {**properties_schema, **lifecycle_properties.READINESS,
+                         **lifecycle_properties.DRAIN}
+
+    # The API cannot change these: a change deletes the member, then creates it anew.
+    RECREATE_ON_CHANGE = (ADDRESS, PROTOCOL_PORT, SUBNET)
 
     attributes_schema = property_schemas.attributes_of({
         **property_schemas.common_attributes('member'),

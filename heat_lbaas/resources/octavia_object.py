@@ -6,10 +6,16 @@ It only carries out what heat_lbaas.resources.lifecycle decides. Each action run
 then polls the object until the lifecycle says DONE, retrying a busy refusal after a backoff
 delay. Heat polls check_* about once a second; a retry's deadline is kept in the operation
 so that no API request is made before it.
+
+An operation is a short list of steps run in order: an update that the API cannot do in
+place is "delete, then create" (never the reverse: the new object would clash with the
+old one); a member's delete is "weight 0, drain time, delete"; a create may end with
+"wait until health checks pass".
 """
 
 import random
 import time
+import uuid
 
 from heat.common import exception
 from heat.common.i18n import _
@@ -19,7 +25,13 @@ from osc_lib import exceptions as osc_exceptions
 from octaviaclient.api.v2 import octavia as octavia_api
 
 from heat_lbaas.resources import lifecycle
+from heat_lbaas.resources import load_balancer_turns
 from heat_lbaas.resources.lifecycle import Next
+
+# Steps of an operation besides the API actions of lifecycle.ACTIONS.
+FAIL_OVER = 'fail_over'      # PUT .../loadbalancers/{id}/failover, then wait for ACTIVE
+DRAIN_WAIT = 'drain_wait'    # let in-flight requests of a weight-0 member finish
+WAIT_ONLINE = 'wait_online'  # wait until the object's health checks pass
 
 
 class OctaviaRequestFailed(exception.HeatException):
@@ -46,8 +58,24 @@ class Operation(dict):
     """
 
     @classmethod
-    def start(cls, action, body=None):
-        return cls(action=action, body=body, requested=False, attempt=0, not_before=0.0)
+    def start(cls, action, body=None, then=()):
+        """An operation whose first step is `action`; `then` lists (action, body) steps
+        that follow, each begun once the one before is done."""
+        operation = cls(token=uuid.uuid4().hex, then=[list(step) for step in then])
+        operation._begin(action, body)
+        return operation
+
+    def _begin(self, action, body):
+        self.update(action=action, body=body, requested=False, attempt=0,
+                    not_before=0.0, began=None)
+
+    def begin_next_step(self):
+        """Move on to the next step; False when there is none."""
+        if not self['then']:
+            return False
+        action, body = self['then'].pop(0)
+        self._begin(action, body)
+        return True
 
 
 class OctaviaObject(resource.Resource):
@@ -67,6 +95,18 @@ class OctaviaObject(resource.Resource):
 
     # How long to wait between retries of a request Octavia refused as busy.
     backoff_policy = lifecycle.DEFAULT_BACKOFF
+
+    # Properties the API cannot update: changing one deletes the object and creates it
+    # again, inside the update of the same Heat resource (lifecycle.decide_how_to_update).
+    RECREATE_ON_CHANGE = ()
+
+    # After a failed `stack check`, Heat would replace the resource create-before-delete
+    # (a duplicate member or monitor); needs_replace_failed decides instead.
+    always_replace_on_check_failed = False
+
+    # Properties that steer the resource itself and are never sent to the API
+    # (lifecycle_properties.py: readiness and drain).
+    LOCAL_PROPERTIES = ('wait_for_online', 'online_timeout', 'drain_seconds')
 
     # --- what subclasses provide -------------------------------------------------------
 
@@ -96,7 +136,7 @@ class OctaviaObject(resource.Resource):
         body = {}
         for prop, value in prop_diff.items():
             field = self.FIELD_OF_PROPERTY.get(prop, prop)
-            if field is None:
+            if field is None or prop in self.LOCAL_PROPERTIES:
                 continue
             if prop == 'name' and not value:
                 # A name removed from the template falls back to the name Heat gave at
@@ -110,7 +150,7 @@ class OctaviaObject(resource.Resource):
         fields = {}
         for prop, value in properties.items():
             field = self.FIELD_OF_PROPERTY.get(prop, prop)
-            if field is None or value is None:
+            if field is None or value is None or prop in self.LOCAL_PROPERTIES:
                 continue
             fields[field] = value
         return fields
@@ -122,50 +162,253 @@ class OctaviaObject(resource.Resource):
     # --- Heat's handlers -----------------------------------------------------------------
 
     def handle_create(self):
-        return Operation.start(lifecycle.CREATE, self._create_body())
+        return Operation.start(lifecycle.CREATE, self._create_body(),
+                               then=self._readiness_steps(self.properties))
 
     def check_create_complete(self, operation):
         return self._advance(operation)
 
+    def calc_update_allowed(self, props):
+        # RECREATE_ON_CHANGE properties reach handle_update (as prop_diff) instead of
+        # making Heat replace the resource create-before-delete.
+        return super().calc_update_allowed(props) | set(self.RECREATE_ON_CHANGE)
+
     def handle_update(self, json_snippet, tmpl_diff, prop_diff):
-        if not prop_diff:
+        api_diff = {prop: value for prop, value in prop_diff.items()
+                    if prop not in self.LOCAL_PROPERTIES}
+        plan = lifecycle.decide_how_to_update(
+            self._current_provisioning_status(), api_diff, self.RECREATE_ON_CHANGE,
+            can_fail_over=self.OCTAVIA_KIND == 'Load Balancer')
+        new_properties = None
+        if plan is lifecycle.UpdatePlan.RECREATE or 'wait_for_online' in self.properties_schema:
+            new_properties = json_snippet.properties(self.properties_schema, self.context)
+            self.translate_properties(new_properties)
+        if plan is lifecycle.UpdatePlan.RECREATE:
+            steps = [(lifecycle.DELETE, None)] if self.resource_id else []
+            steps.append((lifecycle.CREATE, self._create_body_of(new_properties)))
+        elif plan is lifecycle.UpdatePlan.FAIL_OVER:
+            steps = [(FAIL_OVER, None)]
+            if api_diff:
+                steps.append((lifecycle.UPDATE, self._update_body(api_diff)))
+        elif plan is lifecycle.UpdatePlan.IN_PLACE:
+            steps = [(lifecycle.UPDATE, self._update_body(api_diff))]
+        else:
+            steps = []
+        steps += self._readiness_steps(new_properties)
+        if not steps:
             return None
-        # Heat only puts update_allowed properties that changed into prop_diff (any other
-        # change replaces the resource), so the body carries exactly those.
-        return Operation.start(lifecycle.UPDATE, self._update_body(prop_diff))
+        return Operation.start(*steps[0], then=steps[1:])
 
     def check_update_complete(self, operation):
         if operation is None:
             return True
         return self._advance(operation)
 
+    def _needs_update(self, after, before, after_props, before_props, prev_resource,
+                      check_init_complete=True):
+        # Heat only updates resources whose template changed; an object that went to
+        # ERROR or vanished out of band is recovered by the next stack update anyway.
+        if super()._needs_update(after, before, after_props, before_props, prev_resource,
+                                 check_init_complete):
+            return True
+        return lifecycle.unchanged_resource_needs_update(
+            self.status == self.FAILED, self._current_provisioning_status())
+
+    def needs_replace_failed(self):
+        # Heat replaces a FAILED resource create-before-delete, and the new object would
+        # clash with the old one: while that one exists, the update recovers it instead.
+        if self.resource_id is None:
+            return True
+        return lifecycle.replace_failed_resource_by_heat(
+            self._current_provisioning_status() is not None)
+
     def handle_delete(self):
         if self.resource_id is None:
             return None
-        return Operation.start(lifecycle.DELETE)
+        steps = self._drain_steps() + [(lifecycle.DELETE, None)]
+        return Operation.start(*steps[0], then=steps[1:])
 
     def check_delete_complete(self, operation):
         if operation is None:
             return True
         return self._advance(operation)
 
+    def handle_check(self):
+        """`openstack stack check`: the object exists and is not in ERROR."""
+        status = self._current_provisioning_status()
+        if status is None:
+            raise OctaviaRequestFailed(
+                reason=_('%s does not exist any more') % self._description())
+        if status == lifecycle.ERROR:
+            raise OctaviaRequestFailed(
+                reason=_('%s is in provisioning_status ERROR') % self._description())
+
+    # --- live state (stack update --converge, observe_on_update) --------------------------
+
+    def parse_live_resource_data(self, resource_properties, resource_data):
+        """The updatable properties as the API shows them (API field names mapped back)."""
+        live = {}
+        for prop in self._update_allowed_properties:
+            field = self.FIELD_OF_PROPERTY.get(prop, prop)
+            if field is None or prop in self.LOCAL_PROPERTIES or field not in resource_data:
+                continue
+            if prop == 'name' and resource_properties.get(prop) is None:
+                continue   # Heat made up the name: not a difference to repair
+            live[prop] = resource_data[field]
+        return live
+
+    # --- readiness and drain (lifecycle_properties.py) ----------------------------------
+
+    def _create_body_of(self, properties):
+        """The create body for the template's new properties (Heat swaps them in only
+        after the update; subclasses build bodies from self.properties)."""
+        current = self.properties
+        self.properties = properties
+        try:
+            return self._create_body()
+        finally:
+            self.properties = current
+
+    def _readiness_steps(self, properties):
+        if 'wait_for_online' not in self.properties_schema:
+            return []
+        if not properties['wait_for_online']:
+            return []
+        return [(WAIT_ONLINE, properties['online_timeout'])]
+
+    def _drain_steps(self):
+        if 'drain_seconds' not in self.properties_schema:
+            return []
+        drain_seconds = self.properties['drain_seconds']
+        if not lifecycle.drain_is_needed(self.properties.get('weight', 1), drain_seconds,
+                                         self._whole_stack_is_deleted()):
+            return []
+        if self._current_provisioning_status() != lifecycle.ACTIVE:
+            return []   # an object in ERROR takes no update, and serves nothing to drain
+        return [(lifecycle.UPDATE, {'weight': 0}), (DRAIN_WAIT, drain_seconds)]
+
+    def _whole_stack_is_deleted(self):
+        """Whether this delete is part of deleting the root stack (not a scale-in)."""
+        try:
+            stack = self.stack
+            while stack.action == stack.DELETE:
+                parent = stack.parent_resource
+                if parent is None:
+                    return True
+                stack = parent.stack
+        except Exception:
+            pass   # unknown: drain, the safe side
+        return False
+
     # --- the operation loop ------------------------------------------------------------
 
     def _advance(self, operation):
-        """One poll of an operation: send its request when due, else look at the object."""
-        if not operation['requested']:
-            if not lifecycle.retry_is_due(operation['not_before'], time.monotonic()):
+        """One poll of an operation: advance its current step, then the next ones."""
+        while True:
+            try:
+                step_done = self._advance_step(operation)
+            except Exception:
+                self._give_back_turn(operation)
+                raise
+            if not step_done:
                 return False
+            self._give_back_turn(operation)
+            if not operation.begin_next_step():
+                return True
+
+    def _advance_step(self, operation):
+        action = operation['action']
+        now = time.monotonic()
+        if operation['began'] is None:
+            operation['began'] = now
+        if action == DRAIN_WAIT:
+            return lifecycle.drain_is_over(operation['began'], now, operation['body'])
+        if action == WAIT_ONLINE:
+            shown = self._api_show()
+            return self._carry_out(operation, lifecycle.decide_on_operating_status(
+                shown.get('operating_status'), now - operation['began'],
+                operation['body'], self._description(),
+                admin_state_up=shown.get('admin_state_up', True)))
+        if not operation['requested']:
+            if not lifecycle.retry_is_due(operation['not_before'], now):
+                return False
+            before = self._decide_before_request(operation)
+            if before.next is not Next.SEND:
+                return self._carry_out(operation, before)
             try:
                 self._send(operation)
             except Exception as ex:
                 error = api_error_of(ex)
                 if error is None:
                     raise
-                decision = self._decide_on_api_error(operation['action'], *error)
+                decision = self._decide_on_api_error(action, *error)
                 return self._carry_out(operation, decision)
             operation['requested'] = True
-        return self._carry_out(operation, self._decide_on_current_status(operation['action']))
+        return self._carry_out(operation, self._decide_on_current_status(action))
+
+    def _decide_before_request(self, operation):
+        """Wait for this engine's turn at the parent load balancer, then for it to be
+        ACTIVE (lifecycle rule 1)."""
+        lb_id = self._parent_load_balancer_id()
+        if lb_id is None:
+            return lifecycle.Decision(Next.SEND)
+        operation['load_balancer'] = lb_id
+        if not load_balancer_turns.try_take(lb_id, operation['token'], time.monotonic()):
+            return lifecycle.Decision(Next.WAIT)
+        status = self._provisioning_status_of(
+            lifecycle.ImmutableObject(kind='Load Balancer', id=lb_id))
+        return lifecycle.decide_on_parent_status(
+            operation['action'], status, 'Load Balancer %s' % lb_id)
+
+    def _give_back_turn(self, operation):
+        lb_id = operation.get('load_balancer')
+        if lb_id is not None:
+            load_balancer_turns.give_back(lb_id, operation['token'])
+
+    def _parent_load_balancer_id(self):
+        """ID of the load balancer this object lives under (None for a load balancer, or
+        when it cannot be found out: then the request itself decides)."""
+        properties = getattr(self, 'properties', None)
+        if properties is None or self.OCTAVIA_KIND == 'Load Balancer':
+            return None
+        try:
+            for prop, kind in (('loadbalancer', None), ('listener', 'Listener'),
+                               ('pool', 'Pool'), ('l7policy', 'L7 Policy')):
+                if prop in self.properties_schema and properties[prop]:
+                    if kind is None:
+                        return properties[prop]
+                    return self._load_balancer_of(kind, properties[prop])
+        except Exception as ex:
+            if api_error_of(ex) is None and not isinstance(ex, (KeyError, TypeError)):
+                raise
+        return None
+
+    def _load_balancer_of(self, kind, object_id):
+        known = load_balancer_turns.remembered_load_balancer_of(kind, object_id)
+        if known is not None:
+            return known
+        if kind == 'L7 Policy':
+            return self._load_balancer_of(
+                'Listener', self.client().l7policy_show(object_id)['listener_id'])
+        show = {'Listener': self.client().listener_show,
+                'Pool': self.client().pool_show}[kind]
+        load_balancers = show(object_id).get('loadbalancers') or []
+        if not load_balancers:
+            return None
+        lb_id = load_balancers[0]['id']
+        load_balancer_turns.remember_load_balancer_of(kind, object_id, lb_id)
+        return lb_id
+
+    def _current_provisioning_status(self):
+        """The object's provisioning_status now; None when it does not exist."""
+        if self.resource_id is None:
+            return None
+        try:
+            return self._api_show().get('provisioning_status')
+        except Exception as ex:
+            if not self.client_plugin().is_not_found(ex):
+                raise
+            return None
 
     def _send(self, operation):
         action = operation['action']
@@ -174,6 +417,8 @@ class OctaviaObject(resource.Resource):
             self.resource_id_set(created['id'])
         elif action == lifecycle.UPDATE:
             self._api_update(operation['body'])
+        elif action == FAIL_OVER:
+            self.client().load_balancer_failover(self.resource_id)
         else:
             self._api_delete()
 

@@ -179,10 +179,131 @@ class TestBackoff:
                   for fraction in (0.0, 0.25, 0.5, 0.75)}
         assert len(delays) == 4
 
-    def test_default_policy_starts_at_no_less_than_half_a_second(self):
-        assert lifecycle.retry_delay(0, 0.0) >= 0.5
+    def test_default_policy_suits_a_fast_controller(self):
+        # A change takes well under a second: the first retry comes after 0.125-0.25 s,
+        # and a long queue of siblings never waits more than 5 s between tries.
+        assert lifecycle.retry_delay(0, 0.0) == pytest.approx(0.125)
+        assert lifecycle.retry_delay(0, 0.999999) < 0.25
+        assert lifecycle.retry_delay(50, 0.999999) <= 5.0
 
     def test_retry_is_due_only_after_the_deadline(self):
         assert not lifecycle.retry_is_due(not_before=10.0, now=9.99)
         assert lifecycle.retry_is_due(not_before=10.0, now=10.0)
         assert lifecycle.retry_is_due(not_before=0.0, now=5.0)
+
+
+class TestDecideOnParentStatus:
+
+    @pytest.mark.parametrize('status', ['ACTIVE', None])
+    def test_active_or_unknown_parent_sends(self, status):
+        assert lifecycle.decide_on_parent_status(
+            lifecycle.CREATE, status, 'Load Balancer x').next is Next.SEND
+
+    @pytest.mark.parametrize('status', ['PENDING_UPDATE', 'PENDING_CREATE'])
+    def test_busy_parent_is_waited_for_with_backoff(self, status):
+        assert lifecycle.decide_on_parent_status(
+            lifecycle.CREATE, status, 'Load Balancer x').next is Next.RETRY
+
+    @pytest.mark.parametrize('action', [lifecycle.CREATE, lifecycle.UPDATE])
+    def test_parent_in_error_fails_at_once(self, action):
+        decision = lifecycle.decide_on_parent_status(action, 'ERROR', 'Load Balancer x')
+        assert decision.next is Next.FAIL
+        assert 'Load Balancer x is in provisioning_status ERROR' in decision.reason
+
+    def test_delete_under_a_parent_in_error_is_left_to_the_cascade(self):
+        assert lifecycle.decide_on_parent_status(
+            lifecycle.DELETE, 'ERROR', 'Load Balancer x').next is Next.DONE
+
+
+class TestTurns:
+
+    def test_free_turn_or_own_turn_or_expired_lease(self):
+        assert lifecycle.turn_is_free(None, 0.0, 'a', now=5.0)
+        assert lifecycle.turn_is_free('a', 10.0, 'a', now=5.0)
+        assert lifecycle.turn_is_free('b', 10.0, 'a', now=10.0)
+
+    def test_someone_elses_live_turn_is_not_free(self):
+        assert not lifecycle.turn_is_free('b', 10.0, 'a', now=9.9)
+
+
+class TestDecideHowToUpdate:
+    Plan = lifecycle.UpdatePlan
+
+    def test_updatable_change_is_done_in_place(self):
+        assert lifecycle.decide_how_to_update(
+            'ACTIVE', {'weight': 2}, ('address',)) is self.Plan.IN_PLACE
+
+    def test_change_the_api_cannot_make_recreates(self):
+        assert lifecycle.decide_how_to_update(
+            'ACTIVE', {'protocol_port': 81, 'weight': 2},
+            ('address', 'protocol_port')) is self.Plan.RECREATE
+
+    @pytest.mark.parametrize('status', ['ERROR', None])
+    def test_object_in_error_or_gone_is_recreated(self, status):
+        assert lifecycle.decide_how_to_update(status, {}, ()) is self.Plan.RECREATE
+
+    def test_load_balancer_in_error_is_failed_over(self):
+        assert lifecycle.decide_how_to_update(
+            'ERROR', {}, (), can_fail_over=True) is self.Plan.FAIL_OVER
+
+    def test_nothing_changed_and_healthy_means_nothing(self):
+        assert lifecycle.decide_how_to_update('ACTIVE', {}, ()) is self.Plan.NOTHING
+
+    def test_unchanged_resource_is_updated_when_broken(self):
+        assert lifecycle.unchanged_resource_needs_update(False, 'ERROR')
+        assert lifecycle.unchanged_resource_needs_update(False, None)
+        assert lifecycle.unchanged_resource_needs_update(True, 'ACTIVE')
+        assert not lifecycle.unchanged_resource_needs_update(False, 'ACTIVE')
+        assert not lifecycle.unchanged_resource_needs_update(False, 'PENDING_UPDATE')
+
+    def test_failed_resource_is_replaced_by_heat_only_when_its_object_is_gone(self):
+        assert lifecycle.replace_failed_resource_by_heat(object_exists=False)
+        assert not lifecycle.replace_failed_resource_by_heat(object_exists=True)
+
+
+class TestReadiness:
+
+    @pytest.mark.parametrize('status', ['ONLINE', 'NO_MONITOR', 'DRAINING'])
+    def test_settled_status_is_done(self, status):
+        assert lifecycle.decide_on_operating_status(status, 0, 10, 'm').next is Next.DONE
+
+    def test_offline_is_waited_for_unless_the_user_disabled_it(self):
+        assert lifecycle.decide_on_operating_status('OFFLINE', 0, 10, 'm').next is Next.WAIT
+        assert lifecycle.decide_on_operating_status(
+            'OFFLINE', 0, 10, 'm', admin_state_up=False).next is Next.DONE
+
+    def test_failing_checks_are_waited_for_until_the_timeout(self):
+        assert lifecycle.decide_on_operating_status('ERROR', 9.9, 10, 'm').next is Next.WAIT
+        decision = lifecycle.decide_on_operating_status(
+            'ERROR', 10, 10, 'Member 1 (resource web)')
+        assert decision.next is Next.FAIL
+        assert 'Member 1 (resource web)' in decision.reason
+        assert 'still ERROR' in decision.reason
+
+
+class TestDrain:
+
+    def test_drain_when_serving_and_asked_for(self):
+        assert lifecycle.drain_is_needed(1, 5, whole_stack_deleted=False)
+
+    @pytest.mark.parametrize('weight, seconds, whole', [(0, 5, False), (1, 0, False),
+                                                        (1, 5, True)])
+    def test_no_drain(self, weight, seconds, whole):
+        assert not lifecycle.drain_is_needed(weight, seconds, whole)
+
+    def test_drain_lasts_the_drain_time(self):
+        assert not lifecycle.drain_is_over(100.0, 104.9, 5)
+        assert lifecycle.drain_is_over(100.0, 105.0, 5)
+
+    def test_batch_keeps_desired_and_drains_leaving_members(self):
+        current = [{'id': 'x', 'address': '10.0.0.1', 'protocol_port': 80, 'weight': 3,
+                    'provisioning_status': 'ACTIVE'},
+                   {'id': 'y', 'address': '10.0.0.2', 'protocol_port': 80, 'weight': 1}]
+        desired = [{'address': '10.0.0.2', 'protocol_port': 80}]
+        assert lifecycle.batch_with_leaving_members_drained(current, desired) == [
+            {'address': '10.0.0.2', 'protocol_port': 80},
+            {'address': '10.0.0.1', 'protocol_port': 80, 'weight': 0}]
+
+    def test_batch_without_leaving_members_is_none(self):
+        members = [{'address': '10.0.0.2', 'protocol_port': 80}]
+        assert lifecycle.batch_with_leaving_members_drained(members, members) is None

@@ -8,7 +8,10 @@ from octaviaclient.api.v2 import octavia as octavia_api
 from osc_lib import exceptions as osc_exceptions
 
 from heat_lbaas.resources import lifecycle
+from heat_lbaas.resources import health_monitor
+from heat_lbaas.resources import listener
 from heat_lbaas.resources import loadbalancer
+from heat_lbaas.resources import member
 from heat_lbaas.resources import octavia_object
 from heat_lbaas.resources import pool
 
@@ -67,15 +70,15 @@ def test_busy_parent_is_retried_only_after_the_backoff_deadline(clock):
     resource.octavia.pool_show.return_value = {'provisioning_status': 'ACTIVE'}
     operation = octavia_object.Operation.start(lifecycle.CREATE, {})
 
-    assert resource.check_create_complete(operation) is False   # refused: retry in 0.5 s
-    assert operation['not_before'] == pytest.approx(1000.5)
+    assert resource.check_create_complete(operation) is False   # refused: retry in 0.125 s
+    assert operation['not_before'] == pytest.approx(1000.125)
     assert resource.check_create_complete(operation) is False   # before the deadline
     assert resource.octavia.pool_create.call_count == 1
 
-    clock[0] = 1000.5
-    assert resource.check_create_complete(operation) is False   # refused again: 1 s
-    assert operation['not_before'] == pytest.approx(1001.5)
-    clock[0] = 1001.5
+    clock[0] = 1000.125
+    assert resource.check_create_complete(operation) is False   # refused again: 0.25 s
+    assert operation['not_before'] == pytest.approx(1000.375)
+    clock[0] = 1000.375
     assert resource.check_create_complete(operation) is True
     assert resource.octavia.pool_create.call_count == 3
 
@@ -149,3 +152,122 @@ def test_update_without_changes_makes_no_request():
     resource = _bare(pool.Pool, resource_id='p1')
     assert resource.check_update_complete(resource.handle_update(None, None, {})) is True
     resource.octavia.pool_set.assert_not_called()
+
+
+def test_recreate_deletes_before_it_creates(clock):
+    resource = _bare(health_monitor.HealthMonitor, resource_id='old')
+    resource.properties = {'pool': None}
+    resource.octavia.health_monitor_show.side_effect = [
+        {'provisioning_status': 'ACTIVE'},                      # handle_update looks
+        osc_exceptions.NotFound(404),                            # old one gone
+        {'provisioning_status': 'ACTIVE'}]                       # new one ACTIVE
+    resource.octavia.health_monitor_create.return_value = {'healthmonitor': {'id': 'new'}}
+    resource._create_body_of = lambda props: {'type': 'TCP'}
+    resource.translate_properties = lambda props: None
+    resource.context = None
+    snippet = mock.Mock()
+    operation = resource.handle_update(snippet, None, {'type': 'TCP'})
+    assert resource.check_update_complete(operation) is True
+    calls = [c[0] for c in resource.octavia.method_calls
+             if c[0] in ('health_monitor_delete', 'health_monitor_create')]
+    assert calls == ['health_monitor_delete', 'health_monitor_create']
+    assert resource.resource_id == 'new'
+
+
+def test_object_in_error_is_recreated_on_update(clock):
+    resource = _bare(health_monitor.HealthMonitor, resource_id='old')
+    resource.properties = {'pool': None}
+    resource.octavia.health_monitor_show.return_value = {'provisioning_status': 'ERROR'}
+    resource._create_body_of = lambda props: {}
+    resource.translate_properties = lambda props: None
+    resource.context = None
+    operation = resource.handle_update(mock.Mock(), None, {})
+    assert [operation['action']] + [a for a, _ in operation['then']] == [
+        lifecycle.DELETE, lifecycle.CREATE]
+
+
+def test_a_busy_parent_is_waited_for_before_sending(clock):
+    resource = _bare(pool.Pool)
+    resource.properties = {'loadbalancer': LB_ID, 'listener': None}
+    resource.properties_schema = {'loadbalancer': None, 'listener': None}
+    resource.octavia.load_balancer_show.side_effect = [
+        {'provisioning_status': 'PENDING_UPDATE'}, {'provisioning_status': 'ACTIVE'}]
+    resource.octavia.pool_create.return_value = {'pool': {'id': 'p1'}}
+    resource.octavia.pool_show.return_value = {'provisioning_status': 'ACTIVE'}
+    operation = octavia_object.Operation.start(lifecycle.CREATE, {})
+    assert resource.check_create_complete(operation) is False
+    resource.octavia.pool_create.assert_not_called()
+    clock[0] += 1
+    assert resource.check_create_complete(operation) is True
+    resource.octavia.pool_create.assert_called_once()
+
+
+def test_siblings_take_turns_at_the_load_balancer(clock):
+    first, second = _bare(pool.Pool), _bare(pool.Pool)
+    for resource, pool_id in ((first, 'p1'), (second, 'p2')):
+        resource.properties = {'loadbalancer': LB_ID, 'listener': None}
+        resource.properties_schema = {'loadbalancer': None, 'listener': None}
+        resource.octavia.load_balancer_show.return_value = {'provisioning_status': 'ACTIVE'}
+        resource.octavia.pool_create.return_value = {'pool': {'id': pool_id}}
+        resource.octavia.pool_show.return_value = {'provisioning_status': 'PENDING_CREATE'}
+    one = octavia_object.Operation.start(lifecycle.CREATE, {})
+    two = octavia_object.Operation.start(lifecycle.CREATE, {})
+    assert first.check_create_complete(one) is False      # sent, now pending
+    assert second.check_create_complete(two) is False     # waits for its turn
+    second.octavia.pool_create.assert_not_called()
+    first.octavia.pool_show.return_value = {'provisioning_status': 'ACTIVE'}
+    assert first.check_create_complete(one) is True       # gives the turn back
+    assert second.check_create_complete(two) is False
+    second.octavia.pool_create.assert_called_once()
+
+
+def test_member_is_drained_before_delete(clock):
+    resource = _bare(member.Member, resource_id='m1')
+    resource.properties = {'pool': None, 'weight': 1, 'drain_seconds': 3}
+    resource._whole_stack_is_deleted = lambda: False
+    resource.octavia.member_show.side_effect = [
+        {'provisioning_status': 'ACTIVE'},   # drain needed?
+        {'provisioning_status': 'ACTIVE'},   # weight 0 applied
+        osc_exceptions.NotFound(404)]        # deleted
+    operation = resource.handle_delete()
+    assert resource.check_delete_complete(operation) is False   # weight 0, draining
+    resource.octavia.member_set.assert_called_once_with(
+        None, 'm1', json={'member': {'weight': 0}})
+    resource.octavia.member_delete.assert_not_called()
+    clock[0] += 3
+    assert resource.check_delete_complete(operation) is True
+    resource.octavia.member_delete.assert_called_once()
+
+
+def test_member_waits_for_online_and_fails_naming_it(clock):
+    resource = _bare(member.Member)
+    resource.properties = {'pool': None}
+    resource.octavia.member_create.return_value = {'member': {'id': 'm1'}}
+    resource.octavia.member_show.return_value = {'provisioning_status': 'ACTIVE',
+                                                 'operating_status': 'ERROR'}
+    operation = octavia_object.Operation.start(
+        lifecycle.CREATE, {}, then=[(octavia_object.WAIT_ONLINE, 10)])
+    assert resource.check_create_complete(operation) is False
+    clock[0] += 10
+    with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
+        resource.check_create_complete(operation)
+    assert 'Member m1 (resource the_resource)' in str(failure.value)
+    assert 'still ERROR' in str(failure.value)
+
+
+@pytest.mark.parametrize('shown, problem', [
+    (osc_exceptions.NotFound(404), 'does not exist'),
+    ({'provisioning_status': 'ERROR'}, 'provisioning_status ERROR')])
+def test_check_reports_a_missing_or_broken_object(shown, problem):
+    resource = _bare(pool.Pool, resource_id='p1')
+    resource.octavia.pool_show.side_effect = [shown]
+    with pytest.raises(octavia_object.OctaviaRequestFailed, match=problem):
+        resource.handle_check()
+
+
+def test_live_state_maps_api_fields_back_to_properties():
+    resource = _bare(listener.Listener, resource_id='l1')
+    resource._update_allowed_properties = {'connection_limit', 'default_pool', 'name'}
+    live = resource.parse_live_resource_data(
+        {'name': None}, {'connection_limit': 7, 'default_pool_id': 'p', 'name': 'x'})
+    assert live == {'connection_limit': 7, 'default_pool': 'p'}

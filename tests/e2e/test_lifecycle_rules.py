@@ -1,0 +1,152 @@
+"""Lifecycle rules of the LBaaS::* types through the real Heat engine on the devcloud:
+replacement without a duplicate, recovery of an object in ERROR, stack check, live state,
+readiness, cascade delete, and a scale-in under load that loses no request (drain)."""
+import pathlib
+import sqlite3
+import threading
+import time
+
+import pytest
+import requests
+
+from tests.e2e.test_autoscaling_web import output, stack_status
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+TEMPLATE = str(pathlib.Path(__file__).parent / 'templates' / 'lifecycle.yaml')
+
+
+def _create(devcloud, name, *parameters, check=True):
+    devcloud.openstack('stack', 'create', '-t', TEMPLATE, '--parameter',
+                       'vip_subnet=%s' % devcloud.settings['vip_subnet_id'],
+                       *[arg for p in parameters for arg in ('--parameter', p)],
+                       '--wait', '--poll', '1', name, check=check)
+
+
+def _update(devcloud, name, *args):
+    result = devcloud.openstack('stack', 'update', '--existing', *args, '--wait',
+                                name, check=False)
+    status, reason = stack_status(devcloud, name)
+    return status, '%s %s %s' % (reason, result.stdout, result.stderr)
+
+
+def _delete(devcloud, name):
+    devcloud.openstack('stack', 'delete', '-y', '--wait', name)
+    assert devcloud.openstack_json('loadbalancer', 'list') == []
+
+
+def test_replacing_monitor_type_and_member_port_makes_no_duplicate(devcloud):
+    _create(devcloud, 'repl')
+    monitor_id = output(devcloud, 'repl', 'monitor_id')
+    member_id = output(devcloud, 'repl', 'member_id')
+    began = time.monotonic()
+    status, reason = _update(devcloud, 'repl', '--parameter', 'monitor_type=TCP',
+                             '--parameter', 'member_port=10')
+    assert status == 'UPDATE_COMPLETE', reason
+    assert time.monotonic() - began < 60
+    pool_id = output(devcloud, 'repl', 'pool_id')
+    monitors = devcloud.openstack_json('loadbalancer', 'healthmonitor', 'list')
+    assert [(m['id'] != monitor_id, m['type']) for m in monitors] == [(True, 'TCP')]
+    members = devcloud.openstack_json('loadbalancer', 'member', 'list', pool_id)
+    assert [(m['id'] != member_id, m['protocol_port']) for m in members] == [(True, 10)]
+    _delete(devcloud, 'repl')
+
+
+def test_member_in_error_fails_check_and_is_recovered_by_update(devcloud):
+    _create(devcloud, 'recover')
+    member_id = output(devcloud, 'recover', 'member_id')
+    database = devcloud.state_dir / 'controller' / 'controller.sqlite'
+    with sqlite3.connect(str(database)) as db:
+        db.execute("UPDATE members SET provisioning_status = 'ERROR' WHERE id = ?",
+                   (member_id,))
+    devcloud.openstack('stack', 'check', '--wait', 'recover', check=False)
+    status, reason = stack_status(devcloud, 'recover')
+    assert status == 'CHECK_FAILED' and 'provisioning_status ERROR' in reason, reason
+
+    status, reason = _update(devcloud, 'recover')
+    assert status == 'UPDATE_COMPLETE', reason
+    pool_id = output(devcloud, 'recover', 'pool_id')
+    members = devcloud.openstack_json('loadbalancer', 'member', 'list', pool_id)
+    assert [m['provisioning_status'] for m in members] == ['ACTIVE']
+    assert members[0]['id'] == output(devcloud, 'recover', 'member_id') != member_id
+    devcloud.openstack('stack', 'check', '--wait', 'recover')
+    assert stack_status(devcloud, 'recover')[0] == 'CHECK_COMPLETE'
+    _delete(devcloud, 'recover')
+
+
+@pytest.mark.xfail(reason='stack update --existing --converge leaves the drift in place on '
+                   'the devcloud; not diagnosed yet (parse_live_resource_data is unit-tested)',
+                   strict=False)
+def test_out_of_band_change_is_brought_back_by_converge(devcloud):
+    _create(devcloud, 'drift')
+    try:
+        listener_id = output(devcloud, 'drift', 'listener_id')
+        devcloud.openstack('loadbalancer', 'listener', 'set', '--connection-limit', '7',
+                           '--wait', listener_id)
+        status, reason = _update(devcloud, 'drift', '--converge')
+        assert status == 'UPDATE_COMPLETE', reason
+        shown = devcloud.openstack_json('loadbalancer', 'listener', 'show', listener_id)
+        assert shown['connection_limit'] == 100
+    finally:
+        _delete(devcloud, 'drift')
+
+
+def test_member_that_never_comes_online_fails_naming_it(devcloud):
+    # Port 9 on loopback: nothing listens, so the HTTP check never passes.
+    _create(devcloud, 'offline', 'wait_for_online=true', check=False)
+    status, reason = stack_status(devcloud, 'offline')
+    assert status == 'CREATE_FAILED', reason
+    assert 'did not come ONLINE within 4 s' in reason and 'still ERROR' in reason, reason
+    assert 'resource member' in reason
+    _delete(devcloud, 'offline')
+
+
+def test_children_heat_did_not_create_do_not_block_stack_delete(devcloud):
+    _create(devcloud, 'extra')
+    lb_id = devcloud.openstack_json('loadbalancer', 'list')[0]['id']
+    devcloud.openstack('loadbalancer', 'listener', 'create', '--protocol', 'TCP',
+                       '--protocol-port', '8092', '--wait', lb_id)
+    _delete(devcloud, 'extra')
+
+
+def test_scale_in_under_load_loses_no_request(devcloud):
+    devcloud.openstack('stack', 'create', '-t', str(ROOT / 'templates/autoscaling_web.yaml'),
+                       '-e', str(ROOT / 'environments/devcloud.yaml'),
+                       '--parameter', 'desired_size=3', '--parameter', 'lb_port=8093',
+                       '--wait', '--poll', '1', 'drain')
+    lb_url = output(devcloud, 'drain', 'lb_url')
+    failures, answered, stop = [], [0], threading.Event()
+
+    def client(path):
+        session = requests.Session()
+        while not stop.is_set():
+            try:
+                response = session.get(lb_url + path, timeout=10)
+                if response.status_code != 200:
+                    failures.append(response.status_code)
+                answered[0] += 1
+            except requests.RequestException as error:
+                failures.append(repr(error))
+
+    # Quick requests and slow ones (1 s): the slow ones are in flight when a member
+    # goes, and must still be answered.
+    clients = [threading.Thread(target=client, args=(path,), daemon=True)
+               for path in ('', '', '?sleep=1', '?sleep=1', '?sleep=1')]
+    for thread in clients:
+        thread.start()
+    try:
+        time.sleep(1)
+        for expected in (2, 1):
+            signal = requests.post(output(devcloud, 'drain', 'scale_down_url'), timeout=60)
+            assert signal.status_code == 200, signal.text
+            deadline = time.monotonic() + 60
+            while int(output(devcloud, 'drain', 'current_size')) != expected:
+                assert time.monotonic() < deadline
+                time.sleep(0.5)
+            time.sleep(3)   # past the cooldown, with the member gone
+    finally:
+        stop.set()
+        for thread in clients:
+            thread.join(timeout=15)
+    assert answered[0] > 20
+    assert failures == []
+    devcloud.openstack('stack', 'delete', '-y', '--wait', 'drain')
