@@ -98,6 +98,11 @@ deferred_auth_method = password
 auth_encryption_key = {settings.auth_encryption_key}
 region_name_for_services = {catalog.REGION}
 debug = false
+# Compare every resource with its object's live state on update, so an out-of-band
+# change is brought back. `stack update --converge` alone reaches only the leaves of the
+# dependency graph in Heat 27: Stack.converge is not stored, and the workers pass on the
+# flag of the stack they reload from the database (always false) to the other resources.
+observe_on_update = true
 
 [devcloud]
 bind_host = {HOST}

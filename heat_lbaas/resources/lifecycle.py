@@ -218,6 +218,20 @@ def replace_failed_resource_by_heat(object_exists):
     return not object_exists
 
 
+def live_values_to_compare(template_values, live_values):
+    """The observed values Heat compares with the template to find out-of-band changes
+    (`stack update --converge`, or every update with `observe_on_update`).
+
+    Only those of properties the template sets: one it leaves unset (None) is the API's
+    to choose. Octavia fills such fields with defaults (timeouts, an empty header map)
+    or derives them (a listener's default pool once a pool names the listener), and
+    counting those as drift would make the update send null for them, which detaches
+    the listener's pool. A name Heat made up (template name None) is the same case.
+    """
+    return {prop: value for prop, value in live_values.items()
+            if template_values.get(prop) is not None}
+
+
 # Operating statuses after which waiting for health checks makes no sense: ONLINE passed
 # them; NO_MONITOR has none to pass; DRAINING (weight 0) passed them but takes no new
 # traffic by the user's own choice. OFFLINE is settled only when the user disabled the
@@ -275,10 +289,31 @@ def batch_with_leaving_members_drained(current_members, desired_members):
         return None
     drained = []
     for member in leaving:
-        kept = {k: v for k, v in member.items() if k in _BATCH_MEMBER_FIELDS}
+        # Unset fields (null in a shown member) are left out, as in any create body.
+        kept = {k: v for k, v in member.items()
+                if k in _BATCH_MEMBER_FIELDS and v is not None}
         kept['weight'] = 0
         drained.append(kept)
     return list(desired_members) + drained
+
+
+def batches_of_member_change(current_members, desired_members, drain_seconds,
+                             whole_stack_deleted):
+    """The batch requests (bodies of PUT /pools/{id}/members) that change a pool's
+    members from `current_members` (as the API lists them) to `desired_members`, in order.
+
+    One request, the desired list, when no member leaves, no drain time is asked for, or
+    the whole stack is deleted (drain_is_needed). Otherwise two: the desired list plus
+    the leaving members at weight 0 (so they take no new requests while in-flight ones
+    finish), and after `drain_seconds` the desired list alone. Two requests for the
+    whole change, however many members leave, instead of one or two per member.
+    """
+    # drain_is_needed's weight test is made per member by batch_with_leaving_members_drained.
+    if drain_seconds > 0 and not whole_stack_deleted:
+        drained = batch_with_leaving_members_drained(current_members, desired_members)
+        if drained is not None:
+            return [drained, list(desired_members)]
+    return [list(desired_members)]
 
 
 # Fields a member in a batch update body may carry (the rest of a shown member, such as

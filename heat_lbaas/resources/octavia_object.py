@@ -246,16 +246,16 @@ class OctaviaObject(resource.Resource):
     # --- live state (stack update --converge, observe_on_update) --------------------------
 
     def parse_live_resource_data(self, resource_properties, resource_data):
-        """The updatable properties as the API shows them (API field names mapped back)."""
+        """The updatable properties as the API shows them (API field names mapped back),
+        for those the template sets (lifecycle.live_values_to_compare)."""
         live = {}
         for prop in self._update_allowed_properties:
             field = self.FIELD_OF_PROPERTY.get(prop, prop)
             if field is None or prop in self.LOCAL_PROPERTIES or field not in resource_data:
                 continue
-            if prop == 'name' and resource_properties.get(prop) is None:
-                continue   # Heat made up the name: not a difference to repair
             live[prop] = resource_data[field]
-        return live
+        return lifecycle.live_values_to_compare(
+            {prop: resource_properties.get(prop) for prop in live}, live)
 
     # --- readiness and drain (lifecycle_properties.py) ----------------------------------
 

@@ -16,6 +16,7 @@ from octaviaclient.api import constants as octavia_paths
 from octaviaclient.api.v2 import octavia as octavia_api
 
 from heat_lbaas.resources import lifecycle
+from heat_lbaas.resources import lifecycle_properties
 from heat_lbaas.resources import member
 from heat_lbaas.resources import checked_properties
 from heat_lbaas.resources import octavia_object
@@ -46,6 +47,31 @@ def member_bodies(members):
     return bodies
 
 
+def live_members_as_in_template(template_members, live_members):
+    """The pool's members as the API lists them, in the shape of the `members` property,
+    so that Heat finds out-of-band changes by comparing the two (live state).
+
+    A member of the template (matched by address and port) shows the keys its template
+    entry sets, with the API's values, and None where the entry leaves a key unset (the
+    API's to choose: lifecycle.live_values_to_compare); members the template lacks follow
+    with their address and port, and members missing from the pool are absent, so both
+    count as differences.
+    """
+    live_by_key = {(m['address'], m['protocol_port']): m for m in live_members}
+    result = []
+    for entry in template_members or ():
+        shown = live_by_key.pop((entry['address'], entry['protocol_port']), None)
+        if shown is None:
+            continue
+        result.append({
+            key: None if value is None
+            else shown.get(member.Member.FIELD_OF_PROPERTY.get(key, key))
+            for key, value in entry.items()})
+    result.extend({'address': m['address'], 'protocol_port': m['protocol_port']}
+                  for m in live_by_key.values())
+    return result
+
+
 def decide_on_pool_status(action, provisioning_status, description):
     """Whether a batch change is complete, from its pool's provisioning_status.
 
@@ -65,11 +91,16 @@ class PoolMembers(checked_properties.ChecksPropertyRules,
     backup, monitor_* or admin_state_up updates it in place; a new address:port creates
     a member, a missing one deletes it. Use it instead of, not beside, LBaaS::Member
     resources of the same pool: each change sets the complete list.
+
+    Members that leave are drained first (`drain_seconds`): a change that removes some is
+    two batch requests (the leaving ones at weight 0, then without them), one that
+    removes none stays one request.
     """
 
     OCTAVIA_KIND = 'Pool'
 
-    PROPERTIES = (POOL, MEMBERS) = ('pool', 'members')
+    PROPERTIES = (POOL, MEMBERS, DRAIN_SECONDS) = (
+        'pool', 'members', lifecycle_properties.DRAIN_SECONDS)
 
     ATTRIBUTES = (MEMBER_IDS_ATTR, COUNT_ATTR) = ('member_ids', 'count')
 
@@ -91,6 +122,7 @@ class PoolMembers(checked_properties.ChecksPropertyRules,
                 schema=property_schemas.nested(member.Member.FIELDS_SCHEMA),
             ),
         ),
+        **lifecycle_properties.POOL_MEMBERS_DRAIN,
     }
 
     attributes_schema = property_schemas.attributes_of({
@@ -122,6 +154,42 @@ class PoolMembers(checked_properties.ChecksPropertyRules,
         return member_bodies(prop_diff[self.MEMBERS])
 
     # --- API -------------------------------------------------------------------------
+
+    # --- drain: leaving members at weight 0 first (lifecycle.batches_of_member_change) --
+
+    def handle_update(self, json_snippet, tmpl_diff, prop_diff):
+        operation = super().handle_update(json_snippet, tmpl_diff, prop_diff)
+        if operation is None or operation['action'] != lifecycle.UPDATE:
+            return operation   # nothing to send, or a recreate of a pool in ERROR
+        new_properties = json_snippet.properties(self.properties_schema, self.context)
+        drain_seconds = new_properties[self.DRAIN_SECONDS]
+        batches = lifecycle.batches_of_member_change(
+            self._listed_members(), operation['body'], drain_seconds,
+            whole_stack_deleted=False)
+        if len(batches) == 1:
+            return operation
+        drained, desired = batches
+        return octavia_object.Operation.start(
+            lifecycle.UPDATE, drained,
+            then=[(octavia_object.DRAIN_WAIT, drain_seconds), (lifecycle.UPDATE, desired)]
+            + operation['then'])
+
+    def _drain_steps(self):
+        # The resource itself is deleted (not the whole stack): every member leaves.
+        if self._current_provisioning_status() != lifecycle.ACTIVE:
+            return []   # a pool in ERROR takes no update; a missing one serves nothing
+        drain_seconds = self.properties[self.DRAIN_SECONDS]
+        batches = lifecycle.batches_of_member_change(
+            self._listed_members(), [], drain_seconds, self._whole_stack_is_deleted())
+        if len(batches) == 1:
+            return []
+        return [(lifecycle.UPDATE, batches[0]), (octavia_object.DRAIN_WAIT, drain_seconds)]
+
+    # --- live state: the listed members in the property's shape -----------------------
+
+    def parse_live_resource_data(self, resource_properties, resource_data):
+        return {self.MEMBERS: live_members_as_in_template(
+            resource_properties[self.MEMBERS], resource_data['members'])}
 
     def _api_create(self, body):
         replace_pool_members(self.client(), self._pool_id(), body)

@@ -6,7 +6,6 @@ import sqlite3
 import threading
 import time
 
-import pytest
 import requests
 
 from tests.e2e.test_autoscaling_web import output, stack_status
@@ -73,21 +72,51 @@ def test_member_in_error_fails_check_and_is_recovered_by_update(devcloud):
     _delete(devcloud, 'recover')
 
 
-@pytest.mark.xfail(reason='stack update --existing --converge leaves the drift in place on '
-                   'the devcloud; not diagnosed yet (parse_live_resource_data is unit-tested)',
-                   strict=False)
+def test_member_gone_out_of_band_fails_check_and_is_recreated_by_update(devcloud):
+    _create(devcloud, 'gone')
+    try:
+        pool_id = output(devcloud, 'gone', 'pool_id')
+        member_id = output(devcloud, 'gone', 'member_id')
+        devcloud.openstack('loadbalancer', 'member', 'delete', '--wait', pool_id, member_id)
+        devcloud.openstack('stack', 'check', '--wait', 'gone', check=False)
+        status, reason = stack_status(devcloud, 'gone')
+        assert status == 'CHECK_FAILED' and 'does not exist any more' in reason, reason
+
+        status, reason = _update(devcloud, 'gone')
+        assert status == 'UPDATE_COMPLETE', reason
+        members = devcloud.openstack_json('loadbalancer', 'member', 'list', pool_id)
+        assert [m['id'] for m in members] == [output(devcloud, 'gone', 'member_id')]
+        devcloud.openstack('stack', 'check', '--wait', 'gone')
+        assert stack_status(devcloud, 'gone')[0] == 'CHECK_COMPLETE'
+    finally:
+        _delete(devcloud, 'gone')
+
+
 def test_out_of_band_change_is_brought_back_by_converge(devcloud):
+    # Works through the devcloud's `observe_on_update = true` (see its heat.conf): Heat
+    # 27 passes --converge on to the leaves of the graph only, not to the listener.
     _create(devcloud, 'drift')
     try:
         listener_id = output(devcloud, 'drift', 'listener_id')
+        pool_id = output(devcloud, 'drift', 'pool_id')
         devcloud.openstack('loadbalancer', 'listener', 'set', '--connection-limit', '7',
                            '--wait', listener_id)
+        ids_before = _physical_ids(devcloud, 'drift')
         status, reason = _update(devcloud, 'drift', '--converge')
         assert status == 'UPDATE_COMPLETE', reason
         shown = devcloud.openstack_json('loadbalancer', 'listener', 'show', listener_id)
         assert shown['connection_limit'] == 100
+        # Fields the template leaves to Octavia are no drift: the default pool the pool
+        # gave the listener stays.
+        assert shown['default_pool_id'] == pool_id
+        assert _physical_ids(devcloud, 'drift') == ids_before    # updated in place
     finally:
         _delete(devcloud, 'drift')
+
+
+def _physical_ids(devcloud, name):
+    listed = devcloud.openstack_json('stack', 'resource', 'list', name)
+    return {r['resource_name']: r['physical_resource_id'] for r in listed}
 
 
 def test_member_that_never_comes_online_fails_naming_it(devcloud):

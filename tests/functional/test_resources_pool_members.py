@@ -1,6 +1,12 @@
 """LBaaS::PoolMembers on the devcloud: a change of the member list (two added, one
-removed) is ONE batch request (one HAProxy reload), ids of kept members do not change,
-and real traffic reaches exactly the new set."""
+removed, no drain time) is ONE batch request (one HAProxy reload), ids of kept members do
+not change, and real traffic reaches exactly the new set; with a drain time, a removal
+is two batch requests (leaving members at weight 0, then without them) and loses no
+request in flight."""
+import threading
+import time
+
+import requests
 
 from tests.support import amphora
 from tests.support import ports
@@ -13,7 +19,7 @@ from tests.support.stacks import web_server
 SERVERS = ('a', 'b', 'c', 'd')
 
 
-def members_template(devcloud, port, server_ports, chosen):
+def members_template(devcloud, port, server_ports, chosen, drain_seconds=0):
     resources = lb_with_http_listener(devcloud, port)
     resources['pool'] = {'type': 'LBaaS::Pool', 'properties': {
         'listener': {'get_resource': 'listener'}, 'protocol': 'HTTP',
@@ -24,7 +30,8 @@ def members_template(devcloud, port, server_ports, chosen):
         'pool': {'get_resource': 'pool'},
         'members': [{'address': {'get_attr': [name, 'address']},
                      'protocol_port': {'get_attr': [name, 'port']},
-                     'name': 'member-%s' % name, 'tags': ['batch']} for name in chosen]}}
+                     'name': 'member-%s' % name, 'tags': ['batch']} for name in chosen],
+        'drain_seconds': drain_seconds}}
     return template(resources, {
         'url': {'value': vip_url(port)},
         'lb_id': {'value': {'get_resource': 'lb'}},
@@ -58,4 +65,100 @@ def test_pool_members_change_is_one_batch_call_and_traffic_follows(devcloud, sta
     assert set(served.values()) == {4}
 
     stacks.delete('batch')
+    assert devcloud.openstack_json('loadbalancer', 'list') == []
+
+
+def drain_template(devcloud, port, server_ports, chosen, drain_seconds):
+    resources = lb_with_http_listener(devcloud, port)
+    resources['pool'] = {'type': 'LBaaS::Pool', 'properties': {
+        'listener': {'get_resource': 'listener'}, 'protocol': 'HTTP',
+        'lb_algorithm': 'ROUND_ROBIN'}}
+    # With health checks, Octavia shows a member at weight 0 as DRAINING.
+    resources['monitor'] = {'type': 'LBaaS::HealthMonitor', 'properties': {
+        'pool': {'get_resource': 'pool'}, 'type': 'HTTP', 'delay': 1, 'timeout': 1,
+        'max_retries': 1}}
+    for name in ('a', 'b', 'c'):
+        resources[name] = web_server(server_ports[name])
+    members = {'pool': {'get_resource': 'pool'}, 'drain_seconds': drain_seconds,
+               'members': [{'address': {'get_attr': [name, 'address']},
+                            'protocol_port': {'get_attr': [name, 'port']}}
+                           for name in chosen]}
+    resources['members'] = {'type': 'LBaaS::PoolMembers', 'depends_on': 'monitor',
+                            'properties': members}
+    return template(resources, {
+        'url': {'value': vip_url(port)},
+        'lb_id': {'value': {'get_resource': 'lb'}},
+        'pool_id': {'value': {'get_resource': 'pool'}},
+        'c_address': {'value': {'get_attr': ['c', 'address']}}})
+
+
+def test_pool_members_removal_drains_leaving_member_and_loses_no_request(devcloud, stacks):
+    port = ports.free_port()
+    server_ports = {name: ports.free_port() for name in 'abc'}
+    drain_seconds = 4
+    stacks.create('drain', drain_template(devcloud, port, server_ports, 'abc', drain_seconds))
+    url = stacks.output('drain', 'url')
+    pool_id = stacks.output('drain', 'pool_id')
+    leaving = stacks.output('drain', 'c_address')
+    members_url = '%s/v2/lbaas/pools/%s/members' % (devcloud.controller_url, pool_id)
+    probe = amphora.AmphoraProbe(str(devcloud.state_dir / 'controller'))
+    lb_id = stacks.output('drain', 'lb_id')
+    reloads = probe.reload_count(lb_id)
+
+    failures, answered, stop = [], [0], threading.Event()
+    seen = []   # (weight, operating_status) of the leaving member, in order; None: gone
+
+    def client(path):
+        session = requests.Session()
+        while not stop.is_set():
+            try:
+                response = session.get(url + path, timeout=30)
+                if response.status_code != 200:
+                    failures.append(response.status_code)
+                answered[0] += 1
+            except requests.RequestException as error:
+                failures.append(repr(error))
+
+    def observer():
+        while not stop.is_set():
+            try:
+                listed = requests.get(members_url, timeout=30).json()['members']
+            except (requests.RequestException, ValueError, KeyError):
+                continue
+            states = [(m['weight'], m['operating_status']) for m in listed
+                      if m['address'] == leaving]
+            state = states[0] if states else None
+            if not seen or seen[-1] != state:
+                seen.append(state)
+            time.sleep(0.1)
+
+    # Quick requests and slow ones (1 s): the slow ones are in flight when the member
+    # leaves, and must still be answered.
+    threads = [threading.Thread(target=client, args=(path,), daemon=True)
+               for path in ('', '', '?sleep=1', '?sleep=1', '?sleep=1')]
+    threads.append(threading.Thread(target=observer, daemon=True))
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(2)
+        stacks.update('drain', drain_template(devcloud, port, server_ports, 'ab',
+                                              drain_seconds))
+        time.sleep(2)   # traffic goes on with the member gone
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+
+    print('leaving member:', seen, 'answered:', answered[0])
+    assert failures == []
+    assert answered[0] > 10
+    # The leaving member served, then took no new requests (weight 0) for the drain time,
+    # then was removed: two batch requests for the change.
+    assert (1, 'ONLINE') in seen, seen
+    assert (0, 'DRAINING') in seen, seen
+    assert seen[-1] is None, seen
+    assert seen.index((0, 'DRAINING')) > seen.index((1, 'ONLINE'))
+    assert probe.reload_count(lb_id) == reloads + 2
+    assert {line.split()[1].split('/')[1] for line in served_by(url, 6)} == {'a', 'b'}
+    stacks.delete('drain')
     assert devcloud.openstack_json('loadbalancer', 'list') == []

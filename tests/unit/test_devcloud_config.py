@@ -64,6 +64,8 @@ def test_heat_conf_has_the_options_noauth_heat_needs(tmp_path):
     assert conf['DEFAULT']['deferred_auth_method'] == 'password'
     assert len(conf['DEFAULT']['auth_encryption_key']) == 32
     assert conf['DEFAULT']['plugin_dirs'] == str(paths.plugin_dir)
+    # Out-of-band changes are brought back on update (--converge alone misses most).
+    assert conf['DEFAULT']['observe_on_update'] == 'true'
     assert conf['paste_deploy']['flavor'] == 'noauth'
     assert conf['noauth']['token_response'] == str(paths.token_body)
     assert conf['oslo_policy']['enforce_new_defaults'] == 'false'

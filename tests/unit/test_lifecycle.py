@@ -304,6 +304,56 @@ class TestDrain:
             {'address': '10.0.0.2', 'protocol_port': 80},
             {'address': '10.0.0.1', 'protocol_port': 80, 'weight': 0}]
 
+    def test_batch_leaves_unset_fields_of_leaving_members_out(self):
+        current = [{'address': '10.0.0.1', 'protocol_port': 80, 'weight': 1,
+                    'subnet_id': None, 'monitor_port': None, 'tags': []}]
+        assert lifecycle.batch_with_leaving_members_drained(current, []) == [
+            {'address': '10.0.0.1', 'protocol_port': 80, 'weight': 0, 'tags': []}]
+
+    def test_member_change_removing_some_is_drain_batch_then_final_batch(self):
+        current = [{'address': 'a', 'protocol_port': 80, 'weight': 1},
+                   {'address': 'b', 'protocol_port': 80, 'weight': 1},
+                   {'address': 'c', 'protocol_port': 80, 'weight': 1}]
+        desired = [{'address': 'a', 'protocol_port': 80},
+                   {'address': 'd', 'protocol_port': 80}]
+        assert lifecycle.batches_of_member_change(current, desired, 5, False) == [
+            desired + [{'address': 'b', 'protocol_port': 80, 'weight': 0},
+                       {'address': 'c', 'protocol_port': 80, 'weight': 0}],
+            desired]
+
+    @pytest.mark.parametrize('desired, seconds, whole', [
+        ([{'address': 'a', 'protocol_port': 80}, {'address': 'd', 'protocol_port': 80}],
+         5, False),                                        # nobody leaves
+        ([], 0, False),                                    # no drain time
+        ([], 5, True)])                                    # the whole stack goes
+    def test_member_change_is_one_batch(self, desired, seconds, whole):
+        current = [{'address': 'a', 'protocol_port': 80, 'weight': 1}]
+        assert lifecycle.batches_of_member_change(current, desired, seconds, whole) == [
+            desired]
+
+    def test_members_already_at_weight_0_need_no_drain(self):
+        current = [{'address': 'a', 'protocol_port': 80, 'weight': 0}]
+        assert lifecycle.batches_of_member_change(current, [], 5, False) == [[]]
+
     def test_batch_without_leaving_members_is_none(self):
         members = [{'address': '10.0.0.2', 'protocol_port': 80}]
         assert lifecycle.batch_with_leaving_members_drained(members, members) is None
+
+
+class TestLiveState:
+
+    def test_values_of_properties_the_template_sets_are_compared(self):
+        assert lifecycle.live_values_to_compare(
+            {'connection_limit': 100, 'admin_state_up': True},
+            {'connection_limit': 7, 'admin_state_up': True}) == {
+            'connection_limit': 7, 'admin_state_up': True}
+
+    def test_values_the_template_leaves_to_the_api_are_not_drift(self):
+        assert lifecycle.live_values_to_compare(
+            {'default_pool': None, 'name': None, 'insert_headers': None},
+            {'default_pool': 'p', 'name': 'heat-made-up', 'insert_headers': {}}) == {}
+
+    def test_a_value_set_to_false_or_zero_is_still_compared(self):
+        assert lifecycle.live_values_to_compare(
+            {'admin_state_up': False, 'weight': 0},
+            {'admin_state_up': True, 'weight': 3}) == {'admin_state_up': True, 'weight': 3}

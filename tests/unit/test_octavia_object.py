@@ -269,5 +269,17 @@ def test_live_state_maps_api_fields_back_to_properties():
     resource = _bare(listener.Listener, resource_id='l1')
     resource._update_allowed_properties = {'connection_limit', 'default_pool', 'name'}
     live = resource.parse_live_resource_data(
-        {'name': None}, {'connection_limit': 7, 'default_pool_id': 'p', 'name': 'x'})
+        {'name': None, 'connection_limit': 100, 'default_pool': 'q'},
+        {'connection_limit': 7, 'default_pool_id': 'p', 'name': 'x'})
     assert live == {'connection_limit': 7, 'default_pool': 'p'}
+
+
+def test_live_state_leaves_out_what_the_template_leaves_to_the_api():
+    # A pool created with `listener:` becomes the listener's default pool: no drift.
+    resource = _bare(listener.Listener, resource_id='l1')
+    resource._update_allowed_properties = {'connection_limit', 'default_pool',
+                                           'timeout_client_data'}
+    live = resource.parse_live_resource_data(
+        {'connection_limit': 100, 'default_pool': None, 'timeout_client_data': None},
+        {'connection_limit': 100, 'default_pool_id': 'p', 'timeout_client_data': 50000})
+    assert live == {'connection_limit': 100}

@@ -1,7 +1,10 @@
 """LBaaS::PoolMembers: bodies of the batch request and when a change is complete."""
 from unittest import mock
 
+import pytest
+
 from heat_lbaas.resources import lifecycle
+from heat_lbaas.resources import octavia_object
 from heat_lbaas.resources import pool_members
 from heat_lbaas.resources.lifecycle import Next
 
@@ -27,3 +30,82 @@ def test_the_batch_request_is_one_put_of_the_whole_list():
     client.create.assert_called_once_with(
         '/lbaas/pools/p1/members', method='PUT', headers={'Accept': 'application/json'},
         json={'members': [{'address': 'a', 'protocol_port': 1}]})
+
+
+def test_live_members_take_the_shape_of_the_template_entries():
+    template = [{'address': 'a', 'protocol_port': 80, 'weight': 1, 'name': None,
+                 'subnet': 's'},
+                {'address': 'b', 'protocol_port': 80, 'weight': 2, 'name': 'web-b',
+                 'subnet': None}]
+    listed = [{'id': 'x', 'address': 'b', 'protocol_port': 80, 'weight': 2,
+               'name': 'web-b', 'subnet_id': None, 'operating_status': 'ONLINE'},
+              {'id': 'y', 'address': 'a', 'protocol_port': 80, 'weight': 1,
+               'name': 'made-up', 'subnet_id': 's'}]
+    assert pool_members.live_members_as_in_template(template, listed) == template
+
+
+def test_live_members_show_drift_extra_and_missing_members():
+    template = [{'address': 'a', 'protocol_port': 80, 'weight': 1},
+                {'address': 'b', 'protocol_port': 80, 'weight': 1}]
+    listed = [{'address': 'a', 'protocol_port': 80, 'weight': 7},
+              {'address': 'c', 'protocol_port': 80, 'weight': 1}]
+    assert pool_members.live_members_as_in_template(template, listed) == [
+        {'address': 'a', 'protocol_port': 80, 'weight': 7},
+        {'address': 'c', 'protocol_port': 80}]
+
+
+def _members_resource(listed, drain_seconds=4, whole_stack_deleted=False):
+    resource = object.__new__(pool_members.PoolMembers)
+    resource.name = 'members'
+    resource.resource_id = 'p1'
+    resource.context = None
+    resource.octavia = mock.Mock()
+    resource.octavia.pool_show.return_value = {'provisioning_status': 'ACTIVE'}
+    resource.octavia.member_list.return_value = {'members': listed}
+    resource.client = lambda: resource.octavia
+    resource.properties = {'pool': 'p1', 'members': [], 'drain_seconds': drain_seconds}
+    resource._whole_stack_is_deleted = lambda: whole_stack_deleted
+    return resource
+
+
+LISTED = [{'id': 'x', 'address': 'a', 'protocol_port': 80, 'weight': 1},
+          {'id': 'y', 'address': 'b', 'protocol_port': 80, 'weight': 1}]
+
+
+def _update(resource, new_members, drain_seconds=4):
+    snippet = mock.Mock()
+    snippet.properties.return_value = {'pool': 'p1', 'members': new_members,
+                                       'drain_seconds': drain_seconds}
+    return resource.handle_update(snippet, {}, {'members': new_members})
+
+
+def test_removing_members_is_drain_batch_wait_then_final_batch():
+    operation = _update(_members_resource(LISTED), [{'address': 'a', 'protocol_port': 80}])
+    assert (operation['action'], operation['body']) == (lifecycle.UPDATE, [
+        {'address': 'a', 'protocol_port': 80},
+        {'address': 'b', 'protocol_port': 80, 'weight': 0}])
+    assert operation['then'] == [[octavia_object.DRAIN_WAIT, 4],
+                                 [lifecycle.UPDATE, [{'address': 'a', 'protocol_port': 80}]]]
+
+
+@pytest.mark.parametrize('new_members, drain_seconds', [
+    ([{'address': 'a', 'protocol_port': 80}, {'address': 'b', 'protocol_port': 80},
+      {'address': 'c', 'protocol_port': 80}], 4),        # only added: nothing leaves
+    ([{'address': 'a', 'protocol_port': 80}], 0)])       # no drain asked for
+def test_other_changes_stay_one_batch(new_members, drain_seconds):
+    operation = _update(_members_resource(LISTED, drain_seconds), new_members,
+                        drain_seconds)
+    assert (operation['action'], operation['body'], operation['then']) == (
+        lifecycle.UPDATE, new_members, [])
+
+
+def test_deleting_the_resource_drains_every_member_unless_the_stack_goes():
+    resource = _members_resource(LISTED)
+    operation = resource.handle_delete()
+    assert (operation['action'], operation['body']) == (lifecycle.UPDATE, [
+        {'address': 'a', 'protocol_port': 80, 'weight': 0},
+        {'address': 'b', 'protocol_port': 80, 'weight': 0}])
+    assert operation['then'] == [[octavia_object.DRAIN_WAIT, 4], [lifecycle.DELETE, None]]
+
+    operation = _members_resource(LISTED, whole_stack_deleted=True).handle_delete()
+    assert (operation['action'], operation['then']) == (lifecycle.DELETE, [])
