@@ -53,6 +53,8 @@ e2e: system-deps venv
 # Figures, not pass/fail: each benchmark prints its medians next to the issue's targets.
 bench: system-deps venv
 	$(BIN)/python -m bench.controller
+	env -u OS_CLOUD -u OS_CLIENT_CONFIG_FILE -u HEAT_LBAAS_DEVCLOUD_DIR \
+		$(BIN)/python -m bench.heat_members
 
 venv: $(STAMP)
 

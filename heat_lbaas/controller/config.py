@@ -15,6 +15,15 @@ API_OPTS = [
                 help='Port the Octavia v2 API listens on (9876 is Octavia\'s).'),
     cfg.IntOpt('threads', default=8, min=1,
                help='Worker threads of the WSGI server.'),
+    cfg.IntOpt('connection_limit', default=1000, min=1,
+               help='Open client connections the API accepts at once; beyond it, new '
+                    'connections wait. Every Heat resource being created or deleted '
+                    'keeps its own kept-alive connection, so a stack of 100 members '
+                    'needs more than the WSGI server\'s default of 100.'),
+    cfg.BoolOpt('access_log', default=False,
+                help='Log one line per API request, "METHOD path status", at INFO '
+                     'through the heat_lbaas.controller.access logger (make bench '
+                     'counts requests and 409 answers from it).'),
 ]
 
 CONTROLLER_OPTS = [

@@ -17,6 +17,7 @@ from heat_lbaas.controller import config
 from heat_lbaas.controller import model
 from heat_lbaas.controller.amphora import haproxy_process
 from heat_lbaas.controller.amphora import stats
+from heat_lbaas.controller.api import access_log
 from heat_lbaas.controller.api import app as api_app
 from heat_lbaas.controller.db import store as store_module
 from heat_lbaas.controller.health import monitor
@@ -75,9 +76,14 @@ class Controller:
         self.worker.start()
         self.resume()
         self.health.start()
+        served = self.app
+        if self.conf.api.access_log:
+            served = access_log.AccessLog(served)
         self.server = waitress.server.create_server(
-            self.app, host=self.conf.api.bind_host, port=self.conf.api.bind_port,
-            threads=self.conf.api.threads, ident='heat-lbaas-controller')
+            served, host=self.conf.api.bind_host, port=self.conf.api.bind_port,
+            threads=self.conf.api.threads,
+            connection_limit=self.conf.api.connection_limit,
+            ident='heat-lbaas-controller')
         LOG.info('Octavia v2 API on http://%s:%s/', self.conf.api.bind_host,
                  self.server.effective_port)
         return self.server

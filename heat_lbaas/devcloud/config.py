@@ -141,6 +141,8 @@ def render_controller_conf(settings, paths):
 [api]
 bind_host = {HOST}
 bind_port = {settings.controller_port}
+# One log line per request (METHOD path status) in the controller's log.
+access_log = true
 
 [controller]
 state_dir = {paths.controller_state}
