@@ -1,4 +1,12 @@
-"""LBaaS::Member: one backend server (address and port) of a pool."""
+"""LBaaS::Member: one backend server (address and port) of a pool.
+
+Creates and deletes of sibling members (same pool, same Heat engine) are coalesced:
+while one holds the load balancer's turn, the others enroll in member_batches.py, and
+the next one to get the turn sends all of them in ONE batch request (PUT
+/v2/lbaas/pools/{id}/members), so N members cost a few provisioning cycles, not N.
+"""
+
+import time
 
 from heat.common.i18n import _
 from heat.engine import attributes
@@ -6,9 +14,15 @@ from heat.engine import constraints
 from heat.engine import properties
 from heat.engine import translation
 
+from heat_lbaas.resources import lifecycle
 from heat_lbaas.resources import lifecycle_properties
+from heat_lbaas.resources import member_batches
 from heat_lbaas.resources import octavia_object
 from heat_lbaas.resources import property_schemas
+
+
+class _ClaimedBySibling(Exception):
+    """Only possible without a turn (load balancer unknown): a sibling's claim came first."""
 
 
 class Member(octavia_object.OctaviaObject):
@@ -151,6 +165,122 @@ class Member(octavia_object.OctaviaObject):
 
     def _api_show(self):
         return self.client().member_show(self._pool_id(), self.resource_id)
+
+    # --- coalescing creates and deletes (member_batches.py) ---------------------------
+
+    BATCHED_ACTIONS = (lifecycle.CREATE, lifecycle.DELETE)
+
+    def _member_key_of(self, operation):
+        fields = (operation['body'] if operation['action'] == lifecycle.CREATE
+                  else self.properties) or {}
+        return (fields.get(self.ADDRESS), fields.get(self.PROTOCOL_PORT))
+
+    def _listed_members(self, pool_id):
+        return self.client().member_list(pool_id)['members']
+
+    def _listed_member_id(self, pool_id, key):
+        for listed in self._listed_members(pool_id):
+            if lifecycle.member_key(listed) == key:
+                return listed['id']
+        return None
+
+    def _advance(self, operation):
+        try:
+            return super()._advance(operation)
+        except BaseException:
+            member_batches.withdraw(self._pool_id(), operation['token'])
+            raise
+
+    def _advance_step(self, operation):
+        action = operation['action']
+        if action not in self.BATCHED_ACTIONS or operation['requested']:
+            return super()._advance_step(operation)
+        pool_id, now = self._pool_id(), time.monotonic()
+        entry = member_batches.enroll(
+            pool_id, operation['token'], action, self._member_key_of(operation),
+            operation['body'], self.resource_id, now)
+        decision = lifecycle.decide_on_batch_entry(entry['state'])
+        if decision.next is lifecycle.Next.WAIT:
+            return False
+        if decision.next is lifecycle.Next.SEND:
+            try:
+                return super()._advance_step(operation)
+            except _ClaimedBySibling:
+                return False   # next poll finds it sent (or back to waiting)
+        # Sent in a sibling's batch: from here on, as if this resource had sent it.
+        member_batches.withdraw(pool_id, operation['token'])
+        if operation['began'] is None:
+            operation['began'] = now
+        operation['requested'] = True
+        if action == lifecycle.CREATE:
+            member_id = entry['member_id'] or self._listed_member_id(pool_id, entry['key'])
+            if member_id is None:
+                return self._carry_out(operation, lifecycle.decide_on_missing_object(
+                    action, self._description()))
+            self.resource_id_set(member_id)
+        return self._carry_out(operation, self._decide_on_current_status(action))
+
+    def _send(self, operation):
+        """With the turn: this member and every sibling waiting for the same action, in
+        one batch request; alone (the usual POST or DELETE) when nobody waits."""
+        action, pool_id = operation['action'], self._pool_id()
+        if action in self.BATCHED_ACTIONS and self._send_batch(operation):
+            return
+        member_batches.withdraw(pool_id, operation['token'])
+        super()._send(operation)
+
+    def _send_batch(self, operation):
+        action, token, pool_id = operation['action'], operation['token'], self._pool_id()
+        batch = member_batches.claim(pool_id, token, action, time.monotonic())
+        tokens = [t for t, _ in batch]
+        if not tokens:
+            # A sibling claimed it between this poll's look and now: wait for its batch.
+            raise _ClaimedBySibling()
+        if not lifecycle.batch_is_worth_it(tokens):
+            member_batches.release(pool_id, tokens)
+            return False
+        from heat_lbaas.resources import pool_members
+        try:
+            listed = self._listed_members(pool_id)
+            if action == lifecycle.CREATE:
+                send, alone = lifecycle.split_create_batch(
+                    [(t, entry['key']) for t, entry in batch],
+                    [lifecycle.member_key(m) for m in listed])
+                member_batches.release(pool_id, alone, solo=True)
+                if token in alone or not lifecycle.batch_is_worth_it(send):
+                    member_batches.release(pool_id, send)
+                    return False
+                pool_members.replace_pool_members(
+                    self.client(), pool_id,
+                    [entry['body'] for t, entry in batch if t in send], additive_only=True)
+            else:
+                send = tokens
+                pool_members.replace_pool_members(
+                    self.client(), pool_id, lifecycle.members_kept_after_leaving(
+                        listed, [entry['member_id'] for _, entry in batch]))
+        except Exception as ex:
+            error = octavia_object.api_error_of(ex)
+            lasting = error is not None and lifecycle.decide_on_api_error(
+                action, *error).next is not lifecycle.Next.RETRY
+            # Refused for good as a batch: each sends alone, and gets its own answer.
+            member_batches.release(pool_id, tokens, solo=lasting)
+            if lasting:
+                return False
+            raise
+        key_of = dict((t, entry['key']) for t, entry in batch)
+        member_ids = {t: None for t in send}
+        if action == lifecycle.CREATE:
+            try:
+                ids = {lifecycle.member_key(m): m['id'] for m in self._listed_members(pool_id)}
+            except Exception:
+                ids = {}   # each then looks for its own
+            member_ids = {t: ids.get(key_of[t]) for t in send}
+        member_batches.settle(pool_id, member_ids)
+        member_batches.withdraw(pool_id, token)
+        if action == lifecycle.CREATE:
+            self.resource_id_set(member_ids[token] or
+                                 self._listed_member_id(pool_id, key_of[token]))
+        return True
 
     def _resolve_attribute(self, name):
         if name == self.POOL_ID_ATTR:

@@ -25,15 +25,18 @@ from heat_lbaas.resources import property_schemas
 
 
 @octavia_api.correct_return_codes
-def replace_pool_members(client, pool_id, members):
-    """One batch update: the pool's members become exactly `members` (API bodies).
+def replace_pool_members(client, pool_id, members, additive_only=False):
+    """One batch update: the pool's members become exactly `members` (API bodies); with
+    `additive_only`, members not named stay (and named ones are created or updated).
 
     python-octaviaclient has no method for it; OctaviaAPI's own `create` (osc_lib's
     request helper, with the client's endpoint and session) sends it, and the decorator
     turns an error answer into OctaviaClientException like every other client call.
     """
-    return client.create(octavia_paths.BASE_MEMBER_URL.format(pool_id=pool_id),
-                         method='PUT', headers=client.JSON_HEADER,
+    url = octavia_paths.BASE_MEMBER_URL.format(pool_id=pool_id)
+    if additive_only:
+        url += '?additive_only=true'
+    return client.create(url, method='PUT', headers=client.JSON_HEADER,
                          json={'members': members})
 
 
