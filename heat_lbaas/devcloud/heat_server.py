@@ -19,6 +19,7 @@ docs/devcloud.md.
 from oslo_service import backend  # noqa: E402  (order matters)
 backend.init_backend(backend.BackendType.THREADING)
 
+import faulthandler  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
@@ -253,6 +254,9 @@ def main(argv=None):
         raise SystemExit(0)
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    # `kill -USR1 <pid>` writes every thread's stack to the log: how to see what a
+    # stuck stack operation is waiting for.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
 
     LOG.info('Heat API (noauth) listening on http://%s:%s/, engine %s running',
              CONF.devcloud.bind_host, CONF.devcloud.bind_port, engine.engine_id)
