@@ -1,10 +1,8 @@
 """LBaaS::HealthMonitor: how the load balancer checks that a pool's members are alive."""
 
 from heat.common.i18n import _
-from heat.engine import attributes
 from heat.engine import constraints
 from heat.engine import properties
-from heat.engine import translation
 
 from heat_lbaas.resources import checked_properties
 from heat_lbaas.resources import octavia_object
@@ -157,11 +155,7 @@ class HealthMonitor(checked_properties.ChecksPropertyRules,
     RECREATE_ON_CHANGE = (TYPE,)
 
     def translation_rules(self, props):
-        return [
-            translation.TranslationRule(
-                props, translation.TranslationRule.RESOLVE, [self.POOL],
-                client_plugin=self.client_plugin(), finder='get_pool'),
-        ]
+        return property_schemas.name_or_id_rules(self, props, {self.POOL: 'get_pool'})
 
     def property_problem(self):
         return property_rules.health_monitor_problem(self.properties)

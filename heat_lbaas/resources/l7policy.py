@@ -3,7 +3,6 @@
 from heat.common.i18n import _
 from heat.engine import constraints
 from heat.engine import properties
-from heat.engine import translation
 
 from heat_lbaas.resources import checked_properties
 from heat_lbaas.resources import octavia_object
@@ -116,14 +115,8 @@ class L7Policy(checked_properties.ChecksPropertyRules,
     })
 
     def translation_rules(self, props):
-        return [
-            translation.TranslationRule(
-                props, translation.TranslationRule.RESOLVE, [self.LISTENER],
-                client_plugin=self.client_plugin(), finder='get_listener'),
-            translation.TranslationRule(
-                props, translation.TranslationRule.RESOLVE, [self.REDIRECT_POOL],
-                client_plugin=self.client_plugin(), finder='get_pool'),
-        ]
+        return property_schemas.name_or_id_rules(self, props, {
+            self.LISTENER: 'get_listener', self.REDIRECT_POOL: 'get_pool'})
 
     def property_problem(self):
         return property_rules.l7_policy_problem(self.properties)

@@ -3,7 +3,6 @@
 from heat.common.i18n import _
 from heat.engine import constraints
 from heat.engine import properties
-from heat.engine import translation
 
 from heat_lbaas.resources import checked_properties
 from heat_lbaas.resources import octavia_object
@@ -98,11 +97,7 @@ class L7Rule(checked_properties.ChecksPropertyRules,
     })
 
     def translation_rules(self, props):
-        return [
-            translation.TranslationRule(
-                props, translation.TranslationRule.RESOLVE, [self.L7POLICY],
-                client_plugin=self.client_plugin(), finder='get_l7policy'),
-        ]
+        return property_schemas.name_or_id_rules(self, props, {self.L7POLICY: 'get_l7policy'})
 
     def property_problem(self):
         return property_rules.l7_rule_problem(self.properties)

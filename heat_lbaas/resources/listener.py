@@ -3,7 +3,6 @@
 from heat.common.i18n import _
 from heat.engine import constraints
 from heat.engine import properties
-from heat.engine import translation
 
 from heat_lbaas.resources import checked_properties
 from heat_lbaas.resources import octavia_object
@@ -258,14 +257,8 @@ class Listener(checked_properties.ChecksPropertyRules,
     })
 
     def translation_rules(self, props):
-        return [
-            translation.TranslationRule(
-                props, translation.TranslationRule.RESOLVE, [self.LOADBALANCER],
-                client_plugin=self.client_plugin(), finder='get_loadbalancer'),
-            translation.TranslationRule(
-                props, translation.TranslationRule.RESOLVE, [self.DEFAULT_POOL],
-                client_plugin=self.client_plugin(), finder='get_pool'),
-        ]
+        return property_schemas.name_or_id_rules(self, props, {
+            self.LOADBALANCER: 'get_loadbalancer', self.DEFAULT_POOL: 'get_pool'})
 
     def property_problem(self):
         return property_rules.listener_problem(self.properties)

@@ -3,7 +3,6 @@
 from heat.common.i18n import _
 from heat.engine import constraints
 from heat.engine import properties
-from heat.engine import translation
 
 from heat_lbaas.resources import checked_properties
 from heat_lbaas.resources import octavia_object
@@ -138,11 +137,7 @@ class LoadBalancer(checked_properties.ChecksPropertyRules,
     })
 
     def translation_rules(self, props):
-        return [
-            translation.TranslationRule(
-                props, translation.TranslationRule.RESOLVE, [self.FLAVOR],
-                client_plugin=self.client_plugin(), finder='get_flavor'),
-        ]
+        return property_schemas.name_or_id_rules(self, props, {self.FLAVOR: 'get_flavor'})
 
     def property_problem(self):
         return property_rules.load_balancer_problem(self.properties)

@@ -9,10 +9,8 @@ the next one to get the turn sends all of them in ONE batch request (PUT
 import time
 
 from heat.common.i18n import _
-from heat.engine import attributes
 from heat.engine import constraints
 from heat.engine import properties
-from heat.engine import translation
 
 from heat_lbaas.resources import lifecycle
 from heat_lbaas.resources import lifecycle_properties
@@ -144,11 +142,7 @@ class Member(octavia_object.OctaviaObject):
     })
 
     def translation_rules(self, props):
-        return [
-            translation.TranslationRule(
-                props, translation.TranslationRule.RESOLVE, [self.POOL],
-                client_plugin=self.client_plugin(), finder='get_pool'),
-        ]
+        return property_schemas.name_or_id_rules(self, props, {self.POOL: 'get_pool'})
 
     def _pool_id(self):
         return self.properties[self.POOL]

@@ -3,7 +3,6 @@
 from heat.common.i18n import _
 from heat.engine import constraints
 from heat.engine import properties
-from heat.engine import translation
 
 from heat_lbaas.resources import checked_properties
 from heat_lbaas.resources import octavia_object
@@ -181,14 +180,8 @@ class Pool(checked_properties.ChecksPropertyRules,
     })
 
     def translation_rules(self, props):
-        return [
-            translation.TranslationRule(
-                props, translation.TranslationRule.RESOLVE, [self.LISTENER],
-                client_plugin=self.client_plugin(), finder='get_listener'),
-            translation.TranslationRule(
-                props, translation.TranslationRule.RESOLVE, [self.LOADBALANCER],
-                client_plugin=self.client_plugin(), finder='get_loadbalancer'),
-        ]
+        return property_schemas.name_or_id_rules(self, props, {
+            self.LISTENER: 'get_listener', self.LOADBALANCER: 'get_loadbalancer'})
 
     def property_problem(self):
         return property_rules.pool_problem(self.properties)

@@ -11,7 +11,6 @@ the bundled controller).
 from heat.common.i18n import _
 from heat.engine import constraints
 from heat.engine import properties
-from heat.engine import translation
 from octaviaclient.api import constants as octavia_paths
 from octaviaclient.api.v2 import octavia as octavia_api
 
@@ -135,11 +134,7 @@ class PoolMembers(checked_properties.ChecksPropertyRules,
     })
 
     def translation_rules(self, props):
-        return [
-            translation.TranslationRule(
-                props, translation.TranslationRule.RESOLVE, [self.POOL],
-                client_plugin=self.client_plugin(), finder='get_pool'),
-        ]
+        return property_schemas.name_or_id_rules(self, props, {self.POOL: 'get_pool'})
 
     def property_problem(self):
         return property_rules.member_list_problem(self.properties[self.MEMBERS])

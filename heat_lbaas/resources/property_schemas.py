@@ -148,3 +148,13 @@ def common_attributes(kind):
         'created_at': (STRING, _('When the %s was created.') % kind),
         'updated_at': (STRING, _('When the %s was last updated.') % kind),
     }
+
+
+def name_or_id_rules(resource, props, finders):
+    """Translation rules that resolve each property in `finders` (property -> finder
+    of Heat's octavia client plugin, e.g. 'get_pool') from a name or id to an id."""
+    from heat.engine import translation
+    return [translation.TranslationRule(props, translation.TranslationRule.RESOLVE, [name],
+                                        client_plugin=resource.client_plugin(),
+                                        finder=finder)
+            for name, finder in finders.items()]
