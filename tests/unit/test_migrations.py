@@ -26,3 +26,17 @@ def test_upgrade_from_the_first_schema_keeps_data(tmp_path):
     engine.dispose()
     store = store_module.Store(path)   # upgrades to the newest revision
     assert store.get(model.LOADBALANCER, 'lb-1')['name'] == 'kept'
+
+
+def test_a_database_from_before_migrations_is_adopted_and_upgraded(tmp_path):
+    path = str(tmp_path / 'c.sqlite')
+    engine = sa.create_engine('sqlite:///' + path)
+    store_module.migrate(engine, '0001')
+    with engine.begin() as connection:
+        connection.execute(sa.text('DROP TABLE alembic_version'))
+        connection.execute(sa.text(
+            "INSERT INTO loadbalancers (id, name) VALUES ('lb-1', 'old')"))
+    engine.dispose()
+    store = store_module.Store(path)
+    assert store.get(model.LOADBALANCER, 'lb-1')['name'] == 'old'
+    assert 'rules' in sa.inspect(store.engine).get_table_names()

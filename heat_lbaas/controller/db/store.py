@@ -51,6 +51,11 @@ def migrate(engine, revision='head'):
     config.set_main_option('script_location', MIGRATIONS)
     with engine.begin() as connection:
         config.attributes['connection'] = connection
+        tables = sa.inspect(connection).get_table_names()
+        if 'loadbalancers' in tables and 'alembic_version' not in tables:
+            # A database from before migrations existed has exactly schema 0001 (the
+            # same declarations created it): adopt it, then upgrade.
+            alembic.command.stamp(config, '0001')
         alembic.command.upgrade(config, revision)
 
 
