@@ -14,6 +14,7 @@ import threading
 
 import alembic.command
 import alembic.config
+from alembic.runtime import migration
 import sqlalchemy as sa
 
 from heat_lbaas.controller import model
@@ -51,8 +52,9 @@ def migrate(engine, revision='head'):
     config.set_main_option('script_location', MIGRATIONS)
     with engine.begin() as connection:
         config.attributes['connection'] = connection
-        tables = sa.inspect(connection).get_table_names()
-        if 'loadbalancers' in tables and 'alembic_version' not in tables:
+        unversioned = migration.MigrationContext.configure(
+            connection).get_current_revision() is None
+        if unversioned and sa.inspect(connection).has_table('loadbalancers'):
             # A database from before migrations existed has exactly schema 0001 (the
             # same declarations created it): adopt it, then upgrade.
             alembic.command.stamp(config, '0001')
