@@ -66,8 +66,9 @@ $(STAMP): setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e '.[test]'
 	touch $@
 
-# Debian packages: haproxy (the amphorae), curl (the demo), iputils-ping (PING health monitors), python3-venv (only when the
-# python3 in use cannot create a virtualenv yet). apt-get only when something is missing.
+# Debian packages: haproxy (the amphorae), curl (the demo), iputils-ping (PING health
+# monitors), python3-venv (only when the python3 in use cannot create a virtualenv yet).
+# apt-get runs only when something is missing.
 system-deps:
 	@missing=""; \
 	command -v haproxy >/dev/null 2>&1 || missing="$$missing haproxy"; \
