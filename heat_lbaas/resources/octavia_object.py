@@ -454,6 +454,10 @@ class OctaviaObject(resource.Resource):
             # Not knowing the parent's state is no reason to fail: keep retrying.
             return None
 
+    # Whether an action is over, from the shown object's provisioning_status (a type whose
+    # changes are changes of another object, as LBaaS::PoolMembers of its pool, differs).
+    decide_on_status = staticmethod(lifecycle.decide_on_provisioning_status)
+
     def _decide_on_current_status(self, action):
         try:
             shown = self._api_show()
@@ -461,7 +465,7 @@ class OctaviaObject(resource.Resource):
             if not self.client_plugin().is_not_found(ex):
                 raise
             return lifecycle.decide_on_missing_object(action, self._description())
-        return lifecycle.decide_on_provisioning_status(
+        return self.decide_on_status(
             action, shown.get('provisioning_status'), self._description())
 
     def _carry_out(self, operation, decision):

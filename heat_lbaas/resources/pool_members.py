@@ -202,15 +202,7 @@ class PoolMembers(checked_properties.ChecksPropertyRules,
     def _api_show(self):
         return self.client().pool_show(self._pool_id())
 
-    def _decide_on_current_status(self, action):
-        try:
-            shown = self._api_show()
-        except Exception as ex:
-            if not self.client_plugin().is_not_found(ex):
-                raise
-            return lifecycle.decide_on_missing_object(action, self._description())
-        return decide_on_pool_status(
-            action, shown.get('provisioning_status'), self._description())
+    decide_on_status = staticmethod(decide_on_pool_status)
 
     def _description(self):
         return 'members of pool %s (resource %s)' % (self._pool_id(), self.name)
