@@ -311,3 +311,8 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
     def stop_all(self):
         for lb_id in self.running_ids():
             self._stop(lb_id)
+        # The socket directory lives in /tmp; leave nothing there once all is stopped.
+        try:
+            os.rmdir(self.socket_dir)
+        except OSError:
+            pass    # not empty: sockets of amphorae this process did not stop
