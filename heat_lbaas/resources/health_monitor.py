@@ -44,12 +44,7 @@ class HealthMonitor(checked_properties.ChecksPropertyRules,
     )
 
     properties_schema = {
-        ADMIN_STATE_UP: properties.Schema(
-            properties.Schema.BOOLEAN,
-            _('The administrative state of the health monitor.'),
-            default=True,
-            update_allowed=True,
-        ),
+        ADMIN_STATE_UP: property_schemas.admin_state_up('health monitor'),
         DELAY: properties.Schema(
             properties.Schema.INTEGER,
             _('Seconds between two checks of a member.'),

@@ -93,12 +93,7 @@ class Member(octavia_object.OctaviaObject):
             constraints=[constraints.Range(0, 256)],
             update_allowed=True,
         ),
-        ADMIN_STATE_UP: properties.Schema(
-            properties.Schema.BOOLEAN,
-            _('The administrative state of the member.'),
-            default=True,
-            update_allowed=True,
-        ),
+        ADMIN_STATE_UP: property_schemas.admin_state_up('member'),
         SUBNET: properties.Schema(
             properties.Schema.STRING,
             _('ID of the subnet on which the member is reached; passed to Octavia as '
