@@ -3,12 +3,12 @@ replacement without a duplicate, recovery of an object in ERROR, stack check, li
 readiness, cascade delete, and a scale-in under load that loses no request (drain)."""
 import pathlib
 import sqlite3
-import threading
 import time
 
 import requests
 
 from tests.e2e.test_autoscaling_web import output, stack_status
+from tests.support import request_load
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TEMPLATE = str(pathlib.Path(__file__).parent / 'templates' / 'lifecycle.yaml')
@@ -143,26 +143,7 @@ def test_scale_in_under_load_loses_no_request(devcloud):
                        '--parameter', 'desired_size=3', '--parameter', 'lb_port=8093',
                        '--wait', '--poll', '1', 'drain')
     lb_url = output(devcloud, 'drain', 'lb_url')
-    failures, answered, stop = [], [0], threading.Event()
-
-    def client(path):
-        session = requests.Session()
-        while not stop.is_set():
-            try:
-                response = session.get(lb_url + path, timeout=10)
-                if response.status_code != 200:
-                    failures.append(response.status_code)
-                answered[0] += 1
-            except requests.RequestException as error:
-                failures.append(repr(error))
-
-    # Quick requests and slow ones (1 s): the slow ones are in flight when a member
-    # goes, and must still be answered.
-    clients = [threading.Thread(target=client, args=(path,), daemon=True)
-               for path in ('', '', '?sleep=1', '?sleep=1', '?sleep=1')]
-    for thread in clients:
-        thread.start()
-    try:
+    with request_load.RequestLoad(lb_url, timeout=10) as load:
         time.sleep(1)
         for expected in (2, 1):
             signal = requests.post(output(devcloud, 'drain', 'scale_down_url'), timeout=60)
@@ -172,10 +153,6 @@ def test_scale_in_under_load_loses_no_request(devcloud):
                 assert time.monotonic() < deadline
                 time.sleep(0.5)
             time.sleep(3)   # past the cooldown, with the member gone
-    finally:
-        stop.set()
-        for thread in clients:
-            thread.join(timeout=15)
-    assert answered[0] > 20
-    assert failures == []
+    assert load.answered > 20
+    assert load.failures == []
     devcloud.openstack('stack', 'delete', '-y', '--wait', 'drain')

@@ -8,6 +8,7 @@ import time
 
 import requests
 
+from tests.support import request_load
 from tests.support import amphora
 from tests.support import ports
 from tests.support.stacks import lb_with_http_listener
@@ -105,19 +106,8 @@ def test_pool_members_removal_drains_leaving_member_and_loses_no_request(devclou
     lb_id = stacks.output('drain', 'lb_id')
     reloads = probe.reload_count(lb_id)
 
-    failures, answered, stop = [], [0], threading.Event()
+    stop = threading.Event()
     seen = []   # (weight, operating_status) of the leaving member, in order; None: gone
-
-    def client(path):
-        session = requests.Session()
-        while not stop.is_set():
-            try:
-                response = session.get(url + path, timeout=30)
-                if response.status_code != 200:
-                    failures.append(response.status_code)
-                answered[0] += 1
-            except requests.RequestException as error:
-                failures.append(repr(error))
 
     def observer():
         while not stop.is_set():
@@ -132,26 +122,21 @@ def test_pool_members_removal_drains_leaving_member_and_loses_no_request(devclou
                 seen.append(state)
             time.sleep(0.1)
 
-    # Quick requests and slow ones (1 s): the slow ones are in flight when the member
-    # leaves, and must still be answered.
-    threads = [threading.Thread(target=client, args=(path,), daemon=True)
-               for path in ('', '', '?sleep=1', '?sleep=1', '?sleep=1')]
-    threads.append(threading.Thread(target=observer, daemon=True))
-    for thread in threads:
-        thread.start()
+    watcher = threading.Thread(target=observer, daemon=True)
+    watcher.start()
     try:
-        time.sleep(2)
-        stacks.update('drain', drain_template(devcloud, port, server_ports, 'ab',
-                                              drain_seconds))
-        time.sleep(2)   # traffic goes on with the member gone
+        with request_load.RequestLoad(url) as load:
+            time.sleep(2)
+            stacks.update('drain', drain_template(devcloud, port, server_ports, 'ab',
+                                                  drain_seconds))
+            time.sleep(2)   # traffic goes on with the member gone
     finally:
         stop.set()
-        for thread in threads:
-            thread.join(timeout=60)
+        watcher.join(timeout=60)
 
-    print('leaving member:', seen, 'answered:', answered[0])
-    assert failures == []
-    assert answered[0] > 10
+    print('leaving member:', seen, 'answered:', load.answered)
+    assert load.failures == []
+    assert load.answered > 10
     # The leaving member served, then took no new requests (weight 0) for the drain time,
     # then was removed: two batch requests for the change.
     assert (1, 'ONLINE') in seen, seen

@@ -1,0 +1,44 @@
+"""Clients that keep requesting a URL from threads, counting answers and failures.
+
+Used to show that a change (scale-in, member removal) drops no request: some clients
+ask quickly, others ask for slow answers (`?sleep=1`), which are in flight when a
+member leaves and must still be answered."""
+import threading
+
+import requests
+
+QUICK_AND_SLOW = ('', '', '?sleep=1', '?sleep=1', '?sleep=1')
+
+
+class RequestLoad:
+    def __init__(self, url, paths=QUICK_AND_SLOW, timeout=30):
+        self.url, self.timeout = url, timeout
+        self.failures, self.answered = [], 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._client, args=(path,), daemon=True)
+                         for path in paths]
+
+    def _client(self, path):
+        session = requests.Session()
+        while not self._stop.is_set():
+            try:
+                response = session.get(self.url + path, timeout=self.timeout)
+                failure = None if response.status_code == 200 else response.status_code
+            except requests.RequestException as error:
+                failure = repr(error)
+            with self._lock:
+                if failure is None:
+                    self.answered += 1
+                else:
+                    self.failures.append(failure)
+
+    def __enter__(self):
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=self.timeout + 30)
