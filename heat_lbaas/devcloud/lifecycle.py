@@ -8,6 +8,7 @@ from heat_lbaas.devcloud import config
 from heat_lbaas.devcloud import processes
 from heat_lbaas.devcloud import readiness
 from heat_lbaas.devcloud import services
+from heat_lbaas.devcloud import sqlite_ids
 from heat_lbaas.devcloud.settings import Settings, StatePaths, choose_port
 
 READY_TIMEOUT = 60
@@ -77,9 +78,16 @@ def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
 
 
 def sync_heat_database(paths):
-    """Create Heat's schema once (heat-manage db_sync, ~2 s on SQLite)."""
-    if paths.heat_db_ready.exists():
-        return
+    """Create Heat's schema once (heat-manage db_sync, ~2 s on SQLite), with row ids
+    that are never reused (sqlite_ids explains the defect this prevents)."""
+    if not paths.heat_db_ready.exists():
+        create_heat_schema(paths)
+    # Every time, not only after db_sync: databases made before this fix are converted
+    # on their next `up` (a no-op, a few ms, once converted).
+    sqlite_ids.autoincrement_tables(paths.heat_db)
+
+
+def create_heat_schema(paths):
     log_file = paths.log_file('heat-manage')
     with open(log_file, 'ab') as log:
         result = subprocess.run(

@@ -5,14 +5,7 @@ traffic, then deletes leaving no load balancer and no process.
 The real-cloud variant (environments/openstack.yaml) is validated, not run: the devcloud
 has no Nova, Neutron, Glance or Aodh, so environments/no_nova_neutron_aodh.yaml maps those
 five resource types to OS::Heat::None (see that file and docs/templates.md for exactly
-what that leaves unchecked).
-
-Not here yet: the blue/green switch under load (templates/blue_green.yaml is validated
-above). Its test (commit 8da9db7) showed the switch itself dropping no request, but on
-this devcloud `openstack stack show` answered 404 right after the second update and the
-following `stack delete` never finished (every engine thread idle), which left a load
-balancer behind and failed the tests after it. Until that Heat/devcloud defect is found,
-the test stays out of `make test`."""
+what that leaves unchecked)."""
 import collections
 import json
 import pathlib
@@ -24,6 +17,7 @@ import requests
 from tests.e2e.test_autoscaling_web import stack_status
 from tests.support import devcloud as devcloud_support
 from tests.support import processes
+from tests.support.request_load import RequestLoad
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DEVCLOUD_ENV = ('environments/devcloud.yaml',)
@@ -171,4 +165,36 @@ def test_single_call_lb_serves_both_pools(shipped, devcloud):
     pools = tree['loadbalancer']['listeners'][0]['pools']
     assert sorted(len(pool['members']) for pool in pools) == [1, 2]
     assert sorted(set(pool['provisioning_status'] for pool in pools)) == ['ACTIVE']
+    stack.delete_leaving_nothing()
+
+
+def _color(response):
+    return 'green' if 'green_members' in response.text else 'blue'
+
+
+def _colors(url, count=8):
+    return {_color(get(url)) for _ in range(count)}
+
+
+def test_blue_green_switch_by_stack_update_fails_no_request(shipped, devcloud):
+    stack = shipped('blue_green.yaml', 'bg')
+    lb_url, preview_url = stack.output('lb_url'), stack.output('preview_url')
+    assert _colors(lb_url) == {'blue'}
+    assert _colors(preview_url) == {'green'}
+
+    for color in ('green', 'blue'):
+        with RequestLoad(lb_url, paths=('', ''), classify=_color) as load:
+            time.sleep(1)
+            began = time.monotonic()
+            devcloud.openstack('stack', 'update', '--existing', '--parameter',
+                               'live_color=%s' % color, '--wait', 'bg', timeout=600)
+            print('switch to %s: stack update %.1f s' % (color, time.monotonic() - began))
+            assert stack_status(devcloud, 'bg')[0] == 'UPDATE_COMPLETE'
+            time.sleep(1)
+        assert load.failures == []
+        assert load.answered > 20, load.answers
+        assert load.answers[color] > 0, load.answers
+        assert _colors(lb_url) == {color}
+        assert _colors(preview_url) == {'green', 'blue'} - {color}
+        assert stack.output('live_color') == color
     stack.delete_leaving_nothing()

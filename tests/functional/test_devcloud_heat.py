@@ -5,6 +5,7 @@ Uses the session's devcloud (tests/conftest.py: state in a temp dir, free ports,
 Heat's REST API directly.
 """
 
+import sqlite3
 import subprocess
 import sys
 import time
@@ -62,6 +63,20 @@ def test_up_again_is_a_no_op(devcloud):
     assert again.returncode == 0, again.stderr
     assert 'already running' in again.stdout
     assert devcloud.pids() == before
+
+
+def test_heat_database_never_reuses_row_ids(devcloud):
+    """Heat deletes rows by ids it kept (see heat_lbaas/devcloud/sqlite_ids.py): the tables
+    it does that on must be AUTOINCREMENT in the database Heat really runs on."""
+    connection = sqlite3.connect('file:%s?mode=ro' % (devcloud.state_dir / 'heat.sqlite'),
+                                 uri=True)
+    try:
+        schema = dict(connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+    finally:
+        connection.close()
+    for table in ('resource_properties_data', 'resource', 'raw_template', 'event'):
+        assert 'AUTOINCREMENT' in schema[table], schema[table]
 
 
 def test_env_and_status(devcloud):

@@ -3,6 +3,7 @@
 Used to show that a change (scale-in, member removal) drops no request: some clients
 ask quickly, others ask for slow answers (`?sleep=1`), which are in flight when a
 member leaves and must still be answered."""
+import collections
 import threading
 
 import requests
@@ -11,9 +12,11 @@ QUICK_AND_SLOW = ('', '', '?sleep=1', '?sleep=1', '?sleep=1')
 
 
 class RequestLoad:
-    def __init__(self, url, paths=QUICK_AND_SLOW, timeout=30):
-        self.url, self.timeout = url, timeout
+    def __init__(self, url, paths=QUICK_AND_SLOW, timeout=30, classify=None):
+        """classify(response) -> key: answers are also counted by key in self.answers."""
+        self.url, self.timeout, self._classify = url, timeout, classify
         self.failures, self.answered = [], 0
+        self.answers = collections.Counter()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._threads = [threading.Thread(target=self._client, args=(path,), daemon=True)
@@ -30,6 +33,8 @@ class RequestLoad:
             with self._lock:
                 if failure is None:
                     self.answered += 1
+                    if self._classify:
+                        self.answers[self._classify(response)] += 1
                 else:
                     self.failures.append(failure)
 
