@@ -21,12 +21,16 @@ from heat.common import exception
 from heat.common.i18n import _
 from heat.engine import resource
 from heat.engine import support
+from heat.objects import stack as stack_object
 from osc_lib import exceptions as osc_exceptions
 from octaviaclient.api.v2 import octavia as octavia_api
+from oslo_log import log as logging
 
 from heat_lbaas.resources import lifecycle
 from heat_lbaas.resources import load_balancer_turns
 from heat_lbaas.resources.lifecycle import Next
+
+LOG = logging.getLogger(__name__)
 
 # Steps of an operation besides the API actions of lifecycle.ACTIONS.
 FAIL_OVER = 'fail_over'      # PUT .../loadbalancers/{id}/failover, then wait for ACTIVE
@@ -288,17 +292,20 @@ class OctaviaObject(resource.Resource):
         return [(lifecycle.UPDATE, {'weight': 0}), (DRAIN_WAIT, drain_seconds)]
 
     def _whole_stack_is_deleted(self):
-        """Whether this delete is part of deleting the root stack (not a scale-in)."""
+        """Whether this delete is part of deleting the root stack (not a scale-in, nor a
+        resource an update removes). Read from the database: under convergence a nested
+        stack's parent_resource is a proxy that has no stack to walk up to."""
+        stack = self.stack
+        if stack.action != stack.DELETE:
+            return False
         try:
-            stack = self.stack
-            while stack.action == stack.DELETE:
-                parent = stack.parent_resource
-                if parent is None:
-                    return True
-                stack = parent.stack
-        except Exception:
-            pass   # unknown: drain, the safe side
-        return False
+            root = stack_object.Stack.get_by_id(self.context, stack.root_stack_id())
+        except exception.NotFound:
+            root = None
+        if root is None:
+            LOG.warning('%s: root stack of %s not found; draining', self.name, stack.name)
+            return False
+        return root.action == stack.DELETE
 
     # --- the operation loop ------------------------------------------------------------
 
