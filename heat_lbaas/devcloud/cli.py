@@ -57,6 +57,7 @@ def cmd_status(args, state_dir):
                                     report['vip_cidr']))
     print('haproxy:     %d running' % report['haproxy'])
     print('web servers: %d running' % report['webservers'])
+    print('load alarms: %d running' % report['alarms'])
     if not all(s['alive'] for s in report['services']):
         return 3   # like `systemctl status`: not (fully) running
     return 0

@@ -108,11 +108,13 @@ def down(state_dir, purge=False, out=print):
         if pid:
             out('stopped %s (pid %d)' % (service.name, pid))
     # The controller stops its HAProxy processes on SIGTERM; these are what is
-    # left if it could not (killed, crashed), and the web servers Heat started.
+    # left if it could not (killed, crashed), and the web servers and load alarms Heat
+    # started.
     leftovers = [(f, services.HAPROXY_MARKER)
                  for f in services.haproxy_pid_files(paths)]
     leftovers += [(f, services.WEBSERVER_MARKER)
                   for f in services.webserver_pid_files(paths)]
+    leftovers += [(f, services.ALARM_MARKER) for f in services.alarm_pid_files(paths)]
     for pid_file, marker in leftovers:
         pid = processes.stop_by_pid_file(pid_file, marker, timeout=5)
         if pid:
@@ -146,4 +148,5 @@ def status(state_dir):
                                     services.HAPROXY_MARKER)
     report['webservers'] = count_alive(services.webserver_pid_files(paths),
                                        services.WEBSERVER_MARKER)
+    report['alarms'] = count_alive(services.alarm_pid_files(paths), services.ALARM_MARKER)
     return report

@@ -15,6 +15,7 @@ from heat_lbaas.devcloud import settings as devcloud_settings
 
 HAPROXY_MARKER = 'haproxy'
 WEBSERVER_MARKER = 'heat_lbaas.devcloud.webserver'
+ALARM_MARKER = 'heat_lbaas.devcloud.load_alarm'
 
 
 @dataclasses.dataclass
@@ -83,3 +84,8 @@ def haproxy_pid_files(paths):
 
 def webserver_pid_files(paths):
     return sorted(paths.webservers.glob('*.pid'))
+
+
+def alarm_pid_files(paths):
+    # LBaaS::Dev::LoadAlarm's evaluators, under <state dir>/alarms/.
+    return sorted(paths.alarms.glob('*.pid'))

@@ -47,6 +47,7 @@ class StatePaths:
     controller_state = property(lambda self: self.root / 'controller')
     amphorae = property(lambda self: self.root / 'controller' / 'amphorae')
     webservers = property(lambda self: self.root / 'webservers')
+    alarms = property(lambda self: self.root / 'alarms')
     clouds_yaml = property(lambda self: self.root / 'clouds.yaml')
     logs = property(lambda self: self.root / 'logs')
     pids = property(lambda self: self.root / 'pids')

@@ -24,10 +24,10 @@ import json
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 import urllib.parse
+
+from heat_lbaas.devcloud import child_process
 
 STATE_DIR_VARIABLE = 'HEAT_LBAAS_DEVCLOUD_DIR'
 DEFAULT_ADDRESS_RANGE = '127.88.0.0/16'
@@ -50,58 +50,14 @@ def default_state_dir():
     return os.path.join(state_home, 'heat-lbaas-devcloud', 'webservers')
 
 
-def pid_file(state_dir, server_id):
-    return os.path.join(state_dir, '%s.pid' % server_id)
-
-
-def ready_file(state_dir, server_id):
-    return os.path.join(state_dir, '%s.ready' % server_id)
-
-
-def log_file(state_dir, server_id):
-    return os.path.join(state_dir, '%s.log' % server_id)
-
-
-def _write_atomically(path, text):
-    # Readers poll for these files: they must never see a half-written one.
-    temporary = '%s.tmp%d' % (path, os.getpid())
-    with open(temporary, 'w') as f:
-        f.write(text)
-    os.replace(temporary, path)
-
-
-def read_pid(state_dir, server_id):
-    try:
-        with open(pid_file(state_dir, server_id)) as f:
-            return int(f.read().strip())
-    except (FileNotFoundError, ValueError):
-        return None
-
-
-def read_ready(state_dir, server_id):
-    """{"address", "port", "url", "pid"} once the server listens, else None."""
-    try:
-        with open(ready_file(state_dir, server_id)) as f:
-            return json.load(f)
-    except (FileNotFoundError, ValueError):
-        return None
-
-
-def read_log_tail(state_dir, server_id, limit=2000):
-    try:
-        with open(log_file(state_dir, server_id), errors='replace') as f:
-            return f.read()[-limit:]
-    except FileNotFoundError:
-        return ''
-
-
-def remove_files(state_dir, server_id):
-    """Remove the pid and ready files (the log stays for post-mortems)."""
-    for path in (pid_file(state_dir, server_id), ready_file(state_dir, server_id)):
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass
+# The files (pid, ready, log) and their readers are child_process's.
+pid_file = child_process.pid_file
+ready_file = child_process.ready_file
+log_file = child_process.log_file
+read_pid = child_process.read_pid
+read_ready = child_process.read_ready     # {"address", "port", "url", "pid"} once listening
+read_log_tail = child_process.read_log_tail
+remove_files = child_process.remove_files
 
 
 # --- starting and stopping (used by the Heat resource, the devcloud and tests) --------
@@ -116,91 +72,28 @@ def check_loopback_range(address_range):
 
 def spawn(server_id, stack, resource, state_dir=None, address_range=DEFAULT_ADDRESS_RANGE,
           port=DEFAULT_PORT):
-    """Start a detached server process; return its PID (the files appear soon after).
-
-    Detached: its own session (no signal from the caller's terminal or process group),
-    no inherited file descriptors, output to the log file, so it outlives the request
-    (or the Heat engine) that started it.
-    """
+    """Start a detached server process (child_process.spawn); return its PID (the
+    files appear soon after)."""
     state_dir = state_dir or default_state_dir()
-    os.makedirs(state_dir, exist_ok=True)
-    command = [
-        sys.executable, '-m', MODULE,
+    return child_process.spawn(MODULE, server_id, [
         '--server-id', server_id, '--stack', stack, '--resource', resource,
         '--state-dir', state_dir, '--address-range', address_range, '--port', str(port),
-    ]
-    with open(log_file(state_dir, server_id), 'ab') as log:
-        process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            close_fds=True, start_new_session=True, cwd='/')
-    _wait_for_exec(process, server_id)
-    return process.pid
-
-
-def _wait_for_exec(process, server_id, timeout=10.0):
-    """Return once the child runs this program (or has exited).
-
-    Between fork and exec, /proc/<pid>/cmdline still shows the parent's command, so
-    is_running() would call a healthy new server dead; callers may rely on it as
-    soon as spawn() returns."""
-    deadline = time.monotonic() + timeout
-    while process.poll() is None and time.monotonic() < deadline:
-        if is_running(process.pid, server_id):
-            return
-        time.sleep(0.005)
-
-
-def _reap_if_our_child(pid):
-    # The starter is the parent: without waiting, a stopped server would stay a zombie
-    # (and look alive to kill(pid, 0)) for as long as the starter runs.
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
+    ], state_dir)
 
 
 def is_running(pid, server_id):
     """Whether `pid` is still the server `server_id` (and not a zombie or a reused PID)."""
-    if pid is None:
-        return False
-    _reap_if_our_child(pid)
-    try:
-        with open('/proc/%d/cmdline' % pid, 'rb') as f:
-            arguments = f.read().split(b'\0')
-        with open('/proc/%d/stat' % pid) as f:
-            state = f.read().rsplit(')', 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return False
-    return (state != 'Z' and MODULE.encode() in arguments
-            and server_id.encode() in arguments)
+    return child_process.is_running(pid, MODULE, server_id)
 
 
 def send_signal(pid, server_id, signum):
     """Signal the server if `pid` is still it; return whether a signal was sent."""
-    if not is_running(pid, server_id):
-        return False
-    try:
-        os.kill(pid, signum)
-    except ProcessLookupError:
-        return False
-    return True
+    return child_process.send_signal(pid, MODULE, server_id, signum)
 
 
 def stop(server_id, state_dir=None, grace_seconds=5.0):
-    """Stop a server by its pid file (SIGTERM, wait, SIGKILL) and remove its files.
-
-    Blocking; returns once the process is gone. Fine when it is already gone.
-    """
-    state_dir = state_dir or default_state_dir()
-    pid = read_pid(state_dir, server_id)
-    if send_signal(pid, server_id, signal.SIGTERM):
-        deadline = time.monotonic() + grace_seconds
-        while is_running(pid, server_id) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if send_signal(pid, server_id, signal.SIGKILL):
-            while is_running(pid, server_id):
-                time.sleep(0.05)
-    remove_files(state_dir, server_id)
+    """Stop a server by its pid file (SIGTERM, wait, SIGKILL) and remove its files."""
+    child_process.stop(MODULE, server_id, state_dir or default_state_dir(), grace_seconds)
 
 
 # --- the server program ----------------------------------------------------------------
@@ -264,11 +157,6 @@ def bind_random_address(network, port, rng=random):
                   % (network, port, _BIND_ATTEMPTS, last_error))
 
 
-def _exit_on_sigterm(signum, frame):
-    # Leaves serve_forever() through SystemExit, so the finally clause cleans up.
-    sys.exit(0)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--server-id', required=True,
@@ -285,15 +173,15 @@ def main(argv=None):
 
     state_dir = args.state_dir or default_state_dir()
     os.makedirs(state_dir, exist_ok=True)
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    _write_atomically(pid_file(state_dir, args.server_id), '%d\n' % os.getpid())
+    signal.signal(signal.SIGTERM, child_process.exit_on_sigterm)
+    child_process.write_atomically(pid_file(state_dir, args.server_id), '%d\n' % os.getpid())
     try:
         network = check_loopback_range(args.address_range)
         server = bind_random_address(network, args.port)
         address, port = server.server_address[:2]
         server.daemon_threads = True
         IdentityHandler.identity = '%s/%s %s:%d' % (args.stack, args.resource, address, port)
-        _write_atomically(ready_file(state_dir, args.server_id), json.dumps({
+        child_process.write_atomically(ready_file(state_dir, args.server_id), json.dumps({
             'address': address, 'port': port, 'url': 'http://%s:%d/' % (address, port),
             'pid': os.getpid()}))
         print('listening on %s:%d as %s' % (address, port, IdentityHandler.identity),

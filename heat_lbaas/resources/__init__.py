@@ -4,6 +4,7 @@ Heat loads them from a one-line module in its plugin_dirs:
     from heat_lbaas.resources import resource_mapping
 """
 
+from heat_lbaas.resources import dev_load_alarm
 from heat_lbaas.resources import dev_webserver
 from heat_lbaas.resources import health_monitor
 from heat_lbaas.resources import l7policy
@@ -28,5 +29,6 @@ def resource_mapping():
         'LBaaS::PoolMembers': pool_members.PoolMembers,
         'LBaaS::LoadBalancerTree': loadbalancer_tree.LoadBalancerTree,
         'LBaaS::Dev::WebServer': dev_webserver.DevWebServer,
+        'LBaaS::Dev::LoadAlarm': dev_load_alarm.DevLoadAlarm,
     }
 

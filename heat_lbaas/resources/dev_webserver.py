@@ -6,22 +6,19 @@ environments/devcloud.yaml), so the same template can later use Nova servers ins
 """
 
 import json
-import signal
-import time
-import uuid
 
 from heat.common import exception
 from heat.common.i18n import _
 from heat.engine import attributes
 from heat.engine import constraints
 from heat.engine import properties
-from heat.engine import resource
 from heat.engine import support
 
 from heat_lbaas.devcloud import webserver
+from heat_lbaas.resources import dev_process
 
 
-class DevWebServer(resource.Resource):
+class DevWebServer(dev_process.DevProcessResource):
     """A web server process on a loopback address of its own, answering with its identity.
 
     Every request gets 200 and `served-by: <stack>/<resource> <address>:<port>`, so traffic
@@ -37,8 +34,7 @@ class DevWebServer(resource.Resource):
     # Resource data key of the ready file's content: {"address", "port", "url", "pid"}.
     LISTENING_DATA = 'listening'
 
-    # After SIGTERM, how long the process gets to exit before SIGKILL.
-    STOP_GRACE_SECONDS = 5.0
+    MODULE = webserver.MODULE
 
     properties_schema = {
         PORT: properties.Schema(
@@ -86,51 +82,17 @@ class DevWebServer(resource.Resource):
                     'prop': self.ADDRESS_RANGE, 'error': ex})
 
     def _state_dir(self):
-        # Read at each call: the devcloud sets HEAT_LBAAS_DEVCLOUD_DIR for the engine.
         return webserver.default_state_dir()
 
-    def handle_create(self):
-        server_id = str(uuid.uuid4())
-        # Set before the process starts, so a delete after a failed create still stops it.
-        self.resource_id_set(server_id)
+    def _spawn(self, process_id, state_dir):
         webserver.spawn(
-            server_id, stack=self.stack.name, resource=self.name,
-            state_dir=self._state_dir(),
+            process_id, stack=self.stack.name, resource=self.name, state_dir=state_dir,
             address_range=self.properties[self.ADDRESS_RANGE],
             port=self.properties[self.PORT])
-        return server_id
 
-    def check_create_complete(self, server_id):
-        state_dir = self._state_dir()
-        ready = webserver.read_ready(state_dir, server_id)
-        if ready is not None:
-            # One write for all attributes: each data_set is a database transaction.
-            self.data_set(self.LISTENING_DATA, json.dumps(ready))
-            return True
-        pid = webserver.read_pid(state_dir, server_id)
-        if pid is not None and not webserver.is_running(pid, server_id):
-            raise exception.Error(_('web server process %(pid)s exited before listening: '
-                                    '%(log)s') % {
-                'pid': pid, 'log': webserver.read_log_tail(state_dir, server_id)})
-        return False
-
-    def handle_delete(self):
-        if self.resource_id is None:
-            return None
-        pid = webserver.read_pid(self._state_dir(), self.resource_id)
-        webserver.send_signal(pid, self.resource_id, signal.SIGTERM)
-        return {'pid': pid, 'kill_after': time.monotonic() + self.STOP_GRACE_SECONDS}
-
-    def check_delete_complete(self, stopping):
-        if stopping is None:
-            return True
-        pid = stopping['pid']
-        if webserver.is_running(pid, self.resource_id):
-            if time.monotonic() >= stopping['kill_after']:
-                webserver.send_signal(pid, self.resource_id, signal.SIGKILL)
-            return False
-        webserver.remove_files(self._state_dir(), self.resource_id)
-        return True
+    def _ready(self, ready):
+        # One write for all attributes: each data_set is a database transaction.
+        self.data_set(self.LISTENING_DATA, json.dumps(ready))
 
     def _resolve_attribute(self, name):
         listening = self.data().get(self.LISTENING_DATA)
@@ -138,5 +100,3 @@ class DevWebServer(resource.Resource):
             return None
         return json.loads(listening).get(name)
 
-    def get_reference_id(self):
-        return self.resource_id

@@ -9,6 +9,7 @@ import requests
 
 from tests.support import devcloud as devcloud_support
 from tests.support import processes
+from tests.support import request_load
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TEMPLATES = pathlib.Path(__file__).parent / 'templates'
@@ -90,3 +91,46 @@ def test_an_unknown_algorithm_is_refused_naming_the_property(devcloud):
     assert result.returncode != 0
     assert 'lb_algorithm' in result.stderr and 'BOGUS' in result.stderr, result.stderr
     assert devcloud.openstack_json('loadbalancer', 'list') == []
+
+
+def _wait_for_size(devcloud, stack, wanted, timeout):
+    """Seconds until the group's size satisfies wanted(size); fails after timeout."""
+    began = time.monotonic()
+    while True:
+        size = int(output(devcloud, stack, 'current_size'))
+        if wanted(size):
+            return time.monotonic() - began
+        assert time.monotonic() - began < timeout, 'group size stuck at %d' % size
+        time.sleep(1)
+
+
+def test_load_alarms_scale_out_under_load_and_back_in_after_it(devcloud):
+    """The devcloud's load-based trigger (load_alarms=true: two LBaaS::Dev::LoadAlarm on
+    the open connections per member): slow requests from 10 clients (10 connections
+    open on 1 member, above connections_high=4) grow the group with no signal sent by
+    hand; once the load stops (0 < connections_low=1) it shrinks back to min_size, and
+    no request fails on the way. Then the stack delete stops the alarm processes."""
+    devcloud.openstack('stack', 'create', '-t', str(ROOT / 'templates/autoscaling_web.yaml'),
+                       '-e', str(ROOT / 'environments/devcloud.yaml'),
+                       '--parameter', 'load_alarms=true', '--parameter', 'min_size=1',
+                       '--parameter', 'desired_size=1', '--parameter', 'max_size=3',
+                       '--parameter', 'load_alarm_period=2', '--parameter', 'lb_port=8094',
+                       '--wait', '--poll', '1', 'loaded')
+    assert stack_status(devcloud, 'loaded')[0] == 'CREATE_COMPLETE'
+    alarm_pids = {int(f.read_text()) for f in (devcloud.state_dir / 'alarms').glob('*.pid')}
+    assert len(alarm_pids) == 2 and all(devcloud_support.is_alive(p) for p in alarm_pids)
+    lb_url = output(devcloud, 'loaded', 'lb_url')
+
+    with request_load.RequestLoad(lb_url, paths=('?sleep=1',) * 10) as load:
+        grew = _wait_for_size(devcloud, 'loaded', lambda size: size >= 2, timeout=120)
+        print('load alarm: a second member %.1f s after the load began' % grew)
+        states = output(devcloud, 'loaded', 'load_alarm_states')
+    assert "'scale_up': 'alarm'" in states or '"scale_up": "alarm"' in states, states
+    shrank = _wait_for_size(devcloud, 'loaded', lambda size: size == 1, timeout=180)
+    print('load alarm: back to 1 member %.1f s after the load stopped' % shrank)
+    assert load.answered > 50
+    assert load.failures == []
+
+    devcloud.openstack('stack', 'delete', '-y', '--wait', 'loaded')
+    assert [p for p in alarm_pids if devcloud_support.is_alive(p)] == []
+    assert list((devcloud.state_dir / 'alarms').glob('*.pid')) == []

@@ -4,7 +4,6 @@ go out in one `PUT .../members?additive_only=true`), each resource gets its own 
 id, traffic reaches all of them; a duplicate address:port in a second stack still fails
 with Octavia's duplicate message (the batch would have updated the existing member) and
 leaves the first stack's member alone; stack delete (batched too) removes them all."""
-import json
 
 from heat_lbaas.controller.api import access_log
 from tests.support import amphora

@@ -35,10 +35,11 @@ class Devcloud:
 
     def pids(self):
         """PIDs of every process the devcloud's files name (services, HAProxy,
-        web servers)."""
+        web servers, load alarms)."""
         pid_files = list((self.state_dir / 'pids').glob('*.pid'))
         pid_files += (self.state_dir / 'controller' / 'amphorae').glob('*/haproxy.pid')
         pid_files += (self.state_dir / 'webservers').glob('*.pid')
+        pid_files += (self.state_dir / 'alarms').glob('*.pid')
         pids = set()
         for pid_file in pid_files:
             try:
