@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo behind `make demo`: start the devcloud, create the autoscaled web tier of
-# templates/autoscaling_web.yaml with two members, send HTTP requests through the load
-# balancer, scale up by signal and watch the third member answer.
+# templates/autoscaling_web.yaml with two members and its load alarms, send HTTP requests
+# through the load balancer, put load on it and watch the alarm add a third member, then
+# stop the load and watch it scale back in.
 # Run it again at will: it replaces the stack `web` of the previous run.
 # Needs `make venv` (and haproxy, curl) first; `make demo` does all of it.
 set -euo pipefail
@@ -11,6 +12,7 @@ ROOT=$PWD
 STACK=web
 REQUESTS=6
 SCALE_TIMEOUT=60
+LOAD_CLIENTS=10       # each keeps a 1 s request open: 10 open connections
 
 if [ ! -x "$ROOT/.venv/bin/heat-lbaas-devcloud" ]; then
     echo "demo: $ROOT/.venv is not set up; run 'make demo' (or 'make venv')" >&2
@@ -137,12 +139,16 @@ if status=$(openstack stack show "$STACK" -f value -c stack_status 2>/dev/null);
     echo "deleted in $(since "$started") s"
 fi
 
-step "Creating the stack '$STACK': templates/autoscaling_web.yaml, 2 members"
+# load_alarms: scale up above 4 open connections per member, in below 1, evaluated every
+# 2 s (two periods in a row); min_size 2 keeps two members when idle.
+STACK_PARAMETERS=(--parameter desired_size=2 --parameter min_size=2 --parameter max_size=4
+                  --parameter load_alarms=true --parameter load_alarm_period=2)
+step "Creating the stack '$STACK': templates/autoscaling_web.yaml, 2 members, load alarms"
 echo "openstack stack create -t templates/autoscaling_web.yaml -e environments/devcloud.yaml" \
-     "--parameter desired_size=2 --wait --poll 1 $STACK"
+     "${STACK_PARAMETERS[*]} --wait --poll 1 $STACK"
 started=$(now)
 if ! openstack stack create -t templates/autoscaling_web.yaml -e environments/devcloud.yaml \
-        --parameter desired_size=2 --wait --poll 1 "$STACK" >/dev/null; then
+        "${STACK_PARAMETERS[@]}" --wait --poll 1 "$STACK" >/dev/null; then
     show_stack_failure
     fail "the stack '$STACK' did not reach CREATE_COMPLETE"
 fi
@@ -173,24 +179,46 @@ fi
 print_responses
 echo "$DISTINCT distinct members answered"
 
-step "Scaling up: POST scale_up_url (the ScalingPolicy's signal URL)"
+LOAD_PIDS=()
+stop_load() {
+    if [ "${#LOAD_PIDS[@]}" -gt 0 ]; then
+        kill "${LOAD_PIDS[@]}" 2>/dev/null || true
+        wait "${LOAD_PIDS[@]}" 2>/dev/null || true
+        LOAD_PIDS=()
+    fi
+}
+trap stop_load EXIT
+
+step "Scaling on load: $LOAD_CLIENTS clients, each keeping a 1 s request open ($LB_URL?sleep=1)"
 started=$(now)
-code=$(curl -s -X POST -o /dev/null -w '%{http_code}' "$SCALE_UP_URL") || true
-echo "HTTP $code"
-case "$code" in
-    2??) ;;
-    *) show_stack_failure; fail "POST $SCALE_UP_URL answered HTTP $code" ;;
-esac
-echo "waiting (up to ${SCALE_TIMEOUT} s) until 3 distinct members answer through the load balancer"
+for ((i = 0; i < LOAD_CLIENTS; i++)); do
+    (trap 'exit 0' TERM
+     while :; do curl -s -o /dev/null --max-time 10 "$LB_URL?sleep=1" || true; done) &
+    LOAD_PIDS+=($!)
+done
+echo "waiting (up to ${SCALE_TIMEOUT} s) until the scale-up alarm adds a third member"
 if ! wait_for_members 3 "$SCALE_TIMEOUT" "$started"; then
     print_responses
+    echo "alarms: $(output load_alarm_states)" >&2
     show_stack_failure
-    fail "after ${SCALE_TIMEOUT} s only $DISTINCT distinct members answer"
+    fail "after ${SCALE_TIMEOUT} s of load only $DISTINCT distinct members answer"
 fi
 took=$(since "$started")
 print_responses
-echo "$DISTINCT distinct members answered, $took s after the signal" \
-     "(current_size: $(output current_size))"
+echo "$DISTINCT distinct members answered, $took s after the load began" \
+     "(alarms: $(output load_alarm_states))"
+
+step "Load stopped: the scale-down alarm removes members (drained first) down to min_size 2"
+stop_load
+started=$(now)
+while [ "$(output current_size)" -gt 2 ]; do
+    if awk -v t="$(since "$started")" -v max="$SCALE_TIMEOUT" 'BEGIN { exit !(t > max) }'; then
+        show_stack_failure
+        fail "still $(output current_size) members ${SCALE_TIMEOUT} s after the load stopped"
+    fi
+    sleep 1
+done
+echo "back to $(output current_size) members $(since "$started") s after the load stopped"
 
 cat <<EOF
 
@@ -203,9 +231,10 @@ Use them from this directory with the openstack CLI:
   openstack loadbalancer list
   openstack loadbalancer status show <loadbalancer id>
   curl $LB_URL
-Scale down (and up) by signal:
-  curl -X POST '$SCALE_DOWN_URL'
+Scale by signal too (idle, the scale-down alarm brings it back to min_size 2):
   curl -X POST '$SCALE_UP_URL'
+  curl -X POST '$SCALE_DOWN_URL'
+  openstack stack output show $STACK load_alarm_states
 Logs: .venv/bin/heat-lbaas-devcloud logs heat|controller
 Stop everything: make down      (or: .venv/bin/heat-lbaas-devcloud down)
 EOF
