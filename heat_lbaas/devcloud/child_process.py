@@ -15,6 +15,19 @@ import subprocess
 import sys
 import time
 
+STATE_DIR_VARIABLE = 'HEAT_LBAAS_DEVCLOUD_DIR'
+
+
+def default_state_dir(kind):
+    """Directory of one kind of process's files (`webservers`, `alarms`) when none is
+    given: in the devcloud's state directory (the devcloud sets $HEAT_LBAAS_DEVCLOUD_DIR
+    for the Heat engine), else under $XDG_STATE_HOME (~/.local/state)."""
+    devcloud_dir = os.environ.get(STATE_DIR_VARIABLE)
+    if devcloud_dir:
+        return os.path.join(devcloud_dir, kind)
+    state_home = os.environ.get('XDG_STATE_HOME') or os.path.expanduser('~/.local/state')
+    return os.path.join(state_home, 'heat-lbaas-devcloud', kind)
+
 
 def pid_file(state_dir, process_id):
     return os.path.join(state_dir, '%s.pid' % process_id)

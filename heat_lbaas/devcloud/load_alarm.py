@@ -35,7 +35,6 @@ import requests
 from heat_lbaas.devcloud import child_process
 
 MODULE = 'heat_lbaas.devcloud.load_alarm'
-STATE_DIR_VARIABLE = 'HEAT_LBAAS_DEVCLOUD_DIR'
 
 METERS = ('active_connections', 'connection_rate')
 COMPARISONS = {'gt': operator.gt, 'ge': operator.ge, 'lt': operator.lt,
@@ -47,11 +46,7 @@ MEMBER_STATUSES_TAKING_TRAFFIC = ('ONLINE', 'NO_MONITOR')
 
 
 def default_state_dir():
-    devcloud_dir = os.environ.get(STATE_DIR_VARIABLE)
-    if devcloud_dir:
-        return os.path.join(devcloud_dir, 'alarms')
-    state_home = os.environ.get('XDG_STATE_HOME') or os.path.expanduser('~/.local/state')
-    return os.path.join(state_home, 'heat-lbaas-devcloud', 'alarms')
+    return child_process.default_state_dir('alarms')
 
 
 # --- evaluation (pure) -------------------------------------------------------------------

@@ -29,7 +29,7 @@ import urllib.parse
 
 from heat_lbaas.devcloud import child_process
 
-STATE_DIR_VARIABLE = 'HEAT_LBAAS_DEVCLOUD_DIR'
+STATE_DIR_VARIABLE = child_process.STATE_DIR_VARIABLE
 DEFAULT_ADDRESS_RANGE = '127.88.0.0/16'
 DEFAULT_PORT = 8080
 LOOPBACK_RANGE = ipaddress.ip_network('127.0.0.0/8')
@@ -43,11 +43,7 @@ _BIND_ATTEMPTS = 64
 
 def default_state_dir():
     """Where pid, ready and log files go when no directory is given."""
-    devcloud_dir = os.environ.get(STATE_DIR_VARIABLE)
-    if devcloud_dir:
-        return os.path.join(devcloud_dir, 'webservers')
-    state_home = os.environ.get('XDG_STATE_HOME') or os.path.expanduser('~/.local/state')
-    return os.path.join(state_home, 'heat-lbaas-devcloud', 'webservers')
+    return child_process.default_state_dir('webservers')
 
 
 # The files (pid, ready, log) and their readers are child_process's.
