@@ -68,9 +68,10 @@ def next_state(state, values, threshold, comparison, evaluation_periods):
     return state
 
 
-def actions_to_fire(previous, current, repeat_actions):
-    """Which actions ('alarm', 'ok' or None) an evaluation fires."""
-    if current == INSUFFICIENT_DATA:
+def actions_to_fire(previous, current, repeat_actions, measured=True):
+    """Which actions ('alarm', 'ok' or None) an evaluation fires; none for a period
+    without data (`measured` false), which changes no state either."""
+    if current == INSUFFICIENT_DATA or not measured:
         return None
     if current != previous or repeat_actions:
         return current
@@ -141,7 +142,8 @@ class Evaluator:
         self.values.append(value)
         self.state = next_state(previous, self.values, self.args.threshold,
                                 self.args.comparison_operator, self.args.evaluation_periods)
-        fired = actions_to_fire(previous, self.state, self.args.repeat_actions)
+        fired = actions_to_fire(previous, self.state, self.args.repeat_actions,
+                                measured=value is not None)
         if fired:
             self._notify(fired, previous, value)
         return fired

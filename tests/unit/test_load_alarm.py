@@ -41,6 +41,10 @@ def test_actions_fire_on_a_change_or_with_repeat(previous, current, repeat, fire
     assert load_alarm.actions_to_fire(previous, current, repeat) == fired
 
 
+def test_a_period_without_data_fires_nothing_even_with_repeat():
+    assert load_alarm.actions_to_fire(ALARM, ALARM, True, measured=False) is None
+
+
 def test_value_per_member_counts_only_members_taking_traffic():
     members = [{'operating_status': 'ONLINE'}, {'operating_status': 'NO_MONITOR'},
                {'operating_status': 'ERROR'},
