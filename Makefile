@@ -74,6 +74,7 @@ system-deps:
 	command -v haproxy >/dev/null 2>&1 || missing="$$missing haproxy"; \
 	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
 	command -v ping >/dev/null 2>&1 || missing="$$missing iputils-ping"; \
+	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
 	if [ ! -x $(BIN)/python ] && ! $(PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1; then \
 		missing="$$missing python3-venv"; \
 	fi; \
