@@ -36,7 +36,8 @@ Use it:
 def cmd_up(args, state_dir):
     paths, _ = lifecycle.up(state_dir, heat_port=args.heat_port,
                             controller_port=args.controller_port,
-                            vip_cidr=args.vip_cidr, timeout=args.timeout)
+                            vip_cidr=args.vip_cidr, timeout=args.timeout,
+                            heat_debug=args.debug)
     cmd_status(args, state_dir)
     print(usage_hint(paths))
 
@@ -136,6 +137,9 @@ def build_parser():
                          'one, first time 127.77.0.0/16)')
     up.add_argument('--timeout', type=int, default=lifecycle.READY_TIMEOUT,
                     help='seconds to wait for the services to answer')
+    up.add_argument('--debug', action='store_true',
+                    help="Heat's debug logging in logs/heat.log (engine steps, sync points, "
+                         'messages); off again at the next up without it')
     up.set_defaults(func=cmd_up)
 
     down = commands.add_parser('down', help='stop every devcloud process')

@@ -97,7 +97,7 @@ keystone_backend = {FAKE_KEYSTONE}
 deferred_auth_method = password
 auth_encryption_key = {settings.auth_encryption_key}
 region_name_for_services = {catalog.REGION}
-debug = false
+debug = {"true" if settings.heat_debug else "false"}
 # Compare every resource with its object's live state on update, so an out-of-band
 # change is brought back. `stack update --converge` alone reaches only the leaves of the
 # dependency graph in Heat 27: Stack.converge is not stored, and the workers pass on the

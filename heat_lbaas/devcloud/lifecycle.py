@@ -29,7 +29,7 @@ def running_services(paths, settings):
 
 
 def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
-       timeout=READY_TIMEOUT, out=print):
+       timeout=READY_TIMEOUT, heat_debug=False, out=print):
     paths = StatePaths(state_dir)
     settings = Settings.load(paths)
     everything = services.all_services(paths, settings)
@@ -47,6 +47,7 @@ def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
     settings.fill_first_run_values()
     if vip_cidr:
         settings.vip_cidr = vip_cidr
+    settings.heat_debug = heat_debug
     settings.heat_port = choose_port(heat_port, settings.heat_port)
     settings.controller_port = choose_port(controller_port,
                                            settings.controller_port,

@@ -72,6 +72,8 @@ class Settings:
     # Heat encrypts stored credentials with it: a new key would make old stacks
     # unreadable, so it is generated once.
     auth_encryption_key: str = ''
+    # Heat's debug logging (`up --debug`); set by every `up`, so it does not stick.
+    heat_debug: bool = False
 
     @classmethod
     def load(cls, paths):

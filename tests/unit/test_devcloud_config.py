@@ -76,6 +76,16 @@ def test_heat_conf_has_the_options_noauth_heat_needs(tmp_path):
     assert conf['database']['connection'] == 'sqlite:///%s' % paths.heat_db
 
 
+def test_heat_debug_logging_follows_the_setting(tmp_path):
+    paths = StatePaths(tmp_path)
+    settings = make_settings()
+    for debug in (False, True):
+        settings.heat_debug = debug
+        conf = configparser.ConfigParser(interpolation=None)
+        conf.read_string(config.render_heat_conf(settings, paths))
+        assert conf['DEFAULT']['debug'] == str(debug).lower()
+
+
 def test_controller_conf_carries_the_vip_subnet(tmp_path):
     settings = make_settings()
     conf = configparser.ConfigParser()
