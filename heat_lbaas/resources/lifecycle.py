@@ -271,6 +271,11 @@ def drain_is_over(drain_started, now, drain_seconds):
     return now >= drain_started + drain_seconds
 
 
+def member_key(member):
+    """How Octavia's batch update matches members: (address, protocol_port)."""
+    return (member['address'], member['protocol_port'])
+
+
 def batch_with_leaving_members_drained(current_members, desired_members):
     """Body of the batch update (PUT /pools/{id}/members) that drains leaving members.
 
@@ -279,22 +284,12 @@ def batch_with_leaving_members_drained(current_members, desired_members):
     request stops new traffic to them; once the drain time is over, a batch of just the
     desired members removes them. Returns None when no member leaves (nothing to drain).
     """
-    def key(member):
-        return (member['address'], member['protocol_port'])
-
-    desired_keys = {key(m) for m in desired_members}
+    desired_keys = {member_key(m) for m in desired_members}
     leaving = [m for m in current_members
-               if key(m) not in desired_keys and m.get('weight', 1) != 0]
+               if member_key(m) not in desired_keys and m.get('weight', 1) != 0]
     if not leaving:
         return None
-    drained = []
-    for member in leaving:
-        # Unset fields (null in a shown member) are left out, as in any create body.
-        kept = {k: v for k, v in member.items()
-                if k in _BATCH_MEMBER_FIELDS and v is not None}
-        kept['weight'] = 0
-        drained.append(kept)
-    return list(desired_members) + drained
+    return list(desired_members) + [{**batch_fields(m), 'weight': 0} for m in leaving]
 
 
 def batches_of_member_change(current_members, desired_members, drain_seconds,
@@ -321,6 +316,12 @@ def batches_of_member_change(current_members, desired_members, drain_seconds,
 _BATCH_MEMBER_FIELDS = ('address', 'protocol_port', 'name', 'subnet_id', 'weight',
                         'admin_state_up', 'monitor_address', 'monitor_port', 'backup',
                         'tags')
+
+
+def batch_fields(member):
+    """A member as the API shows it, reduced to what a batch update body carries; unset
+    fields (null in a shown member) are left out, as in any create body."""
+    return {k: v for k, v in member.items() if k in _BATCH_MEMBER_FIELDS and v is not None}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -368,11 +369,6 @@ def retry_is_due(not_before, now):
 
 # States of a member waiting in this engine to be created or deleted with its siblings.
 BATCH_WAITING, BATCH_CLAIMED, BATCH_SENT = 'waiting', 'claimed', 'sent'
-
-
-def member_key(member):
-    """How Octavia's batch update matches members: (address, protocol_port)."""
-    return (member['address'], member['protocol_port'])
 
 
 def members_joining_batch(own_token, action, entries, now, stale_after):
@@ -438,13 +434,7 @@ def members_kept_after_leaving(current_members, leaving_ids):
     deletes them: one provisioning cycle for all of them.
     """
     leaving = set(leaving_ids)
-    kept = []
-    for member in current_members:
-        if member.get('id') in leaving:
-            continue
-        kept.append({k: v for k, v in member.items()
-                     if k in _BATCH_MEMBER_FIELDS and v is not None})
-    return kept
+    return [batch_fields(m) for m in current_members if m.get('id') not in leaving]
 
 
 def decide_on_batch_entry(state):

@@ -32,31 +32,26 @@ READINESS = {
     ),
 }
 
-DRAIN = {
-    DRAIN_SECONDS: properties.Schema(
-        properties.Schema.INTEGER,
-        _('Before the member is removed (member delete, scale-in), it is set to weight 0 '
-          'for this many seconds, so requests in flight finish and new ones go to the '
-          'other members; set it above your slowest request. 0 removes it at once. Not '
-          'applied when the whole stack is deleted.'),
-        default=5,
-        constraints=[constraints.Range(min=0, max=3600)],
-        update_allowed=True,
-    ),
-}
+def _drain_seconds(description):
+    return properties.Schema(
+        properties.Schema.INTEGER, description, default=5,
+        constraints=[constraints.Range(min=0, max=3600)], update_allowed=True)
 
+
+DRAIN = {
+    DRAIN_SECONDS: _drain_seconds(_(
+        'Before the member is removed (member delete, scale-in), it is set to weight 0 '
+        'for this many seconds, so requests in flight finish and new ones go to the '
+        'other members; set it above your slowest request. 0 removes it at once. Not '
+        'applied when the whole stack is deleted.')),
+}
 
 # LBaaS::PoolMembers: the same drain, for the members a change removes from the list.
 POOL_MEMBERS_DRAIN = {
-    DRAIN_SECONDS: properties.Schema(
-        properties.Schema.INTEGER,
-        _('Members removed from the list are first set to weight 0 for this many '
-          'seconds (one batch request for all of them), so requests in flight finish and '
-          'new ones go to the other members; a second batch request then removes them. '
-          'Set it above your slowest request. 0 removes them at once, in the one batch '
-          'request of the change. Not applied when the whole stack is deleted.'),
-        default=5,
-        constraints=[constraints.Range(min=0, max=3600)],
-        update_allowed=True,
-    ),
+    DRAIN_SECONDS: _drain_seconds(_(
+        'Members removed from the list are first set to weight 0 for this many '
+        'seconds (one batch request for all of them), so requests in flight finish and '
+        'new ones go to the other members; a second batch request then removes them. '
+        'Set it above your slowest request. 0 removes them at once, in the one batch '
+        'request of the change. Not applied when the whole stack is deleted.')),
 }

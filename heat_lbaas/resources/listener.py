@@ -10,8 +10,17 @@ from heat_lbaas.resources import property_rules
 from heat_lbaas.resources import property_schemas
 
 
-class Listener(checked_properties.ChecksPropertyRules,
-            octavia_object.OctaviaObject):
+# Octavia's upper bound for every timeout (one year, in milliseconds).
+MAX_TIMEOUT_MS = 31536000000
+
+
+def _timeout_ms(description):
+    return properties.Schema(
+        properties.Schema.INTEGER, description,
+        constraints=[constraints.Range(0, MAX_TIMEOUT_MS)], update_allowed=True)
+
+
+class Listener(checked_properties.ChecksPropertyRules, octavia_object.OctaviaObject):
     """A listener of a load balancer (property names follow OS::Octavia::Listener)."""
 
     OCTAVIA_KIND = 'Listener'
@@ -43,8 +52,6 @@ class Listener(checked_properties.ChecksPropertyRules,
     )
     TLS_VERSION_NAMES = ('SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3')
     ALPN_PROTOCOL_NAMES = ('http/1.0', 'http/1.1', 'h2')
-    # Octavia's upper bound for every timeout (one year, in milliseconds).
-    MAX_TIMEOUT_MS = 31536000000
 
     FIELD_OF_PROPERTY = {
         LOADBALANCER: 'loadbalancer_id',
@@ -127,30 +134,10 @@ class Listener(checked_properties.ChecksPropertyRules,
                 constraints=[constraints.CustomConstraint('net_cidr')],
             ),
         ),
-        TIMEOUT_CLIENT_DATA: properties.Schema(
-            properties.Schema.INTEGER,
-            _('How long a client may stay inactive (default 50000), in milliseconds.'),
-            constraints=[constraints.Range(0, MAX_TIMEOUT_MS)],
-            update_allowed=True,
-        ),
-        TIMEOUT_MEMBER_CONNECT: properties.Schema(
-            properties.Schema.INTEGER,
-            _('How long to wait for a member to accept a connection (default 5000), in milliseconds.'),
-            constraints=[constraints.Range(0, MAX_TIMEOUT_MS)],
-            update_allowed=True,
-        ),
-        TIMEOUT_MEMBER_DATA: properties.Schema(
-            properties.Schema.INTEGER,
-            _('How long a member may stay inactive (default 50000), in milliseconds.'),
-            constraints=[constraints.Range(0, MAX_TIMEOUT_MS)],
-            update_allowed=True,
-        ),
-        TIMEOUT_TCP_INSPECT: properties.Schema(
-            properties.Schema.INTEGER,
-            _('How long to wait for more TCP data before choosing a pool by content (default 0), in milliseconds.'),
-            constraints=[constraints.Range(0, MAX_TIMEOUT_MS)],
-            update_allowed=True,
-        ),
+        TIMEOUT_CLIENT_DATA: _timeout_ms(_('How long a client may stay inactive (default 50000), in milliseconds.')),
+        TIMEOUT_MEMBER_CONNECT: _timeout_ms(_('How long to wait for a member to accept a connection (default 5000), in milliseconds.')),
+        TIMEOUT_MEMBER_DATA: _timeout_ms(_('How long a member may stay inactive (default 50000), in milliseconds.')),
+        TIMEOUT_TCP_INSPECT: _timeout_ms(_('How long to wait for more TCP data before choosing a pool by content (default 0), in milliseconds.')),
         INSERT_HEADERS: properties.Schema(
             properties.Schema.MAP,
             _('Headers added to the requests passed to the members, each set to the '

@@ -10,6 +10,8 @@ never decides correctness.
 
 import threading
 
+from heat_lbaas.resources import lifecycle
+
 # Seconds after which a turn counts as abandoned (its holder's thread died); longer than
 # any single change takes on Octavia (an amphora reload takes a few seconds at most).
 LEASE_SECONDS = 60.0
@@ -24,7 +26,6 @@ _load_balancer_of = {}
 
 def try_take(load_balancer_id, claimant, now, lease=LEASE_SECONDS):
     """Take the turn of `load_balancer_id` for `claimant`; False while someone else has it."""
-    from heat_lbaas.resources import lifecycle
     with _lock:
         holder, lease_ends = _holders.get(load_balancer_id, (None, 0.0))
         if not lifecycle.turn_is_free(holder, lease_ends, claimant, now):

@@ -11,12 +11,30 @@ import time
 from heat.common.i18n import _
 from heat.engine import constraints
 from heat.engine import properties
+from octaviaclient.api import constants as octavia_paths
+from octaviaclient.api.v2 import octavia as octavia_api
 
 from heat_lbaas.resources import lifecycle
 from heat_lbaas.resources import lifecycle_properties
 from heat_lbaas.resources import member_batches
 from heat_lbaas.resources import octavia_object
 from heat_lbaas.resources import property_schemas
+
+
+@octavia_api.correct_return_codes
+def replace_pool_members(client, pool_id, members, additive_only=False):
+    """One batch update: the pool's members become exactly `members` (API bodies); with
+    `additive_only`, members not named stay (and named ones are created or updated).
+
+    python-octaviaclient has no method for it; OctaviaAPI's own `create` (osc_lib's
+    request helper, with the client's endpoint and session) sends it, and the decorator
+    turns an error answer into OctaviaClientException like every other client call.
+    """
+    url = octavia_paths.BASE_MEMBER_URL.format(pool_id=pool_id)
+    if additive_only:
+        url += '?additive_only=true'
+    return client.create(url, method='PUT', headers=client.JSON_HEADER,
+                         json={'members': members})
 
 
 class _ClaimedBySibling(Exception):
@@ -228,7 +246,6 @@ class Member(octavia_object.OctaviaObject):
         if not lifecycle.batch_is_worth_it(tokens):
             member_batches.release(pool_id, tokens)
             return False
-        from heat_lbaas.resources import pool_members
         try:
             listed = self._listed_members(pool_id)
             if action == lifecycle.CREATE:
@@ -239,12 +256,12 @@ class Member(octavia_object.OctaviaObject):
                 if token in alone or not lifecycle.batch_is_worth_it(send):
                     member_batches.release(pool_id, send)
                     return False
-                pool_members.replace_pool_members(
+                replace_pool_members(
                     self.client(), pool_id,
                     [entry['body'] for t, entry in batch if t in send], additive_only=True)
             else:
                 send = tokens
-                pool_members.replace_pool_members(
+                replace_pool_members(
                     self.client(), pool_id, lifecycle.members_kept_after_leaving(
                         listed, [entry['member_id'] for _, entry in batch]))
         except Exception as ex:

@@ -11,32 +11,14 @@ the bundled controller).
 from heat.common.i18n import _
 from heat.engine import constraints
 from heat.engine import properties
-from octaviaclient.api import constants as octavia_paths
-from octaviaclient.api.v2 import octavia as octavia_api
 
+from heat_lbaas.resources import checked_properties
 from heat_lbaas.resources import lifecycle
 from heat_lbaas.resources import lifecycle_properties
 from heat_lbaas.resources import member
-from heat_lbaas.resources import checked_properties
 from heat_lbaas.resources import octavia_object
 from heat_lbaas.resources import property_rules
 from heat_lbaas.resources import property_schemas
-
-
-@octavia_api.correct_return_codes
-def replace_pool_members(client, pool_id, members, additive_only=False):
-    """One batch update: the pool's members become exactly `members` (API bodies); with
-    `additive_only`, members not named stay (and named ones are created or updated).
-
-    python-octaviaclient has no method for it; OctaviaAPI's own `create` (osc_lib's
-    request helper, with the client's endpoint and session) sends it, and the decorator
-    turns an error answer into OctaviaClientException like every other client call.
-    """
-    url = octavia_paths.BASE_MEMBER_URL.format(pool_id=pool_id)
-    if additive_only:
-        url += '?additive_only=true'
-    return client.create(url, method='PUT', headers=client.JSON_HEADER,
-                         json={'members': members})
 
 
 def member_bodies(members):
@@ -59,10 +41,10 @@ def live_members_as_in_template(template_members, live_members):
     with their address and port, and members missing from the pool are absent, so both
     count as differences.
     """
-    live_by_key = {(m['address'], m['protocol_port']): m for m in live_members}
+    live_by_key = {lifecycle.member_key(m): m for m in live_members}
     result = []
     for entry in template_members or ():
-        shown = live_by_key.pop((entry['address'], entry['protocol_port']), None)
+        shown = live_by_key.pop(lifecycle.member_key(entry), None)
         if shown is None:
             continue
         result.append({
@@ -84,8 +66,7 @@ def decide_on_pool_status(action, provisioning_status, description):
         lifecycle.UPDATE, provisioning_status, description)
 
 
-class PoolMembers(checked_properties.ChecksPropertyRules,
-            octavia_object.OctaviaObject):
+class PoolMembers(checked_properties.ChecksPropertyRules, octavia_object.OctaviaObject):
     """All members of a pool, as one list; one batch API call per change.
 
     The physical resource id is the pool's id (this resource is the pool's member set).
@@ -151,8 +132,6 @@ class PoolMembers(checked_properties.ChecksPropertyRules,
         # Only `members` can change in place, and its new value is the whole list.
         return member_bodies(prop_diff[self.MEMBERS])
 
-    # --- API -------------------------------------------------------------------------
-
     # --- drain: leaving members at weight 0 first (lifecycle.batches_of_member_change) --
 
     def handle_update(self, json_snippet, tmpl_diff, prop_diff):
@@ -189,15 +168,17 @@ class PoolMembers(checked_properties.ChecksPropertyRules,
         return {self.MEMBERS: live_members_as_in_template(
             resource_properties[self.MEMBERS], resource_data['members'])}
 
+    # --- API -------------------------------------------------------------------------
+
     def _api_create(self, body):
-        replace_pool_members(self.client(), self._pool_id(), body)
+        member.replace_pool_members(self.client(), self._pool_id(), body)
         return {'id': self._pool_id()}
 
     def _api_update(self, body):
-        replace_pool_members(self.client(), self._pool_id(), body)
+        member.replace_pool_members(self.client(), self._pool_id(), body)
 
     def _api_delete(self):
-        replace_pool_members(self.client(), self._pool_id(), [])
+        member.replace_pool_members(self.client(), self._pool_id(), [])
 
     def _api_show(self):
         return self.client().pool_show(self._pool_id())

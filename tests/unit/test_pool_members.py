@@ -4,6 +4,7 @@ from unittest import mock
 import pytest
 
 from heat_lbaas.resources import lifecycle
+from heat_lbaas.resources import member
 from heat_lbaas.resources import octavia_object
 from heat_lbaas.resources import pool_members
 from heat_lbaas.resources.lifecycle import Next
@@ -26,7 +27,7 @@ def test_a_batch_change_is_done_when_the_pool_is_active_again_even_at_delete():
 
 def test_the_batch_request_is_one_put_of_the_whole_list():
     client = mock.Mock(JSON_HEADER={'Accept': 'application/json'})
-    pool_members.replace_pool_members(client, 'p1', [{'address': 'a', 'protocol_port': 1}])
+    member.replace_pool_members(client, 'p1', [{'address': 'a', 'protocol_port': 1}])
     client.create.assert_called_once_with(
         '/lbaas/pools/p1/members', method='PUT', headers={'Accept': 'application/json'},
         json={'members': [{'address': 'a', 'protocol_port': 1}]})
