@@ -8,8 +8,9 @@ import time
 
 import requests
 
-from tests.e2e.test_autoscaling_web import output, stack_status
+from tests.e2e.test_autoscaling_web import output
 from tests.support import request_load
+from tests.support.stacks import stack_status
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TEMPLATE = str(pathlib.Path(__file__).parent / 'templates' / 'lifecycle.yaml')

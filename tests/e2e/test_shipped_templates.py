@@ -7,17 +7,14 @@ has no Nova, Neutron, Glance or Aodh, so environments/no_nova_neutron_aodh.yaml 
 five resource types to OS::Heat::None (see that file and docs/templates.md for exactly
 what that leaves unchecked)."""
 import collections
-import json
 import pathlib
 import time
 
 import pytest
 import requests
 
-from tests.e2e.test_autoscaling_web import stack_status
-from tests.support import devcloud as devcloud_support
-from tests.support import processes
 from tests.support.request_load import RequestLoad
+from tests.support.stacks import delete_leaving_nothing, output_value, stack_status
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DEVCLOUD_ENV = ('environments/devcloud.yaml',)
@@ -77,22 +74,11 @@ class ShippedStack:
         self.started = devcloud.pids()
 
     def output(self, key):
-        """An output's value; lists and maps as Python values."""
-        value = self.devcloud.openstack_json('stack', 'output', 'show', self.name,
-                                             key)['output_value']
-        return json.loads(value) if isinstance(value, str) and value[:1] in '[{' else value
+        return output_value(self.devcloud, self.name, key)
 
     def delete_leaving_nothing(self):
-        began = time.monotonic()
-        self.devcloud.openstack('stack', 'delete', '-y', '--wait', self.name, timeout=600)
-        print('%s: stack delete %.1f s' % (self.name, time.monotonic() - began))
-        remaining = {lb['id'] for lb in self.devcloud.openstack_json('loadbalancer', 'list')}
-        assert not remaining & set(self.lb_ids)
-        amphora_dir = str(self.devcloud.state_dir / 'controller' / 'amphorae' / self.lb_ids[0])
-        assert processes.with_argument_containing(amphora_dir) == []
-        service_pids = self.devcloud.pids()   # Heat and the controller keep running
-        left = [pid for pid in self.started - service_pids if devcloud_support.is_alive(pid)]
-        assert left == [], 'HAProxy or web servers left after stack delete'
+        took = delete_leaving_nothing(self.devcloud, self.name, self.lb_ids[0], self.started)
+        print('%s: stack delete %.1f s' % (self.name, took))
 
 
 @pytest.fixture

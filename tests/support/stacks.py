@@ -7,6 +7,37 @@ import time
 import requests
 import yaml
 
+from tests.support import devcloud as devcloud_support
+from tests.support import processes
+
+
+def stack_status(devcloud, stack):
+    """(stack_status, stack_status_reason) of a stack."""
+    shown = devcloud.openstack_json('stack', 'show', stack)
+    return shown['stack_status'], shown['stack_status_reason']
+
+
+def output_value(devcloud, stack, key):
+    """An output's value; lists and maps as Python values."""
+    value = devcloud.openstack_json('stack', 'output', 'show', stack, key)['output_value']
+    return json.loads(value) if isinstance(value, str) and value[:1] in '[{' else value
+
+
+def delete_leaving_nothing(devcloud, stack, lb_id, started):
+    """Delete a stack and check that its load balancer, the HAProxy of it and every
+    process of `started` but the devcloud's own services are gone; returns the seconds
+    the delete took."""
+    amphora_dir = str(devcloud.state_dir / 'controller' / 'amphorae' / lb_id)
+    began = time.monotonic()
+    devcloud.openstack('stack', 'delete', '-y', '--wait', stack, timeout=600)
+    took = time.monotonic() - began
+    assert lb_id not in {lb['id'] for lb in devcloud.openstack_json('loadbalancer', 'list')}
+    assert processes.with_argument_containing(amphora_dir) == []
+    service_pids = devcloud.pids()   # Heat and the controller keep running
+    left = [pid for pid in started - service_pids if devcloud_support.is_alive(pid)]
+    assert left == [], 'HAProxy or web servers left after stack delete'
+    return took
+
 
 class Stacks:
     def __init__(self, devcloud, directory):
@@ -33,7 +64,7 @@ class Stacks:
         assert self.status(name) == 'UPDATE_COMPLETE'
 
     def status(self, name):
-        return self.devcloud.openstack_json('stack', 'show', name)['stack_status']
+        return stack_status(self.devcloud, name)[0]
 
     def validate(self, template):
         """(exit code, output) of `openstack orchestration template validate`."""
@@ -43,9 +74,7 @@ class Stacks:
         return result.returncode, result.stdout + result.stderr
 
     def output(self, name, key):
-        shown = self.devcloud.openstack_json('stack', 'output', 'show', name, key)
-        value = shown['output_value']
-        return json.loads(value) if isinstance(value, str) and value[:1] in '[{' else value
+        return output_value(self.devcloud, name, key)
 
     def physical_ids(self, name):
         listed = self.devcloud.openstack_json('stack', 'resource', 'list', name)
