@@ -8,7 +8,7 @@ import copy
 import requests
 
 from heat_lbaas.resources import resource_mapping
-from tests.support.stacks import template
+from tests.support.stacks import lb_with_http_listener, template
 
 NOT_CHANGED_HERE = {
     # TLS fields need a TERMINATED_HTTPS listener or TLS pool (certificates: functional
@@ -57,11 +57,7 @@ FIELD_OF = {'default_pool': 'default_pool_id'}
 def first_template(devcloud, port):
     return {
         'server': {'type': 'LBaaS::Dev::WebServer', 'properties': {'port': 8080}},
-        'lb': {'type': 'LBaaS::LoadBalancer',
-               'properties': {'vip_subnet': devcloud.settings['vip_subnet_id']}},
-        'listener': {'type': 'LBaaS::Listener', 'properties': {
-            'loadbalancer': {'get_resource': 'lb'}, 'protocol': 'HTTP',
-            'protocol_port': port}},
+        **lb_with_http_listener(devcloud, port),
         'pool': {'type': 'LBaaS::Pool', 'properties': {
             'listener': {'get_resource': 'listener'}, 'protocol': 'HTTP',
             'lb_algorithm': 'ROUND_ROBIN'}},
