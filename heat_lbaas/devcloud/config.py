@@ -60,11 +60,13 @@ paste.filter_factory = oslo_middleware.request_id:RequestId.factory
 """
 
 # Heat reads resource types only from plugin_dirs; this one line brings in the
-# installed package. An import error here stops the engine (on purpose: a devcloud
-# without the LBaaS types would only fail later and more confusingly).
+# installed package: the production types plus the devcloud's own LBaaS::Dev::* types
+# (a production Heat's plugin module, etc/heat/plugins/heat_lbaas_plugin.py, imports
+# heat_lbaas.resources instead). An import error here stops the engine (on purpose: a
+# devcloud without the LBaaS types would only fail later and more confusingly).
 PLUGIN_MODULE = """\
 # Written by heat-lbaas-devcloud: Heat loads resource types only from plugin_dirs.
-from heat_lbaas.resources import resource_mapping  # noqa: F401
+from heat_lbaas.devcloud.heat_plugin import resource_mapping  # noqa: F401
 """
 
 

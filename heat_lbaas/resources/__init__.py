@@ -2,10 +2,12 @@
 
 Heat loads them from a one-line module in its plugin_dirs:
     from heat_lbaas.resources import resource_mapping
+
+Only the Octavia types are here: the devcloud's process-spawning LBaaS::Dev::* types
+are registered by the devcloud's own plugin module (heat_lbaas.devcloud.heat_plugin),
+and nothing in this package imports the devcloud or the controller.
 """
 
-from heat_lbaas.resources import dev_load_alarm
-from heat_lbaas.resources import dev_webserver
 from heat_lbaas.resources import health_monitor
 from heat_lbaas.resources import l7policy
 from heat_lbaas.resources import l7rule
@@ -28,7 +30,5 @@ def resource_mapping():
         'LBaaS::L7Rule': l7rule.L7Rule,
         'LBaaS::PoolMembers': pool_members.PoolMembers,
         'LBaaS::LoadBalancerTree': loadbalancer_tree.LoadBalancerTree,
-        'LBaaS::Dev::WebServer': dev_webserver.DevWebServer,
-        'LBaaS::Dev::LoadAlarm': dev_load_alarm.DevLoadAlarm,
     }
 

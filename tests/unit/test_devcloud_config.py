@@ -105,8 +105,8 @@ def test_clouds_yaml_points_every_client_at_the_right_service():
     assert cloud['load_balancer_endpoint_override'] == 'http://127.0.0.1:19876'
 
 
-def test_plugin_module_imports_the_resource_mapping():
-    assert 'from heat_lbaas.resources import resource_mapping' in (
+def test_plugin_module_imports_the_devcloud_resource_mapping():
+    assert 'from heat_lbaas.devcloud.heat_plugin import resource_mapping' in (
         config.PLUGIN_MODULE)
 
 

@@ -11,7 +11,7 @@ from yamllint import config as yamllint_config
 from yamllint import linter
 
 from heat_lbaas.devcloud import settings
-from heat_lbaas.resources import resource_mapping
+from heat_lbaas.devcloud.heat_plugin import resource_mapping
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TEMPLATES = sorted((ROOT / 'templates').rglob('*.yaml'))

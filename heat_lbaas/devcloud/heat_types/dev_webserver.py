@@ -15,7 +15,7 @@ from heat.engine import properties
 from heat.engine import support
 
 from heat_lbaas.devcloud import webserver
-from heat_lbaas.resources import dev_process
+from heat_lbaas.devcloud.heat_types import dev_process
 
 
 class DevWebServer(dev_process.DevProcessResource):

@@ -17,7 +17,7 @@ from heat.engine import support
 
 from heat_lbaas.devcloud import child_process
 from heat_lbaas.devcloud import load_alarm
-from heat_lbaas.resources import dev_process
+from heat_lbaas.devcloud.heat_types import dev_process
 
 
 class DevLoadAlarm(dev_process.DevProcessResource):
