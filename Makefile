@@ -22,7 +22,7 @@ PYTEST := env -u OS_CLOUD -u OS_CLIENT_CONFIG_FILE -u HEAT_LBAAS_DEVCLOUD_DIR \
 # A subset with no tests yet (pytest exit code 5) is not a failure.
 ALLOW_EMPTY = || { rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests selected in $(1)"; else exit $$rc; fi; }
 
-.PHONY: help demo test unit functional e2e venv system-deps down clean lint sample-config bench
+.PHONY: help demo test unit functional e2e venv system-deps down clean lint bandit sample-config bench
 
 help:
 	@echo "make demo           system packages, venv, devcloud, the autoscaled web stack, traffic"
@@ -31,6 +31,7 @@ help:
 	@echo "make down           stop the devcloud (heat, controller, haproxy, web servers)"
 	@echo "make clean          down, then remove .devcloud/"
 	@echo "make lint           yamllint templates/ and environments/"
+	@echo "make bandit         the security linter, as Octavia's gate runs it (also in make test)"
 	@echo "make bench          benchmarks: figures and targets (not run by make test)"
 	@echo "make sample-config  regenerate etc/heat-lbaas-controller.conf.sample"
 	@echo "make venv | system-deps"
@@ -96,6 +97,11 @@ clean: down
 
 lint: venv
 	$(BIN)/yamllint -c .yamllint --strict templates environments .yamllint
+
+# As Octavia's gate runs it (medium severity and confidence and above); make test runs
+# the same through tests/unit/test_bandit.py.
+bandit: venv
+	$(BIN)/bandit -r heat_lbaas tempest_plugin -ll -ii
 
 sample-config: venv
 	$(BIN)/oslo-config-generator --config-file etc/oslo-config-generator/heat-lbaas-controller.conf

@@ -12,8 +12,11 @@ class NotReady(Exception):
 
 
 def answers_200(url, timeout=2.0):
+    if not url.startswith('http://'):
+        raise ValueError('readiness URLs are the devcloud\'s own http:// URLs: %r' % url)
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        # Safe to open: the scheme is checked above (no file:// or custom schemes).
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # nosec B310
             return response.status == 200
     except (urllib.error.URLError, OSError, ValueError):
         return False

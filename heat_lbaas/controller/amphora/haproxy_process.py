@@ -35,7 +35,8 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         os.makedirs(self.amphorae_dir, exist_ok=True)
         # Unix socket paths are limited to 107 bytes; a deep state_dir would
         # exceed it, so sockets live in a short directory derived from it.
-        digest = hashlib.sha1(os.path.abspath(state_dir).encode()).hexdigest()[:10]
+        digest = hashlib.sha1(os.path.abspath(state_dir).encode(),
+                              usedforsecurity=False).hexdigest()[:10]
         self.socket_dir = os.path.join(tempfile.gettempdir(), 'hlb-%s' % digest)
         os.makedirs(self.socket_dir, mode=0o700, exist_ok=True)
         self.binary = haproxy_binary
@@ -48,7 +49,7 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         path = os.path.join(state_dir, 'ping-check')
         with open(path, 'w') as script:
             script.write(PING_CHECK % (shutil.which('ping') or '/usr/bin/ping'))
-        os.chmod(path, 0o755)
+        os.chmod(path, 0o700)   # run by HAProxy, which runs as the controller's user
         return path
 
     @property

@@ -18,10 +18,13 @@ SEND_PROXY = {'PROXY': 'send-proxy', 'PROXYV2': 'send-proxy-v2'}
 HTTP_MODE_PROTOCOLS = ('HTTP', 'TERMINATED_HTTPS')
 LIVE = ('ACTIVE', 'PENDING_CREATE', 'PENDING_UPDATE', 'ERROR')
 
-_ENVIRONMENT = jinja2.Environment(
+# The output is an HAProxy configuration, not HTML: HTML escaping would corrupt it. What
+# keeps user values from injecting directives is the API's validation and normalisation
+# of every rendered field (api/validation.py), checked by the hostile-input tests.
+_ENVIRONMENT = jinja2.Environment(  # nosec B701
     loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), 'templates')),
     trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-    keep_trailing_newline=True)
+    keep_trailing_newline=True, autoescape=False)
 
 
 def expected_codes_regex(codes):
