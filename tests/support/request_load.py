@@ -5,6 +5,7 @@ ask quickly, others ask for slow answers (`?sleep=1`), which are in flight when 
 member leaves and must still be answered."""
 import collections
 import threading
+import time
 
 import requests
 
@@ -16,6 +17,8 @@ class RequestLoad:
         """classify(response) -> key: answers are also counted by key in self.answers."""
         self.url, self.timeout, self._classify = url, timeout, classify
         self.failures, self.answered = [], 0
+        # time.monotonic() of each failure: how long an outage lasted, seen by clients.
+        self.failed_at = []
         self.answers = collections.Counter()
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -37,6 +40,11 @@ class RequestLoad:
                         self.answers[self._classify(response)] += 1
                 else:
                     self.failures.append(failure)
+                    self.failed_at.append(time.monotonic())
+
+    def failures_since(self, moment):
+        with self._lock:
+            return [f for f, at in zip(self.failures, self.failed_at) if at >= moment]
 
     def __enter__(self):
         for thread in self._threads:

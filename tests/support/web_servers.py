@@ -20,6 +20,14 @@ class WebServers:
             ids.append(server_id)
         return [self._ready(server_id) for server_id in ids]
 
+    def start_at(self, address, port, name='member'):
+        """One server on a given address and port (a killed member coming back)."""
+        server_id = str(uuid.uuid4())
+        webserver.spawn(server_id, 'test', name, state_dir=self.state_dir,
+                        address_range='%s/32' % address, port=port)
+        self.ids.append(server_id)
+        return self._ready(server_id)
+
     def _ready(self, server_id, timeout=15):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
