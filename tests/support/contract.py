@@ -1,12 +1,11 @@
 """Compare our API's answers with the ones recorded from real Octavia
-(shared/reference/octavia-v2-samples): same keys at every level, same JSON types,
+(tests/fixtures/octavia-v2-samples, copied from shared/reference; see its README): same keys at every level, same JSON types,
 same values (but for the clock and health) once the recorded ids are replaced by
 ours."""
 import json
 import os
 
-SAMPLES_DIR = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'shared',
-                           'reference', 'octavia-v2-samples')
+SAMPLES_DIR = os.path.join(os.path.dirname(__file__), '..', 'fixtures', 'octavia-v2-samples')
 # Keys whose value may be null on one side and set on the other, because the two runs
 # genuinely differ there (Octavia's no-op worker and ours finish at other moments).
 MAY_BE_NULL = {'updated_at'}
