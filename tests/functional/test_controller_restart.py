@@ -86,8 +86,9 @@ def wait_until(predicate, timeout, message):
         time.sleep(0.05)
 
 
-def test_a_killed_controller_stops_no_request_and_adopts_its_haproxy(own_controller,
-                                                                     servers):
+@pytest.mark.parametrize('stop', ['SIGKILL', 'SIGTERM'])
+def test_a_stopped_controller_stops_no_request_and_adopts_its_haproxy(own_controller,
+                                                                      servers, stop):
     api = octavia_api.OctaviaApi(own_controller.url)
     probe = amphora.AmphoraProbe(own_controller.state_dir)
     members = servers.start(3)
@@ -97,18 +98,21 @@ def test_a_killed_controller_stops_no_request_and_adopts_its_haproxy(own_control
 
     with request_load.RequestLoad(url, paths=LOAD) as load:
         time.sleep(1)
-        own_controller.kill()
-        killed_at = time.monotonic()
+        if stop == 'SIGKILL':
+            own_controller.kill()
+        else:
+            own_controller.stop(amphorae=False)
+        stopped_at = time.monotonic()
         before_down = load.answered
         time.sleep(3)                       # the controller is down
         answered_while_down = load.answered - before_down
         own_controller.start()
         api.wait_active(lb['id'])
-        back_in = time.monotonic() - killed_at
+        back_in = time.monotonic() - stopped_at
         time.sleep(1)
-    print('controller SIGKILLed: %d requests answered while it was down, %d in all, '
-          '%d failed; restarted and load balancer ACTIVE %.2fs after the kill'
-          % (answered_while_down, load.answered, len(load.failures), back_in))
+    print('controller stopped by %s: %d requests answered while it was down, %d in all, '
+          '%d failed; restarted and load balancer ACTIVE %.2fs after the stop'
+          % (stop, answered_while_down, load.answered, len(load.failures), back_in))
     assert load.failures == []
     assert answered_while_down > 0
     assert probe.master_pid(lb['id']) == master, 'not adopted: a new HAProxy master'
