@@ -61,8 +61,11 @@ def identity(member):
 
 
 def answered_by(url, member, tries=20):
-    return any(identity(member) in requests.get(url, timeout=5).text
-               for _ in range(tries))
+    try:
+        return any(identity(member) in requests.get(url, timeout=5).text
+                   for _ in range(tries))
+    except requests.ConnectionError:
+        return False
 
 
 def pending_objects(api):
