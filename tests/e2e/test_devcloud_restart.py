@@ -169,3 +169,18 @@ def test_down_then_up_brings_back_web_servers_alarms_and_the_load_balancer(cloud
     while {pid: ready for pid, ready in child_processes(cloud, 'alarms').values()} == evaluated:
         assert time.monotonic() < deadline, 'the load alarms do not evaluate'
         time.sleep(0.5)
+
+
+def test_a_deleted_stack_leaves_nothing_for_up_to_restart(cloud, web_stack):
+    """Processes restarted by `up` are still the stack's: its delete stops them and
+    removes their restart files, so the next `up` brings nothing back."""
+    lb_id, _ = web_stack
+    restartable = [p for kind in ('webservers', 'alarms')
+                   for p in (cloud.state_dir / kind).glob('*.restart')]
+    assert len(restartable) >= 4
+    stacks_support.delete_leaving_nothing(cloud, STACK, lb_id, cloud.pids())
+    assert [p for p in restartable if p.exists()] == []
+    cloud.up()
+    assert 'restarted' not in cloud.up_output
+    assert child_processes(cloud, 'webservers') == {}
+    assert child_processes(cloud, 'alarms') == {}
