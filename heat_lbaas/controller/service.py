@@ -15,6 +15,7 @@ import waitress.server
 
 from heat_lbaas.controller import config
 from heat_lbaas.controller import model
+from heat_lbaas.controller.amphora import driver_base
 from heat_lbaas.controller.amphora import haproxy_process
 from heat_lbaas.controller.amphora import stats
 from heat_lbaas.controller.api import access_log
@@ -64,13 +65,29 @@ class Controller:
     def resume(self):
         """Serve again what the database holds, after a restart.
 
-        PENDING_* objects were being applied when the last process stopped: they are
-        applied again, so nothing stays stuck (a known Octavia failure mode)."""
+        Each amphora still running is adopted as it is (traffic never stopped); a
+        stopped one (after `heat-lbaas-amphorae stop` or a reboot) starts from its last
+        accepted configuration, so a load balancer in ERROR serves its last good one.
+        Then the worker brings every ACTIVE or PENDING_* one to the database's state (a
+        reload only where the configuration changed): PENDING_* objects were being
+        applied when the last process stopped and are applied again, so nothing stays
+        stuck (a known Octavia failure mode)."""
+        known = set()
         for lb in self.store.find(model.LOADBALANCER):
+            known.add(lb['id'])
+            if lb['provisioning_status'] != 'PENDING_DELETE':
+                try:
+                    self.driver.adopt(lb['id'])
+                except driver_base.AmphoraError as error:
+                    LOG.error('Load balancer %s: %s', lb['id'], error)
             if lb['provisioning_status'] == 'ACTIVE':
                 self.store.update(model.LOADBALANCER, lb['id'],
                                   {'provisioning_status': 'PENDING_UPDATE'})
             self.worker.submit(lb['id'])
+        for lb_id in self.driver.running_ids():
+            if lb_id not in known:
+                LOG.warning('Amphora %s has no load balancer: stopping it', lb_id)
+                self.driver.remove(lb_id)
 
     def start(self):
         self.worker.start()
@@ -93,8 +110,9 @@ class Controller:
             self.server.close()
         self.health.stop()
         self.worker.stop()
-        self.driver.stop_all()
-        LOG.info('Controller stopped; its HAProxy processes are stopped')
+        # The amphorae keep serving without their controller, as Octavia's do; the
+        # next controller adopts them. `heat-lbaas-amphorae stop` stops them.
+        LOG.info('Controller stopped; its HAProxy processes keep serving')
 
 
 def main(argv=None):

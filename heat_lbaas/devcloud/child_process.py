@@ -5,6 +5,10 @@ and has files in a state directory of its kind:
   <id>.pid    the PID, written first by the program (what `heat-lbaas-devcloud down` stops)
   <id>.ready  JSON written by the program once it runs (what the resource waits for)
   <id>.log    stdout/stderr of the process
+  <id>.restart  JSON {"module", "arguments"}: how to start it again, written by the
+              program once it runs; it outlives the process (a crash, `heat-lbaas-devcloud
+              down`, a reboot) and goes only with the resource (remove_files), so
+              `heat-lbaas-devcloud up` restarts exactly the processes of live resources
 A process is recognised by its command line (module and id), never by name alone, so a
 reused PID is never signalled.
 """
@@ -41,6 +45,10 @@ def log_file(state_dir, process_id):
     return os.path.join(state_dir, '%s.log' % process_id)
 
 
+def restart_file(state_dir, process_id):
+    return os.path.join(state_dir, '%s.restart' % process_id)
+
+
 def write_atomically(path, text):
     # Readers poll for these files: they must never see a half-written one.
     temporary = '%s.tmp%d' % (path, os.getpid())
@@ -74,13 +82,52 @@ def read_log_tail(state_dir, process_id, limit=2000):
         return ''
 
 
-def remove_files(state_dir, process_id):
-    """Remove the pid and ready files (the log stays for post-mortems)."""
+def remove_run_files(state_dir, process_id):
+    """Remove the pid and ready files: what the program does as it exits."""
     for path in (pid_file(state_dir, process_id), ready_file(state_dir, process_id)):
         try:
             os.unlink(path)
         except FileNotFoundError:
             pass
+
+
+def remove_files(state_dir, process_id):
+    """Remove the pid, ready and restart files (the log stays for post-mortems): the
+    process is gone for good (its resource is deleted)."""
+    remove_run_files(state_dir, process_id)
+    try:
+        os.unlink(restart_file(state_dir, process_id))
+    except FileNotFoundError:
+        pass
+
+
+def record_restart(state_dir, process_id, module, arguments):
+    """Write how to start this process again (called by the program once it runs)."""
+    write_atomically(restart_file(state_dir, process_id),
+                     json.dumps({'module': module, 'arguments': list(arguments)}))
+
+
+def restart_stopped(state_dir):
+    """Start again every process of `state_dir` that has a restart file and does not
+    run; returns {process id: PID} of those started."""
+    started = {}
+    if not os.path.isdir(state_dir):
+        return started
+    for name in sorted(os.listdir(state_dir)):
+        if not name.endswith('.restart'):
+            continue
+        process_id = name[:-len('.restart')]
+        try:
+            with open(os.path.join(state_dir, name)) as f:
+                recorded = json.load(f)
+        except (FileNotFoundError, ValueError):
+            continue
+        module = recorded['module']
+        if is_running(read_pid(state_dir, process_id), module, process_id):
+            continue
+        remove_run_files(state_dir, process_id)    # a killed process could not
+        started[process_id] = spawn(module, process_id, recorded['arguments'], state_dir)
+    return started
 
 
 def spawn(module, process_id, arguments, state_dir):

@@ -2,8 +2,10 @@
 
 import shutil
 import subprocess
+import sys
 import time
 
+from heat_lbaas.devcloud import child_process
 from heat_lbaas.devcloud import config
 from heat_lbaas.devcloud import processes
 from heat_lbaas.devcloud import readiness
@@ -12,6 +14,8 @@ from heat_lbaas.devcloud import sqlite_ids
 from heat_lbaas.devcloud.settings import Settings, StatePaths, choose_port
 
 READY_TIMEOUT = 60
+# A web server or load alarm writes its ready file well within a second.
+CHILD_READY_TIMEOUT = 20
 
 
 class DevcloudError(Exception):
@@ -30,35 +34,48 @@ def running_services(paths, settings):
 
 def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
        timeout=READY_TIMEOUT, heat_debug=False, out=print):
+    """Start what is not running and keep what runs: Heat, the controller (which
+    adopts the HAProxy processes still serving and starts the others) and every web
+    server and load alarm of the stacks (child_process restart files)."""
     paths = StatePaths(state_dir)
     settings = Settings.load(paths)
     everything = services.all_services(paths, settings)
     running = running_services(paths, settings)
+    check_running_unchanged(settings, running, heat_port, controller_port, vip_cidr)
+
+    started = time.monotonic()
+    # Members first: the load balancers the controller serves again point at them.
+    restart_children(paths, out)
     if len(running) == len(everything):
         out('devcloud already running in %s' % paths.root)
         return paths, settings
     if running:
-        # Half a devcloud (one process died): start both again from a clean slate
-        # rather than guess which configuration the survivor was started with.
-        out('devcloud partly running (%s); restarting it' % ', '.join(running))
-        down(state_dir, out=out)
+        out('devcloud partly running (%s); starting %s' % (
+            ', '.join(running),
+            ', '.join(s.name for s in everything if s.name not in running)))
 
-    started = time.monotonic()
     settings.fill_first_run_values()
     if vip_cidr:
         settings.vip_cidr = vip_cidr
-    settings.heat_debug = heat_debug
-    settings.heat_port = choose_port(heat_port, settings.heat_port)
-    settings.controller_port = choose_port(controller_port,
-                                           settings.controller_port,
-                                           taken={settings.heat_port})
+    if 'heat' not in running:
+        settings.heat_debug = heat_debug
+        settings.heat_port = choose_port(heat_port, settings.heat_port,
+                                         taken={settings.controller_port}
+                                         if 'controller' in running else ())
+    if 'controller' not in running:
+        settings.controller_port = choose_port(controller_port,
+                                               settings.controller_port,
+                                               taken={settings.heat_port})
     settings.save(paths)
     config.write_all(settings, paths)
-    sync_heat_database(paths)
+    if 'heat' not in running:
+        sync_heat_database(paths)
 
     env = services.process_environment(paths)
     waiting = []
     for service in services.all_services(paths, settings):
+        if service.name in running:
+            continue
         pid = processes.start_detached(service.command, service.log_file,
                                        service.pid_file, env=env,
                                        cwd=str(paths.root))
@@ -71,11 +88,51 @@ def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
         for service, _ in waiting:
             report.append('--- last lines of %s ---\n%s' % (
                 service.log_file, processes.tail(service.log_file)))
-        down(state_dir, out=lambda *_: None)
+        if running:
+            # What ran before this `up` keeps running; only what it started goes.
+            for service, _ in waiting:
+                processes.stop_by_pid_file(service.pid_file, service.marker)
+        else:
+            down(state_dir, out=lambda *_: None)
         raise DevcloudError('\n'.join(report))
     out('devcloud up in %.1f s (state in %s)' % (time.monotonic() - started,
                                                  paths.root))
     return paths, settings
+
+
+def check_running_unchanged(settings, running, heat_port, controller_port, vip_cidr):
+    """A running service keeps its port and the controller its VIP range: refuse an
+    `up` that asks otherwise instead of silently ignoring the option."""
+    asked = [('heat', 'heat port', heat_port, settings.heat_port),
+             ('controller', 'controller port', controller_port,
+              settings.controller_port),
+             ('controller', 'VIP CIDR', vip_cidr, settings.vip_cidr)]
+    for service, what, wanted, current in asked:
+        if service in running and wanted and wanted != current:
+            raise DevcloudError('%s runs with %s %s, not %s; run `heat-lbaas-devcloud '
+                                'down` first to change it' % (service, what, current,
+                                                              wanted))
+
+
+def restart_children(paths, out, timeout=CHILD_READY_TIMEOUT):
+    """Start again the stacks' web servers and load alarms that do not run (after a
+    `down`, a reboot or a crash), on their recorded addresses; wait until each has
+    written its ready file."""
+    waiting = []
+    for state_dir in (paths.webservers, paths.alarms):
+        for process_id, pid in child_process.restart_stopped(str(state_dir)).items():
+            waiting.append((state_dir, process_id, pid))
+    deadline = time.monotonic() + timeout
+    for state_dir, process_id, pid in waiting:
+        while child_process.read_ready(str(state_dir), process_id) is None:
+            if not processes.is_alive(pid) or time.monotonic() > deadline:
+                out('could not restart %s/%s (pid %d): %s' % (
+                    state_dir.name, process_id, pid,
+                    child_process.read_log_tail(str(state_dir), process_id, 400)))
+                break
+            time.sleep(0.05)
+        else:
+            out('restarted %s/%s (pid %d)' % (state_dir.name, process_id, pid))
 
 
 def sync_heat_database(paths):
@@ -108,9 +165,11 @@ def down(state_dir, purge=False, out=print):
         pid = processes.stop_by_pid_file(service.pid_file, service.marker)
         if pid:
             out('stopped %s (pid %d)' % (service.name, pid))
-    # The controller stops its HAProxy processes on SIGTERM; these are what is
-    # left if it could not (killed, crashed), and the web servers and load alarms Heat
-    # started.
+    # The controller leaves its HAProxy processes serving when it stops (the next
+    # one adopts them): `down` stops them, with the controller's own command, then
+    # by pid file what that left; then the web servers and load alarms Heat started
+    # (their restart files stay: the next `up` starts them again).
+    stop_amphorae(paths, out)
     leftovers = [(f, services.HAPROXY_MARKER)
                  for f in services.haproxy_pid_files(paths)]
     leftovers += [(f, services.WEBSERVER_MARKER)
@@ -127,6 +186,20 @@ def down(state_dir, purge=False, out=print):
                                 % (paths.root, paths.settings.name))
         shutil.rmtree(paths.root)
         out('removed %s' % paths.root)
+
+
+def stop_amphorae(paths, out):
+    if not paths.controller_conf.exists():
+        return
+    log_file = paths.log_file('amphorae')
+    with open(log_file, 'ab') as log:
+        result = subprocess.run(
+            [sys.executable, '-m', 'heat_lbaas.controller.amphorae_cli',
+             '--config-file', str(paths.controller_conf), 'stop'],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    if result.returncode != 0:
+        out('heat-lbaas-amphorae stop failed (see %s); stopping HAProxy by pid file'
+            % log_file)
 
 
 def count_alive(pid_files, marker):

@@ -28,6 +28,7 @@ import json
 import operator
 import os
 import signal
+import sys
 import time
 
 import requests
@@ -187,12 +188,16 @@ def build_parser():
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser().parse_args(arguments)
     state_dir = args.state_dir or default_state_dir()
     os.makedirs(state_dir, exist_ok=True)
     signal.signal(signal.SIGTERM, child_process.exit_on_sigterm)
     child_process.write_atomically(child_process.pid_file(state_dir, args.alarm_id),
                                    '%d\n' % os.getpid())
+    child_process.record_restart(state_dir, args.alarm_id, MODULE,
+                                 arguments + ([] if args.state_dir
+                                              else ['--state-dir', state_dir]))
     evaluator = Evaluator(args)
 
     def publish(value):
@@ -213,7 +218,7 @@ def main(argv=None):
                   flush=True)
             publish(value)
     finally:
-        child_process.remove_files(state_dir, args.alarm_id)
+        child_process.remove_run_files(state_dir, args.alarm_id)
 
 
 if __name__ == '__main__':

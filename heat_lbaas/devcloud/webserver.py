@@ -12,6 +12,7 @@ Files, all in the state directory (`$HEAT_LBAAS_DEVCLOUD_DIR/webservers`, or
   <server-id>.pid    the PID, written first (what `heat-lbaas-devcloud down` stops)
   <server-id>.ready  JSON {"address", "port", "url", "pid"}, written once it listens
   <server-id>.log    stdout/stderr of the process
+  <server-id>.restart  how `heat-lbaas-devcloud up` starts it again, on the same address
 The functions below (spawn, read_ready, stop, ...) are the only readers and writers of these
 files besides the program itself; LBaaS::Dev::WebServer and the devcloud use them.
 """
@@ -165,6 +166,9 @@ def main(argv=None):
     parser.add_argument('--address-range', default=DEFAULT_ADDRESS_RANGE,
                         help='Loopback range to pick the address from.')
     parser.add_argument('--port', type=int, default=DEFAULT_PORT, help='Port to listen on.')
+    parser.add_argument('--address', default=None,
+                        help='Listen on this address of the range instead of a random '
+                             'one (a restart keeps the address the members point at).')
     args = parser.parse_args(argv)
 
     state_dir = args.state_dir or default_state_dir()
@@ -173,18 +177,29 @@ def main(argv=None):
     child_process.write_atomically(pid_file(state_dir, args.server_id), '%d\n' % os.getpid())
     try:
         network = check_loopback_range(args.address_range)
-        server = bind_random_address(network, args.port)
+        if args.address:
+            if ipaddress.ip_address(args.address) not in network:
+                raise ValueError('%s is not in %s' % (args.address, network))
+            server = http.server.ThreadingHTTPServer((args.address, args.port),
+                                                     IdentityHandler)
+        else:
+            server = bind_random_address(network, args.port)
         address, port = server.server_address[:2]
         server.daemon_threads = True
         IdentityHandler.identity = '%s/%s %s:%d' % (args.stack, args.resource, address, port)
         child_process.write_atomically(ready_file(state_dir, args.server_id), json.dumps({
             'address': address, 'port': port, 'url': 'http://%s:%d/' % (address, port),
             'pid': os.getpid()}))
+        child_process.record_restart(state_dir, args.server_id, MODULE, [
+            '--server-id', args.server_id, '--stack', args.stack,
+            '--resource', args.resource, '--state-dir', state_dir,
+            '--address-range', args.address_range, '--port', str(port),
+            '--address', address])
         print('listening on %s:%d as %s' % (address, port, IdentityHandler.identity),
               flush=True)
         server.serve_forever()
     finally:
-        remove_files(state_dir, args.server_id)
+        child_process.remove_run_files(state_dir, args.server_id)
 
 
 if __name__ == '__main__':

@@ -2,12 +2,15 @@
 
 import http.client
 import ipaddress
+import os
+import signal
 import socket
 import time
 import uuid
 
 import pytest
 
+from heat_lbaas.devcloud import child_process
 from heat_lbaas.devcloud import webserver
 
 # A range of its own, so a running devcloud (127.88.0.0/16) and these tests never collide.
@@ -110,6 +113,29 @@ def test_stop_by_pid_leaves_no_process_and_no_files(tmp_path):
         _request('GET', ready['address'], ready['port'])
     # Stopping again (already gone) is fine.
     webserver.stop(server_id, state_dir=str(tmp_path))
+
+
+def test_a_killed_server_restarts_on_its_address_until_its_files_are_removed(
+        started_servers, tmp_path):
+    """What `heat-lbaas-devcloud up` does after a crash, `down` or a reboot: the restart
+    file outlives the process and brings it back where the members point; stop (the
+    resource's delete) removes it, and nothing restarts then."""
+    server_id, pid, ready = started_servers(resource='kept')
+    state_dir = str(tmp_path)
+    assert child_process.restart_stopped(state_dir) == {}     # it runs: left alone
+    os.kill(pid, signal.SIGKILL)
+    while webserver.is_running(pid, server_id):
+        time.sleep(0.01)
+    restarted = child_process.restart_stopped(state_dir)
+    assert list(restarted) == [server_id]
+    again = _wait_ready(state_dir, server_id, restarted[server_id])
+    assert (again['address'], again['port']) == (ready['address'], ready['port'])
+    assert _request('GET', again['address'], again['port'])[1]['X-Served-By'] == (
+        'teststack/kept %s:%d' % (ready['address'], ready['port']))
+
+    webserver.stop(server_id, state_dir=state_dir)
+    assert not (tmp_path / ('%s.restart' % server_id)).exists()
+    assert child_process.restart_stopped(state_dir) == {}
 
 
 def test_refuses_a_range_outside_loopback():

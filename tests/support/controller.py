@@ -54,7 +54,16 @@ class RunningController:
         except OSError:
             return ''
 
-    def stop(self, timeout=30):
+    def stop(self, timeout=30, amphorae=True):
+        """SIGTERM the controller; then, unless `amphorae` is false, stop the HAProxy
+        processes it leaves serving (heat-lbaas-amphorae stop), as a test must."""
+        try:
+            self._stop_controller(timeout)
+        finally:
+            if amphorae:
+                self.stop_amphorae()
+
+    def _stop_controller(self, timeout):
         if self.process is None or self.process.poll() is not None:
             return
         self.process.send_signal(signal.SIGTERM)
@@ -65,6 +74,16 @@ class RunningController:
             self.process.wait()
             raise AssertionError('the controller did not stop within %ss of SIGTERM'
                                  % timeout)
+
+    def kill(self):
+        """SIGKILL the controller (a crash): its HAProxy processes keep running."""
+        self.process.kill()
+        self.process.wait()
+
+    def stop_amphorae(self):
+        subprocess.run([sys.executable, '-m', 'heat_lbaas.controller.amphorae_cli',
+                        '--config-file', self.config_path, 'stop'],
+                       check=True, stdout=subprocess.DEVNULL, timeout=120)
 
 
 def short_state_dir():

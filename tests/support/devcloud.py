@@ -52,10 +52,15 @@ class Devcloud:
         self.started |= self.pids()
 
     def up(self):
+        """`heat-lbaas-devcloud up`; a VIP range of its own the first time (an `up`
+        again keeps it, as a user's would). Its output is in self.up_output."""
         began = time.monotonic()
-        result = self.run('up', '--vip-cidr', ports.random_loopback_subnet())
+        first = not (self.state_dir / 'devcloud.json').exists()
+        result = self.run('up', *(['--vip-cidr', ports.random_loopback_subnet()]
+                                  if first else []))
         self.remember_pids()
         assert result.returncode == 0, result.stdout + result.stderr
+        self.up_output = result.stdout
         self.up_seconds = time.monotonic() - began
         self.settings = json.loads((self.state_dir / 'devcloud.json').read_text())
         exports = self.run('env').stdout

@@ -4,11 +4,13 @@ import configparser
 import json
 import os
 
+import pytest
 import yaml
 
 from heat_lbaas.devcloud import catalog
 from heat_lbaas.devcloud import cli
 from heat_lbaas.devcloud import config
+from heat_lbaas.devcloud import lifecycle
 from heat_lbaas.devcloud import processes
 from heat_lbaas.devcloud import settings as devcloud_settings
 from heat_lbaas.devcloud.settings import Settings, StatePaths
@@ -139,3 +141,16 @@ def test_a_pid_is_only_ours_when_its_command_line_matches():
     assert processes.is_ours(me, processes.command_line(me).split()[0])
     assert not processes.is_ours(me, 'no-such-program-marker')
     assert not processes.is_ours(None, 'python')
+
+
+def test_up_refuses_to_change_what_a_running_service_uses():
+    current = make_settings()
+    running = {'controller': 4242}
+    # The options of a stopped service, or the same values, are fine.
+    lifecycle.check_running_unchanged(current, running, 5555, None, None)
+    lifecycle.check_running_unchanged(current, running, None, 19876, current.vip_cidr)
+    for asked in ((None, 5555, None), (None, None, '127.99.0.0/24')):
+        with pytest.raises(lifecycle.DevcloudError, match='down` first'):
+            lifecycle.check_running_unchanged(current, running, *asked)
+    with pytest.raises(lifecycle.DevcloudError, match='heat runs with heat port 18004'):
+        lifecycle.check_running_unchanged(current, {'heat': 1}, 5555, None, None)

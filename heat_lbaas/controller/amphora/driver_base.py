@@ -46,5 +46,12 @@ class AmphoraDriver(abc.ABC):
         """Run a runtime-API command (e.g. 'show stat'); None if not running."""
 
     @abc.abstractmethod
+    def adopt(self, lb_id):
+        """After a controller restart: keep the amphora if it still runs, else start it
+        from its last accepted configuration; its PID (or other id), None if there is
+        nothing to serve. Raises AmphoraError if it cannot start."""
+
+    @abc.abstractmethod
     def stop_all(self):
-        """Stop every amphora this driver started (controller shutdown)."""
+        """Stop every amphora of the state directory (an explicit step: the controller's
+        own stop leaves them serving, heat-lbaas-amphorae stop calls this)."""

@@ -5,6 +5,11 @@ controller in its own session. Change: the new file is checked with `haproxy -c`
 first, then `reload` on the master socket starts new workers that take over the
 listening sockets (`expose-fd listeners`) while old workers finish their
 connections, so a reload drops nothing. Stop: SIGTERM to the master, by PID.
+
+The masters outlive the controller (their own session; the controller's stop leaves
+them serving, like Octavia's amphorae outlive its control plane). A new controller
+adopts a running master (`adopt`), and starts a stopped one from haproxy.cfg, which
+only ever holds the last configuration HAProxy accepted.
 """
 import hashlib
 import logging
@@ -29,6 +34,10 @@ MASTER_LINE = re.compile(r'^(\d+)\s+master\s+(\d+)\s+\[failed:\s*(\d+)\]', re.M)
 WORKER_LINE = re.compile(r'^(\d+)\s+worker\s+(\d+)', re.M)
 
 
+def _digest(config_text):
+    return hashlib.sha256(config_text.encode()).hexdigest()
+
+
 class HaproxyProcessDriver(driver_base.AmphoraDriver):
     def __init__(self, state_dir, haproxy_binary='haproxy', timeout=15.0):
         self.amphorae_dir = os.path.join(state_dir, 'amphorae')
@@ -42,6 +51,8 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         self.binary = haproxy_binary
         self.timeout = timeout
         self._children = {}
+        # Adopted amphorae: their first apply reloads only if the configuration changed.
+        self._adopted = set()
         self._ping_command = self._write_ping_check(state_dir)
 
     @staticmethod
@@ -129,33 +140,105 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
                 'haproxy -c rejected the configuration: %s'
                 % ' | '.join(problems or [result.stderr.strip()]))
 
+    def _installed(self, lb_id):
+        """The configuration in haproxy.cfg, or None."""
+        try:
+            with open(self.config_path(lb_id)) as config_file:
+                return config_file.read()
+        except OSError:
+            return None
+
     def _install(self, lb_id, config_text):
-        """Make `config_text` the amphora's configuration once haproxy -c accepts it."""
+        """Make `config_text` the amphora's configuration once haproxy -c accepts it;
+        returns the previous one (None if there was none)."""
         os.makedirs(self._dir(lb_id), exist_ok=True)
+        previous = self._installed(lb_id)
         candidate = self.config_path(lb_id) + '.new'
         with open(candidate, 'w') as config_file:
             config_file.write(config_text)
         self._check(candidate)
         os.replace(candidate, self.config_path(lb_id))
+        return previous
+
+    def _restore(self, lb_id, previous):
+        """Put back the configuration that serves after HAProxy refused a new one, so
+        haproxy.cfg is what a restarted controller starts (the last good one)."""
+        if previous is None:
+            os.unlink(self.config_path(lb_id))
+            return
+        with open(self.config_path(lb_id) + '.new', 'w') as config_file:
+            config_file.write(previous)
+        os.replace(self.config_path(lb_id) + '.new', self.config_path(lb_id))
 
     def apply(self, lb_id, config_text):
         if config_text is None:
             self._stop(lb_id)
+            # Nothing to serve: a restarted controller must not start it again.
+            for path in (self.config_path(lb_id), self._served_path(lb_id)):
+                if os.path.exists(path):
+                    os.unlink(path)
             return
-        self._install(lb_id, config_text)
-        if self.master_pid(lb_id):
-            self._reload(lb_id)
-        else:
+        adopted = lb_id in self._adopted
+        self._adopted.discard(lb_id)
+        running = self.master_pid(lb_id)
+        if adopted and running and self._served_digest(lb_id) == _digest(config_text):
+            return      # what the adopted master serves already
+        previous = self._install(lb_id, config_text)
+        try:
+            if running:
+                self._reload(lb_id)
+            else:
+                self._start(lb_id)
+        except driver_base.AmphoraError:
+            self._restore(lb_id, previous)
+            raise
+        self._mark_served(lb_id)
+
+    def _served_path(self, lb_id):
+        return os.path.join(self._dir(lb_id), 'haproxy.cfg.served')
+
+    def _served_digest(self, lb_id):
+        """Digest of the configuration the master last loaded: haproxy.cfg is replaced
+        just before a reload, so a controller killed in between would otherwise take
+        the new file for what serves."""
+        try:
+            with open(self._served_path(lb_id)) as served:
+                return served.read().strip()
+        except OSError:
+            return None
+
+    def _mark_served(self, lb_id):
+        with open(self._served_path(lb_id), 'w') as served:
+            served.write(_digest(self._installed(lb_id) or ''))
+
+    def adopt(self, lb_id):
+        """After a controller restart: keep this amphora's running master (its pid file
+        names a live haproxy whose command line has this amphora's haproxy.cfg), else
+        start one from haproxy.cfg, the last configuration HAProxy accepted.
+
+        Returns the master PID, or None if there is no configuration to serve.
+        Raises AmphoraError if HAProxy does not start."""
+        pid = self.master_pid(lb_id)
+        if pid:
+            LOG.info('Amphora of load balancer %s adopted (pid %s)', lb_id, pid)
+        elif self._installed(lb_id) is not None:
+            self._stop(lb_id)   # what a killed master left: pid file, sockets, workers
             self._start(lb_id)
+            self._mark_served(lb_id)
+            pid = self.master_pid(lb_id)
+        self._adopted.add(lb_id)
+        return pid
 
     def restart(self, lb_id, config_text):
         # The configuration is checked before the old process goes, so a failover
         # never trades a running amphora for one that cannot start.
+        self._adopted.discard(lb_id)
         if config_text is not None:
             self._install(lb_id, config_text)
         self._stop(lb_id)
         if config_text is not None:
             self._start(lb_id)
+            self._mark_served(lb_id)
 
     def crashed(self, lb_id):
         # HAProxy writes the pid file when it starts and only _stop removes it, so

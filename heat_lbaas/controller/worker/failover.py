@@ -7,8 +7,8 @@ PENDING_UPDATE; the worker then sees the request when it applies the load balanc
 (worker/apply.py) and restarts instead of reloading, and the status goes back to
 ACTIVE (or ERROR) exactly as for any other change.
 
-Requests live in memory only: after a controller restart every amphora is started
-afresh anyway (service.Controller.resume).
+Requests live in memory only: after a controller restart the health monitor sees a
+dead amphora again, and resume (service.Controller.resume) starts a stopped one.
 """
 import threading
 

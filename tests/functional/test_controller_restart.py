@@ -1,0 +1,201 @@
+"""Restarts lose nothing: the HAProxy processes outlive the controller (SIGKILL or
+SIGTERM), a new controller adopts them (same master PID) and traffic never stops;
+stopped ones start again from the last configuration HAProxy accepted, so a load
+balancer in ERROR serves its last good configuration; nothing stays PENDING_*."""
+import os
+import shutil
+import socket
+import time
+
+import pytest
+import requests
+
+from tests.support import amphora
+from tests.support import controller as controller_support
+from tests.support import gate as gate_support
+from tests.support import octavia_api
+from tests.support import ports
+from tests.support import processes
+from tests.support import request_load
+
+# Quick requests and slow ones (in flight across the restart).
+LOAD = ('', '', '', '?sleep=1')
+
+
+@pytest.fixture
+def own_controller():
+    """A controller of the test's own (it gets killed), behind an HAProxy gate."""
+    directory = controller_support.short_state_dir()
+    gate = gate_support.HaproxyGate(directory)
+    running = controller_support.RunningController(
+        os.path.join(directory, 'state'), haproxy_binary=gate.binary)
+    running.gate = gate
+    running.start()
+    try:
+        yield running
+    finally:
+        gate.open()
+        running.stop()
+        leftovers = processes.with_argument_containing(running.state_dir + '/amphorae/')
+        shutil.rmtree(directory, ignore_errors=True)
+        assert leftovers == [], 'HAProxy left running after heat-lbaas-amphorae stop'
+
+
+def serving_lb(api, members):
+    """A load balancer with an HTTP listener and a pool of `members`; (lb, pool, url)."""
+    lb = api.new_loadbalancer(name='restart')
+    port = ports.free_port(lb['vip_address'])
+    listener = api.create_child(lb['id'], 'listeners', 'listener',
+                                loadbalancer_id=lb['id'], protocol='HTTP',
+                                protocol_port=port)
+    pool = api.create_child(lb['id'], 'pools', 'pool', listener_id=listener['id'],
+                            protocol='HTTP', lb_algorithm='ROUND_ROBIN')
+    for member in members:
+        api.create_child(lb['id'], 'pools/%s/members' % pool['id'], 'member',
+                         address=member['address'], protocol_port=member['port'])
+    return lb, pool, 'http://%s:%d/' % (lb['vip_address'], port)
+
+
+def identity(member):
+    return '%s:%s' % (member['address'], member['port'])
+
+
+def answered_by(url, member, tries=20):
+    try:
+        return any(identity(member) in requests.get(url, timeout=5).text
+                   for _ in range(tries))
+    except requests.ConnectionError:
+        return False
+
+
+def pending_objects(api):
+    found = []
+    for collection in ('loadbalancers', 'listeners', 'pools', 'healthmonitors',
+                       'l7policies'):
+        for row in api.request('GET', '/' + collection).json()[collection]:
+            if row['provisioning_status'].startswith('PENDING_'):
+                found.append((collection, row['id'], row['provisioning_status']))
+    for pool in api.request('GET', '/pools').json()['pools']:
+        for row in api.request('GET', '/pools/%s/members' % pool['id']).json()['members']:
+            if row['provisioning_status'].startswith('PENDING_'):
+                found.append(('members', row['id'], row['provisioning_status']))
+    return found
+
+
+def wait_until(predicate, timeout, message):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, message
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize('stop', ['SIGKILL', 'SIGTERM'])
+def test_a_stopped_controller_stops_no_request_and_adopts_its_haproxy(own_controller,
+                                                                      servers, stop):
+    api = octavia_api.OctaviaApi(own_controller.url)
+    probe = amphora.AmphoraProbe(own_controller.state_dir)
+    members = servers.start(3)
+    lb, pool, url = serving_lb(api, members[:2])
+    master = probe.master_pid(lb['id'])
+    reloads = probe.reload_count(lb['id'])
+
+    with request_load.RequestLoad(url, paths=LOAD) as load:
+        time.sleep(1)
+        if stop == 'SIGKILL':
+            own_controller.kill()
+        else:
+            own_controller.stop(amphorae=False)
+        stopped_at = time.monotonic()
+        before_down = load.answered
+        time.sleep(3)                       # the controller is down
+        answered_while_down = load.answered - before_down
+        own_controller.start()
+        api.wait_active(lb['id'])
+        back_in = time.monotonic() - stopped_at
+        time.sleep(1)
+    print('controller stopped by %s: %d requests answered while it was down, %d in all, '
+          '%d failed; restarted and load balancer ACTIVE %.2fs after the stop'
+          % (stop, answered_while_down, load.answered, len(load.failures), back_in))
+    assert load.failures == []
+    assert answered_while_down > 0
+    assert probe.master_pid(lb['id']) == master, 'not adopted: a new HAProxy master'
+    assert probe.reload_count(lb['id']) == reloads, 'same configuration, yet reloaded'
+    assert pending_objects(api) == []
+
+    # The adopted amphora takes changes as before (a reload of the same master).
+    api.create_child(lb['id'], 'pools/%s/members' % pool['id'], 'member',
+                     address=members[2]['address'], protocol_port=members[2]['port'])
+    assert answered_by(url, members[2])
+    assert probe.master_pid(lb['id']) == master
+    assert probe.reload_count(lb['id']) == reloads + 1
+    api.delete_loadbalancer(lb['id'])
+
+
+def test_a_change_pending_when_the_controller_died_is_applied_after_restart(
+        own_controller, servers):
+    api = octavia_api.OctaviaApi(own_controller.url)
+    members = servers.start(2)
+    lb, pool, url = serving_lb(api, members[:1])
+
+    own_controller.gate.close()    # holds the change in PENDING_UPDATE
+    try:
+        member = api.create('pools/%s/members' % pool['id'], 'member',
+                            address=members[1]['address'],
+                            protocol_port=members[1]['port'])
+        assert api.loadbalancer(lb['id'])['provisioning_status'] == 'PENDING_UPDATE'
+        own_controller.kill()
+    finally:
+        own_controller.gate.open()
+    with request_load.RequestLoad(url, paths=LOAD) as load:
+        own_controller.start()
+        api.wait_active(lb['id'])
+        assert answered_by(url, members[1])
+    assert load.failures == []
+    assert pending_objects(api) == []
+    shown = api.request('GET', '/pools/%s/members/%s' % (pool['id'], member['id']))
+    assert shown.json()['member']['provisioning_status'] == 'ACTIVE'
+    api.delete_loadbalancer(lb['id'])
+
+
+def test_stopped_amphorae_serve_again_after_restart_an_error_one_its_last_good_config(
+        own_controller, servers):
+    api = octavia_api.OctaviaApi(own_controller.url)
+    members = servers.start(2)
+    good, _, good_url = serving_lb(api, members[:1])
+    broken, _, broken_url = serving_lb(api, members[1:])
+
+    # A listener whose port something else holds: haproxy -c accepts the file, the
+    # reload cannot bind, so the load balancer goes to ERROR and the old
+    # configuration keeps serving.
+    blocker = socket.socket()
+    blocker.bind((broken['vip_address'], ports.free_port(broken['vip_address'])))
+    blocker.listen()
+    try:
+        taken = blocker.getsockname()[1]
+        listener = api.create('listeners', 'listener', loadbalancer_id=broken['id'],
+                              protocol='HTTP', protocol_port=taken)
+        wait_until(lambda: api.loadbalancer(broken['id'])['provisioning_status'] == 'ERROR',
+                   30, 'the load balancer did not go to ERROR')
+        assert answered_by(broken_url, members[1])
+
+        # Everything stopped (as `heat-lbaas-devcloud down` or a reboot does), then
+        # started again: both load balancers serve, from the last accepted files.
+        own_controller.stop()
+        assert processes.with_argument_containing(
+            own_controller.state_dir + '/amphorae/') == []
+        stopped_at = time.monotonic()
+        own_controller.start()
+        wait_until(lambda: answered_by(good_url, members[0], 1)
+                   and answered_by(broken_url, members[1], 1),
+                   30, 'a load balancer does not serve after the restart')
+        print('all stopped, controller started: both load balancers (one in ERROR) '
+              'serve again %.2fs later' % (time.monotonic() - stopped_at))
+        api.wait_active(good['id'])
+        assert api.loadbalancer(broken['id'])['provisioning_status'] == 'ERROR'
+        shown = api.request('GET', '/listeners/' + listener['id']).json()['listener']
+        assert shown['provisioning_status'] == 'ERROR'
+        assert pending_objects(api) == []
+    finally:
+        blocker.close()
+    api.delete_loadbalancer(good['id'])
+    api.delete_loadbalancer(broken['id'])
