@@ -91,6 +91,8 @@ class Controller:
 
     def start(self):
         self.worker.start()
+        # Before resume, so the masters it adopts or starts are watched too.
+        self.driver.watch_exits(self.health.amphora_exited)
         self.resume()
         self.health.start()
         served = self.app
@@ -108,6 +110,7 @@ class Controller:
     def stop(self):
         if self.server is not None:
             self.server.close()
+        self.driver.stop_watching()
         self.health.stop()
         self.worker.stop()
         # The amphorae keep serving without their controller, as Octavia's do; the

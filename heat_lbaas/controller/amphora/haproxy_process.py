@@ -21,6 +21,7 @@ import subprocess
 import tempfile
 import time
 
+from heat_lbaas.controller.amphora import death_watch
 from heat_lbaas.controller.amphora import driver_base
 from heat_lbaas.controller.amphora import unix_socket
 
@@ -54,6 +55,22 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         # Adopted amphorae: their first apply reloads only if the configuration changed.
         self._adopted = set()
         self._ping_command = self._write_ping_check(state_dir)
+        # watch_exits: a master that exits unasked is reported at once.
+        self._exits = None
+
+    def watch_exits(self, on_exit):
+        """Call on_exit(lb_id) as soon as a master this driver runs exits without
+        being stopped by it (until stop_watching)."""
+        self._exits = death_watch.DeathWatch(on_exit)
+
+    def stop_watching(self):
+        if self._exits is not None:
+            self._exits.stop()
+            self._exits = None
+
+    def _watch(self, lb_id, pid):
+        if self._exits is not None and pid:
+            self._exits.watch(lb_id, pid)
 
     @staticmethod
     def _write_ping_check(state_dir):
@@ -221,6 +238,7 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         pid = self.master_pid(lb_id)
         if pid:
             LOG.info('Amphora of load balancer %s adopted (pid %s)', lb_id, pid)
+            self._watch(lb_id, pid)
         elif self._installed(lb_id) is not None:
             self._stop(lb_id)   # what a killed master left: pid file, sockets, workers
             self._start(lb_id)
@@ -233,7 +251,9 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         # The configuration is checked before the old process goes, so a failover
         # never trades a running amphora for one that cannot start.
         self._adopted.discard(lb_id)
-        if config_text is not None:
+        # A master that died is replaced from the configuration it served without
+        # checking it again (haproxy -c takes about 0.1 s of the outage).
+        if config_text is not None and config_text != self._installed(lb_id):
             self._install(lb_id, config_text)
         self._stop(lb_id)
         if config_text is not None:
@@ -271,6 +291,7 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
             state = self._show_proc(lb_id)
             if state and state['workers']:
                 LOG.info('Amphora of load balancer %s started (pid %s)', lb_id, child.pid)
+                self._watch(lb_id, child.pid)
                 return
             time.sleep(0.02)
         self._stop(lb_id)
@@ -306,6 +327,8 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
             return '(no log)'
 
     def _stop(self, lb_id):
+        if self._exits is not None:
+            self._exits.forget(lb_id)
         pid = self.master_pid(lb_id)
         if pid:
             os.kill(pid, signal.SIGTERM)

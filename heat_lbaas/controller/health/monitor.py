@@ -63,12 +63,23 @@ class HealthMonitor:
             except Exception:
                 LOG.exception('Health poll failed')
 
+    def amphora_exited(self, lb_id):
+        """The driver saw a master exit unasked (its death watch): fail over now
+        rather than at the next poll."""
+        self._fail_over_if_crashed(lb_id)
+
+    def _fail_over_if_crashed(self, lb_id):
+        """True if the amphora died (whether or not a failover could start now: a load
+        balancer that is not ACTIVE is being changed, and the change restarts it)."""
+        if self.fail_over is None or not self.driver.crashed(lb_id):
+            return False
+        if self.fail_over(lb_id):
+            LOG.warning('Amphora of load balancer %s died: failing over', lb_id)
+        return True
+
     def poll_once(self):
         for lb in self.store.find(model.LOADBALANCER, provisioning_status='ACTIVE'):
-            if self.fail_over is not None and self.driver.crashed(lb['id']):
-                if self.fail_over(lb['id']):
-                    LOG.warning('Amphora of load balancer %s died: failing over',
-                                lb['id'])
+            if self._fail_over_if_crashed(lb['id']):
                 continue
             text = self.driver.query(lb['id'], 'show stat')
             if text is None:
