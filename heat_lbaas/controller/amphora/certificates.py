@@ -65,7 +65,12 @@ class CertificateStore:
                 raise CertificateError('not a regular file')
             if status.st_size > MAX_BYTES:
                 raise CertificateError('larger than %d bytes' % MAX_BYTES)
-            data = os.read(descriptor, MAX_BYTES + 1)
+            data = b''
+            while len(data) <= MAX_BYTES:
+                chunk = os.read(descriptor, MAX_BYTES + 1 - len(data))
+                if not chunk:
+                    break
+                data += chunk
         except OSError as error:
             raise CertificateError(error.strerror or str(error))
         finally:
@@ -87,7 +92,9 @@ class CertificateStore:
             path = ref
         if not os.path.isabs(path):
             raise CertificateError('not an absolute path or file:// URL')
-        if '..' in path.split('/') or '\0' in path:
+        if '\0' in path:
+            raise CertificateError('a path with a NUL character')
+        if '..' in path.split('/'):
             raise CertificateError('a path with ".." components')
         path = os.path.normpath(path)
         for root in (self.root, os.path.realpath(self.root)):
