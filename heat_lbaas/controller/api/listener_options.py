@@ -36,16 +36,21 @@ def _server_refs(values):
                 values.get('sni_container_refs'))
 
 
-def _check_tls_create(protocol, values, store):
+def _check_references_fit(protocol, values, merged):
+    """Certificates on TERMINATED_HTTPS listeners only, and always there."""
     if protocol != TERMINATED_HTTPS and (
             _server_refs(values) or values.get('client_ca_tls_container_ref')):
         raise errors.ValidationFailure(
             'Certificate container references are not allowed on %s protocol '
             'listeners.' % protocol)
-    if protocol == TERMINATED_HTTPS and not _server_refs(values):
+    if protocol == TERMINATED_HTTPS and not _server_refs(merged):
         raise errors.ValidationFailure(
             'An SNI or default certificate container reference must be provided for '
             '%s protocol listeners.' % protocol)
+
+
+def _check_tls_create(protocol, values, store):
+    _check_references_fit(protocol, values, values)
     _check_client_authentication(values)
     tls_options.check_protocol_options(values)
     _check_hsts(protocol, values, values)
@@ -56,15 +61,7 @@ def _check_tls_create(protocol, values, store):
 
 def _check_tls_update(protocol, values, current, store):
     merged = dict(current, **values)
-    if protocol != TERMINATED_HTTPS and (
-            _server_refs(values) or values.get('client_ca_tls_container_ref')):
-        raise errors.ValidationFailure(
-            'Certificate container references are not allowed on %s protocol '
-            'listeners.' % protocol)
-    if protocol == TERMINATED_HTTPS and not _server_refs(merged):
-        raise errors.ValidationFailure(
-            'An SNI or default certificate container reference must be provided for '
-            '%s protocol listeners.' % protocol)
+    _check_references_fit(protocol, values, merged)
     _check_client_authentication(merged)
     tls_options.reset_nulls(values, tuple(tls_options.DEFAULTS))
     tls_options.check_protocol_options(values)
