@@ -49,14 +49,28 @@ CONTROLLER_OPTS = [
                  help='Seconds between reads of HAProxy health-check results.'),
 ]
 
+# Octavia's local certificate manager keeps its files in [certificates] storage_path.
+CERTIFICATE_OPTS = [
+    cfg.StrOpt('storage_path',
+               help='Directory holding the PEM files that certificate references '
+                    '(default_tls_container_ref, sni_container_refs, '
+                    'client_ca_tls_container_ref, client_crl_container_ref, and the '
+                    'pool tls_container_ref, ca_tls_container_ref, crl_container_ref) '
+                    'may name, as an absolute path or file:// URL inside it. Anything '
+                    'else (a path outside it, a symbolic link, a FIFO, a device) is '
+                    'refused with 400. Unset: every certificate reference is refused.'),
+]
+
 
 def register(conf=cfg.CONF):
     conf.register_opts(API_OPTS, group='api')
     conf.register_opts(CONTROLLER_OPTS, group='controller')
+    conf.register_opts(CERTIFICATE_OPTS, group='certificates')
 
 
 def list_opts():
-    return [('api', API_OPTS), ('controller', CONTROLLER_OPTS)]
+    return [('api', API_OPTS), ('controller', CONTROLLER_OPTS),
+            ('certificates', CERTIFICATE_OPTS)]
 
 
 def vip_network(conf):

@@ -15,6 +15,7 @@ import waitress.server
 
 from heat_lbaas.controller import config
 from heat_lbaas.controller import model
+from heat_lbaas.controller.amphora import certificates
 from heat_lbaas.controller.amphora import driver_base
 from heat_lbaas.controller.amphora import haproxy_process
 from heat_lbaas.controller.amphora import stats
@@ -38,6 +39,7 @@ class Context:
     stats: stats.Statistics
     vip_network: ipaddress.IPv4Network
     failovers: failover.FailoverRequests
+    certificates: certificates.CertificateStore
 
 
 class Controller:
@@ -49,8 +51,10 @@ class Controller:
         self.driver = haproxy_process.HaproxyProcessDriver(
             state_dir, conf.controller.haproxy_binary)
         self.failovers = failover.FailoverRequests(self.store)
+        self.certificates = certificates.CertificateStore(
+            conf.certificates.storage_path)
         self.worker = queue.PerLoadBalancerQueue(
-            apply.Applier(self.store, self.driver, self.failovers),
+            apply.Applier(self.store, self.driver, self.failovers, self.certificates),
             conf.controller.workers)
         self.health = monitor.HealthMonitor(
             self.store, self.driver, conf.controller.health_interval,
@@ -58,7 +62,7 @@ class Controller:
                                         self.worker, allowed=failover.HEALTH_ALLOWED))
         self.context = Context(conf, self.store, self.worker,
                                stats.Statistics(self.driver), config.vip_network(conf),
-                               self.failovers)
+                               self.failovers, self.certificates)
         self.app = api_app.Application(self.context)
         self.server = None
 

@@ -152,6 +152,10 @@ vip_subnet_cidr = {settings.vip_cidr}
 vip_subnet_id = {settings.vip_subnet_id}
 vip_network_id = {settings.vip_network_id}
 default_project_id = {settings.project_id}
+
+[certificates]
+# Certificate references (TERMINATED_HTTPS listeners, TLS pools) name PEM files here.
+storage_path = {paths.certificates}
 """
 
 
@@ -177,7 +181,7 @@ def render_clouds_yaml(settings):
 
 def write_all(settings, paths):
     for directory in (paths.root, paths.plugin_dir, paths.controller_state,
-                      paths.webservers, paths.logs, paths.pids):
+                      paths.certificates, paths.webservers, paths.logs, paths.pids):
         directory.mkdir(parents=True, exist_ok=True)
     paths.api_paste.write_text(API_PASTE_INI)
     paths.plugin_module.write_text(PLUGIN_MODULE)

@@ -45,6 +45,8 @@ class StatePaths:
         lambda self: self.root / 'plugins' / 'heat_lbaas_plugin.py')
     controller_conf = property(lambda self: self.root / 'controller.conf')
     controller_state = property(lambda self: self.root / 'controller')
+    # PEM files certificate references may name ([certificates] storage_path).
+    certificates = property(lambda self: self.root / 'certificates')
     amphorae = property(lambda self: self.root / 'controller' / 'amphorae')
     webservers = property(lambda self: self.root / 'webservers')
     alarms = property(lambda self: self.root / 'alarms')

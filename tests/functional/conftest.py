@@ -1,5 +1,7 @@
 import os
+import pathlib
 import shutil
+import tempfile
 
 import pytest
 
@@ -36,6 +38,14 @@ def controller(controller_dir, haproxy_gate):
         running.stop()
         leftovers = processes.with_argument_containing(running.state_dir + '/amphorae/')
         assert leftovers == [], 'HAProxy left running after controller stop'
+
+
+@pytest.fixture
+def certificate_dir(controller):
+    """A directory of this test's own inside the controller's certificate directory."""
+    directory = tempfile.mkdtemp(dir=controller.certificate_dir)
+    yield pathlib.Path(directory)
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture

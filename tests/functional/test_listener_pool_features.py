@@ -83,8 +83,8 @@ def echoed(vip, port, **kwargs):
 
 
 def test_terminated_https_serves_the_given_certificate(api, loadbalancer, echoes,
-                                                        tmp_path):
-    bundle = str(tmp_path / 'lb.pem')
+                                                        certificate_dir):
+    bundle = str(certificate_dir / 'lb.pem')
     certificate = tls.write_bundle(bundle, 'lb.example.test')
     _, _, vip, port = front(
         api, loadbalancer, echoes(1), listener_protocol='TERMINATED_HTTPS',
@@ -98,11 +98,11 @@ def test_terminated_https_serves_the_given_certificate(api, loadbalancer, echoes
     assert body['headers']['x-forwarded-for'] == '127.0.0.1'
 
 
-def test_unreadable_certificate_is_refused_with_400(api, loadbalancer, tmp_path):
+def test_unreadable_certificate_is_refused_with_400(api, loadbalancer, certificate_dir):
     response = api.request('POST', '/listeners', {'listener': {
         'loadbalancer_id': loadbalancer['id'], 'protocol': 'TERMINATED_HTTPS',
         'protocol_port': 8443,
-        'default_tls_container_ref': str(tmp_path / 'missing.pem')}})
+        'default_tls_container_ref': str(certificate_dir / 'missing.pem')}})
     assert response.status_code == 400
     assert response.json()['faultstring'].startswith('Could not retrieve certificate')
     assert api.loadbalancer(loadbalancer['id'])['provisioning_status'] == 'ACTIVE'
@@ -256,8 +256,8 @@ def test_admin_state_down_stops_serving(api, loadbalancer, echoes):
 
 
 def test_a_change_the_amphora_cannot_take_sets_error_and_keeps_serving(
-        api, loadbalancer, echoes, tmp_path, controller):
-    bundle = tmp_path / 'lb.pem'
+        api, loadbalancer, echoes, certificate_dir, controller):
+    bundle = certificate_dir / 'lb.pem'
     certificate = tls.write_bundle(str(bundle), 'lb.example.test')
     listener, _, vip, port = front(
         api, loadbalancer, echoes(1), listener_protocol='TERMINATED_HTTPS',

@@ -19,14 +19,18 @@ class RunningController:
         vip_cidr = vip_cidr or ports.random_loopback_subnet()
         self.vip_cidr = vip_cidr
         self.url = 'http://127.0.0.1:%d' % self.port
+        # Tests put the PEM files their certificate references name here.
+        self.certificate_dir = os.path.join(state_dir, 'certificates')
+        os.makedirs(self.certificate_dir, exist_ok=True)
         self.config_path = os.path.join(state_dir, 'controller.conf')
         with open(self.config_path, 'w') as config:
             config.write('[DEFAULT]\nlog_file = %s\ndebug = true\n'
                          '[api]\nbind_port = %d\n'
                          '[controller]\nstate_dir = %s\nvip_subnet_cidr = %s\n'
                          'health_interval = 0.3\nhaproxy_binary = %s\n'
+                         '[certificates]\nstorage_path = %s\n'
                          % (os.path.join(state_dir, 'controller.log'), self.port,
-                            state_dir, vip_cidr, haproxy_binary))
+                            state_dir, vip_cidr, haproxy_binary, self.certificate_dir))
         self.process = None
 
     def start(self, timeout=30):

@@ -35,9 +35,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 class EchoServer:
-    """`tls_bundle`: a PEM of certificate and key to serve HTTPS instead of HTTP."""
+    """`tls_bundle`: a PEM of certificate and key to serve HTTPS instead of HTTP;
+    `client_ca`: a CA certificate file, to require client certificates it signed."""
 
-    def __init__(self, name, tls_bundle=None):
+    def __init__(self, name, tls_bundle=None, client_ca=None):
         network = ports.random_loopback_subnet()
         self.address = network.replace('.0/24', '.%d' % random.randint(2, 250))
         self.port = ports.free_port(self.address)
@@ -47,6 +48,9 @@ class EchoServer:
         if tls_bundle:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(tls_bundle)
+            if client_ca:
+                context.verify_mode = ssl.CERT_REQUIRED
+                context.load_verify_locations(client_ca)
             self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

@@ -97,6 +97,7 @@ def test_controller_conf_carries_the_vip_subnet(tmp_path):
     assert conf['controller']['vip_subnet_id'] == settings.vip_subnet_id
     assert conf['controller']['vip_subnet_cidr'] == '127.77.0.0/16'
     assert conf['controller']['state_dir'] == str(tmp_path / 'controller')
+    assert conf['certificates']['storage_path'] == str(tmp_path / 'certificates')
 
 
 def test_clouds_yaml_points_every_client_at_the_right_service():

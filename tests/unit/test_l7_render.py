@@ -70,7 +70,8 @@ def _tree(policies, rules):
                 'timeout_member_data': 50000, 'timeout_tcp_inspect': 0}
     pools = [{'id': pool_id, 'loadbalancer_id': LB, 'protocol': 'HTTP',
               'lb_algorithm': 'ROUND_ROBIN', 'admin_state_up': True,
-              'provisioning_status': 'ACTIVE', 'session_persistence': None}
+              'provisioning_status': 'ACTIVE', 'session_persistence': None,
+              'tls_enabled': False}
              for pool_id in (POOL, POOL2)]
     return tree_module.LoadBalancerTree(lb, [listener], pools, [], [], policies, rules)
 

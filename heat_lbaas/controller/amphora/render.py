@@ -8,6 +8,7 @@ import os
 import jinja2
 
 from heat_lbaas.controller.amphora import l7_render
+from heat_lbaas.controller.amphora import tls_render
 
 BALANCE = {'ROUND_ROBIN': 'roundrobin', 'LEAST_CONNECTIONS': 'leastconn',
            'SOURCE_IP': 'source',
@@ -70,9 +71,11 @@ def _check(hm):
     }
 
 
-def _server(member, check, cookie):
+def _server(member, check, cookie, tls_enabled):
     return {
-        'check_ssl': bool(check) and check['type'] == 'HTTPS',
+        # A TLS-enabled pool's checks use the server's own TLS options (verify ...).
+        'check_ssl': bool(check) and (check['type'] == 'HTTPS' or tls_enabled),
+        'check_verify_none': not tls_enabled,
         'id': member['id'], 'address': member['address'],
         'port': member['protocol_port'], 'weight': member['weight'],
         'backup': member['backup'], 'disabled': not member['admin_state_up'],
@@ -90,7 +93,7 @@ def backend_name(pool_id, listener_id):
     return '%s:%s' % (pool_id, listener_id)
 
 
-def _backend(tree, pool, listener):
+def _backend(tree, pool, listener, certificate_paths):
     check = _check(tree.healthmonitor_of(pool['id']))
     persistence = pool['session_persistence'] or {}
     mode = _mode(listener['protocol'])
@@ -107,7 +110,9 @@ def _backend(tree, pool, listener):
         'check': check,
         # PROXY pools: members get the client's address in a PROXY protocol header.
         'send_proxy': SEND_PROXY.get(pool['protocol']),
-        'servers': [_server(m, check, persistence.get('type') == 'HTTP_COOKIE')
+        'server_tls': tls_render.server_options(pool, certificate_paths, bool(check)),
+        'servers': [_server(m, check, persistence.get('type') == 'HTTP_COOKIE',
+                            pool['tls_enabled'])
                     for m in _live(tree.members_of(pool['id']))],
     }
 
@@ -120,7 +125,8 @@ def _frontend(tree, listener, pools, certificate_paths):
     return {
         'id': listener['id'],
         'mode': _mode(listener['protocol']),
-        'certificates': [certificate_paths[ref] for ref in _tls_refs(listener)],
+        'bind_tls': tls_render.bind_options(listener, certificate_paths),
+        'hsts': tls_render.hsts_header(listener),
         'allowed_cidrs': listener['allowed_cidrs'] or [],
         'bind': '%s:%d' % (tree.loadbalancer['vip_address'], listener['protocol_port']),
         'maxconn': limit if limit and limit > 0 else None,
@@ -136,34 +142,39 @@ def _frontend(tree, listener, pools, certificate_paths):
     }
 
 
-def _tls_refs(listener):
-    if listener['protocol'] != 'TERMINATED_HTTPS':
-        return []
-    # The default certificate first: HAProxy serves it to clients without SNI.
-    return [listener['default_tls_container_ref']] + list(
-        listener['sni_container_refs'] or [])
+def _backend_pairs(tree, pools, listeners):
+    """(pool, listener) of every backend: default pools and L7 redirect pools."""
+    pairs = [(pools[l['default_pool_id']], l)
+             for l in listeners if l['default_pool_id'] in pools]
+    # L7 policies send to other pools: each (pool, listener) pair gets its backend.
+    pairs += [(pools[pool_id], l) for l in listeners
+              for pool_id in l7_render.redirect_pool_ids(tree, l, pools, _is_live)
+              if pool_id != l['default_pool_id']]
+    return pairs
 
 
 def certificate_refs(tree):
-    """Every certificate reference the live listeners of `tree` use."""
-    return {ref for listener in _live(tree.listeners) for ref in _tls_refs(listener)}
+    """(kind, container reference) of every file the configuration uses."""
+    pools = {p['id']: p for p in _live(tree.pools)}
+    listeners = _live(tree.listeners)
+    refs = {ref for listener in listeners for ref in tls_render.listener_refs(listener)}
+    refs |= {ref for pool, _ in _backend_pairs(tree, pools, listeners)
+             for ref in tls_render.pool_refs(pool)}
+    return refs
 
 
 def render_model(tree, stats_socket, certificate_paths=None, ping_command=None):
+    certificate_paths = certificate_paths or {}
     pools = {p['id']: p for p in _live(tree.pools)}
     listeners = _live(tree.listeners)
-    backends = [_backend(tree, pools[l['default_pool_id']], l)
-                for l in listeners if l['default_pool_id'] in pools]
-    # L7 policies send to other pools: each (pool, listener) pair gets its backend.
-    backends += [_backend(tree, pools[pool_id], l) for l in listeners
-                 for pool_id in l7_render.redirect_pool_ids(tree, l, pools, _is_live)
-                 if pool_id != l['default_pool_id']]
+    backends = [_backend(tree, pool, listener, certificate_paths)
+                for pool, listener in _backend_pairs(tree, pools, listeners)]
     return {
         'loadbalancer_id': tree.loadbalancer['id'],
         # Each connection takes two descriptors; this stays under common ulimits.
         'maxconn': 4000,
         'stats_socket': stats_socket,
-        'frontends': [_frontend(tree, l, pools, certificate_paths or {})
+        'frontends': [_frontend(tree, l, pools, certificate_paths)
                       for l in listeners],
         'ping_command': ping_command,
         'external_checks': any(b['check'] and b['check']['type'] == 'PING'

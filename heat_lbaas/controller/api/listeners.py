@@ -4,6 +4,7 @@ from heat_lbaas.controller.api import base
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import listener_options
 from heat_lbaas.controller.api import provisioning
+from heat_lbaas.controller.api import tls_options
 
 # Which pool protocols each listener protocol can send traffic to (Octavia's table).
 COMPATIBLE_POOL_PROTOCOLS = {
@@ -27,7 +28,7 @@ class Listeners(base.Collection):
 
     def create(self, body, project_id):
         values = self.validate_create(body)
-        listener_options.check(values['protocol'], values)
+        listener_options.check(values['protocol'], values, self.context.certificates)
         with self.store.transaction():
             lb = self.store.get(model.LOADBALANCER, values['loadbalancer_id'])
             if lb is None:
@@ -58,10 +59,16 @@ class Listeners(base.Collection):
 
     def update(self, listener_id, body):
         values = self.validate_update(body)
+        # Certificate files are read before the lock is taken (a slow file delays
+        # only this request); a concurrent change of a reference meanwhile is a 409.
+        validated = self.get(listener_id)
+        listener_options.check(validated['protocol'], values, self.context.certificates,
+                               validated)
         with self.store.transaction():
             listener = self.get(listener_id)
             self.require_mutable(listener)
-            listener_options.check(listener['protocol'], values, listener)
+            tls_options.references_unchanged(listener_options.REFERENCE_FIELDS,
+                                             validated, listener)
             self._check_default_pool(values, listener['loadbalancer_id'],
                                      listener['protocol'])
             provisioning.lock_for_child_change(self.store, listener['loadbalancer_id'])

@@ -154,7 +154,8 @@ class GraphBuilder:
         _refuse_parent_ids(model.LISTENER, sent, ('loadbalancer_id', 'default_pool_id'))
         values = self.listeners.validate_create(
             {'listener': dict(sent, loadbalancer_id=PARENT_TO_BE)})
-        listener_options.check(values['protocol'], values)
+        listener_options.check(values['protocol'], values,
+                               self.context.certificates)
         return values
 
     def _policy(self, sent, redirect_pool):
@@ -182,6 +183,7 @@ class GraphBuilder:
         values = self.pools.validate_create({'pool': sent})
         values['session_persistence'] = pools_module.normalise_persistence(
             values['session_persistence'])
+        pools_module.check_tls(values, self.context.certificates)
         member_values, seen = [], set()
         for member in members:
             checked = self.members.validate_create({'member': member})

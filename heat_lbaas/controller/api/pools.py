@@ -1,10 +1,12 @@
 """/v2/lbaas/pools."""
 from heat_lbaas.controller import model
+from heat_lbaas.controller.amphora import certificates
 from heat_lbaas.controller.api import base
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import l7_validation
 from heat_lbaas.controller.api import listeners
 from heat_lbaas.controller.api import provisioning
+from heat_lbaas.controller.api import tls_options
 
 PERSISTENCE_TYPES = ('SOURCE_IP', 'HTTP_COOKIE', 'APP_COOKIE')
 
@@ -39,6 +41,50 @@ def normalise_persistence(value):
             'persistence_granularity': value.get('persistence_granularity')}
 
 
+# Every field naming a file (see tls_options.references_unchanged).
+REFERENCE_FIELDS = ('tls_container_ref', 'ca_tls_container_ref', 'crl_container_ref')
+
+
+def check_tls(values, certificate_store, current=None):
+    """Octavia's rules for the TLS options of a pool (re-encryption to its members).
+
+    Reads the certificate files `values` names: call it before taking the database
+    lock. On create, fills in Octavia's defaults when tls_enabled."""
+    if current is None:
+        merged = values
+        if values.get('crl_container_ref') and not values.get('ca_tls_container_ref'):
+            raise errors.ValidationFailure(
+                'A CA certificate reference is required to specify a revocation list.')
+    else:
+        merged = dict(current, **values)
+        _check_ca_update(values, current)
+        # Octavia's pool PUT: null versions and ciphers mean the defaults.
+        tls_options.reset_nulls(values, ('tls_versions', 'tls_ciphers'))
+    tls_options.check_protocol_options(values)
+    if values.get('tls_container_ref'):
+        tls_options.read(certificate_store, 'tls_container_ref',
+                         values['tls_container_ref'], certificates.BUNDLE)
+    if merged.get('ca_tls_container_ref') and (
+            values.get('ca_tls_container_ref') or values.get('crl_container_ref')):
+        tls_options.read_ca_and_crl(
+            certificate_store, 'ca_tls_container_ref', merged['ca_tls_container_ref'],
+            'crl_container_ref', merged.get('crl_container_ref'))
+    if current is None and values.get('tls_enabled'):
+        tls_options.fill_defaults(values)
+
+
+def _check_ca_update(values, current):
+    crl = values.get('crl_container_ref', current['crl_container_ref'])
+    if 'ca_tls_container_ref' in values and not values['ca_tls_container_ref']:
+        if current['ca_tls_container_ref'] and crl:
+            raise errors.ValidationFailure(
+                'A CA reference cannot be removed when a certificate revocation list '
+                'is present.')
+    if crl and not values.get('ca_tls_container_ref', current['ca_tls_container_ref']):
+        raise errors.ValidationFailure(
+            'A CA reference is required to specify a certificate revocation list.')
+
+
 class Pools(base.Collection):
     object_type = model.POOL
     supported = {'protocol': ('HTTP', 'HTTPS', 'TCP', 'PROXY', 'PROXYV2'),
@@ -48,6 +94,7 @@ class Pools(base.Collection):
         values = self.validate_create(body)
         values['session_persistence'] = normalise_persistence(
             values['session_persistence'])
+        check_tls(values, self.context.certificates)
         with self.store.transaction():
             lb_id, listener = self._parents(values)
             provisioning.lock_for_child_change(
@@ -95,8 +142,13 @@ class Pools(base.Collection):
         if 'session_persistence' in values:
             values['session_persistence'] = normalise_persistence(
                 values['session_persistence'])
+        # Certificate files are read before the lock is taken (a slow file delays
+        # only this request); a concurrent change of a reference meanwhile is a 409.
+        validated = self.get(pool_id)
+        check_tls(values, self.context.certificates, validated)
         with self.store.transaction():
             pool = self._lock(pool_id)
+            tls_options.references_unchanged(REFERENCE_FIELDS, validated, pool)
             row = self.save_update(pool, values)
         self.context.worker.submit(pool['loadbalancer_id'])
         return row

@@ -21,11 +21,12 @@ PENDING = ('PENDING_CREATE', 'PENDING_UPDATE', 'PENDING_DELETE')
 
 
 class Applier:
-    def __init__(self, store, driver, failovers=None):
+    def __init__(self, store, driver, failovers=None, certificate_store=None):
         self.store = store
         self.driver = driver
         # worker/failover.py: load balancers whose amphora is to be replaced.
         self.failovers = failovers
+        self.certificates = certificate_store or certificates.CertificateStore(None)
 
     def __call__(self, lb_id):
         failover = self.failovers is not None and self.failovers.take(lb_id)
@@ -53,12 +54,13 @@ class Applier:
         self._finish(tree, failed=False)
 
     def _stage_certificates(self, tree):
-        """{container ref: path of its copy in the amphora} for the live listeners."""
+        """{(kind, container ref): path of its copy in the amphora} for what the
+        configuration uses. Read here, with no database lock held."""
         paths = {}
-        for ref in render.certificate_refs(tree):
-            pem = certificates.load(ref)
-            paths[ref] = self.driver.stage_file(tree.loadbalancer['id'],
-                                                certificates.staged_name(pem), pem)
+        for kind, ref in render.certificate_refs(tree):
+            pem = self.certificates.load(ref, kind)
+            paths[kind, ref] = self.driver.stage_file(
+                tree.loadbalancer['id'], certificates.staged_name(kind, pem), pem)
         return paths
 
     def _delete_loadbalancer(self, tree):
