@@ -125,6 +125,76 @@ def test_killed_controller_up_restarts_only_it_and_traffic_never_stops(cloud, we
         time.sleep(0.5)
 
 
+def lb_provisioning_status(cloud, lb_id):
+    return requests.get('%s/v2/lbaas/loadbalancers/%s' % (cloud.controller_url, lb_id),
+                        timeout=5).json()['loadbalancer']['provisioning_status']
+
+
+def pending_objects(cloud, lb_id):
+    """(type, id, status) of every object of the load balancer in PENDING_*."""
+    tree = requests.get('%s/v2/lbaas/loadbalancers/%s/status' % (cloud.controller_url, lb_id),
+                        timeout=5).json()['statuses']['loadbalancer']
+    found = []
+
+    def visit(kind, node):
+        if node.get('provisioning_status', '').startswith('PENDING_'):
+            found.append((kind, node.get('id'), node['provisioning_status']))
+        for child_kind in ('listeners', 'pools', 'members', 'health_monitor'):
+            children = node.get(child_kind) or []
+            for child in ([children] if isinstance(children, dict) else children):
+                visit(child_kind, child)
+
+    visit('loadbalancer', tree)
+    return found
+
+
+def test_controller_killed_in_the_middle_of_a_scale_out(cloud, web_stack):
+    """The existing members keep serving throughout; after `up` the scale-out completes
+    (or fails cleanly and the next update converges); nothing stays PENDING_*."""
+    lb_id, url = web_stack
+    before = len(members_answering(url, 30))
+    with request_load.RequestLoad(url, paths=LOAD) as load:
+        cloud.openstack('stack', 'update', '--existing', '--parameter',
+                        'desired_size=%d' % (before + 1), STACK)
+        # Kill the controller while it applies the new member (its load balancer is
+        # PENDING_UPDATE), or after 30 s at the latest.
+        deadline = time.monotonic() + 30
+        while (lb_provisioning_status(cloud, lb_id) == 'ACTIVE'
+               and time.monotonic() < deadline):
+            time.sleep(0.02)
+        caught_pending = time.monotonic() < deadline
+        os.kill(service_pid(cloud, 'controller'), signal.SIGKILL)
+        killed_at = time.monotonic()
+        time.sleep(1)
+        cloud.up()
+        up_after = time.monotonic() - killed_at
+        deadline = time.monotonic() + 300
+        while True:
+            status = stacks_support.stack_status(cloud, STACK)[0]
+            if not status.endswith('IN_PROGRESS'):
+                break
+            assert time.monotonic() < deadline, 'the stack update never finished'
+            time.sleep(1)
+        first_outcome = status
+        if status != 'UPDATE_COMPLETE':     # failed cleanly: the next update converges
+            cloud.openstack('stack', 'update', '--existing', '--wait', STACK, timeout=600)
+            status = stacks_support.stack_status(cloud, STACK)[0]
+        time.sleep(1)
+    print('devcloud: controller SIGKILLed during a scale-out (load balancer caught '
+          'PENDING_UPDATE: %s), `up` %.1fs later; stack %s%s; %d requests, %d failed'
+          % (caught_pending, up_after, first_outcome,
+             '' if first_outcome == status else ', then %s' % status,
+             load.answered, len(load.failures)))
+    assert load.failures == []
+    assert status == 'UPDATE_COMPLETE'
+    assert pending_objects(cloud, lb_id) == []
+    assert lb_provisioning_status(cloud, lb_id) == 'ACTIVE'
+    deadline = time.monotonic() + 60
+    while len(members_answering(url, 30)) < before + 1:
+        assert time.monotonic() < deadline, 'the new member never answered'
+        time.sleep(0.5)
+
+
 def test_down_then_up_brings_back_web_servers_alarms_and_the_load_balancer(cloud,
                                                                            web_stack):
     lb_id, url = web_stack
