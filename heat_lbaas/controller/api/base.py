@@ -65,7 +65,9 @@ class Collection:
                                        'PENDING_DELETE')
 
     def require_mutable(self, row):
-        if row['provisioning_status'] != provisioning.MUTABLE:
+        # Octavia checks the parents' status, not the object's own: an object in
+        # ERROR (a change of it failed) is updated or deleted like an ACTIVE one.
+        if row['provisioning_status'] not in provisioning.CHANGEABLE:
             raise errors.Immutable(self.object_type.title, row['id'])
 
 

@@ -1,6 +1,6 @@
 """Octavia's PENDING_* rules: which changes are accepted, and what they lock.
 
-Only ACTIVE objects are mutable. A change to a child puts the load balancer (and
+Only ACTIVE parents are mutable (the object changed may also be in ERROR). A change to a child puts the load balancer (and
 the listeners and pool above the child) into PENDING_UPDATE until the worker has
 applied it; meanwhile other changes get 409, exactly as Octavia answers.
 """
@@ -9,6 +9,8 @@ from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.db import store as store_module
 
 MUTABLE = 'ACTIVE'
+# An object may itself be changed in these; its parents must be MUTABLE.
+CHANGEABLE = (MUTABLE, 'ERROR')
 
 
 def set_status(store, object_type, row, status):
