@@ -6,6 +6,7 @@ first, then `reload` on the master socket starts new workers that take over the
 listening sockets (`expose-fd listeners`) while old workers finish their
 connections, so a reload drops nothing. Stop: SIGTERM to the master, by PID.
 """
+import errno
 import hashlib
 import logging
 import os
@@ -27,6 +28,13 @@ exec %s -c 1 -W 1 -q "$3" >/dev/null 2>&1
 '''
 MASTER_LINE = re.compile(r'^(\d+)\s+master\s+(\d+)\s+\[failed:\s*(\d+)\]', re.M)
 WORKER_LINE = re.compile(r'^(\d+)\s+worker\s+(\d+)', re.M)
+
+
+def _raise_if_out_of_descriptors(error):
+    """Not being able to look is not "not running": taking a live amphora for a dead
+    one would start a second master over its sockets."""
+    if error.errno in (errno.EMFILE, errno.ENFILE):
+        raise error
 
 
 class HaproxyProcessDriver(driver_base.AmphoraDriver):
@@ -87,7 +95,10 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         try:
             with open(self.pid_path(lb_id)) as pid_file:
                 pid = int(pid_file.read().split()[0])
-        except (OSError, ValueError, IndexError):
+        except OSError as error:
+            _raise_if_out_of_descriptors(error)
+            return None
+        except (ValueError, IndexError):
             return None
         child = self._children.get(lb_id)
         if child is not None and child.pid == pid and child.poll() is not None:
@@ -97,7 +108,8 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
                 words = cmdline.read().split(b'\0')
             with open('/proc/%d/stat' % pid) as stat:
                 zombie = stat.read().rsplit(')', 1)[1].split()[0] == 'Z'
-        except OSError:
+        except OSError as error:
+            _raise_if_out_of_descriptors(error)
             return None
         # A recycled PID is not ours: it must be haproxy running this config.
         if zombie or self.config_path(lb_id).encode() not in words:
