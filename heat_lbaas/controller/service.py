@@ -15,7 +15,9 @@ import waitress.server
 
 from heat_lbaas.controller import config
 from heat_lbaas.controller import model
+from heat_lbaas.controller import process_limits
 from heat_lbaas.controller.amphora import haproxy_process
+from heat_lbaas.controller.amphora import private_dir
 from heat_lbaas.controller.amphora import stats
 from heat_lbaas.controller.api import access_log
 from heat_lbaas.controller.api import app as api_app
@@ -104,7 +106,13 @@ def main(argv=None):
     conf(sys.argv[1:] if argv is None else argv, project='heat-lbaas',
          prog='heat-lbaas-controller')
     oslo_log.setup(conf, 'heat-lbaas')
-    controller = Controller(conf)
+    try:
+        process_limits.raise_descriptor_limit(conf.api.connection_limit)
+        controller = Controller(conf)
+    except (process_limits.LimitError, private_dir.UnsafeDirectory) as error:
+        LOG.error('Refusing to start: %s', error)
+        print('heat-lbaas-controller: refusing to start: %s' % error, file=sys.stderr)
+        return 1
     stopping = threading.Event()
 
     def on_signal(signum, frame):

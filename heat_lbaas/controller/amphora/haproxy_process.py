@@ -18,6 +18,7 @@ import tempfile
 import time
 
 from heat_lbaas.controller.amphora import driver_base
+from heat_lbaas.controller.amphora import private_dir
 from heat_lbaas.controller.amphora import unix_socket
 
 LOG = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         # exceed it, so sockets live in a short directory derived from it.
         digest = hashlib.sha1(os.path.abspath(state_dir).encode()).hexdigest()[:10]
         self.socket_dir = os.path.join(tempfile.gettempdir(), 'hlb-%s' % digest)
-        os.makedirs(self.socket_dir, mode=0o700, exist_ok=True)
+        private_dir.ensure(self.socket_dir)
         self.binary = haproxy_binary
         self.timeout = timeout
         self._children = {}
