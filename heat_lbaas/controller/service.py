@@ -11,6 +11,7 @@ import threading
 
 from oslo_config import cfg
 from oslo_log import log as oslo_log
+from oslo_middleware import sizelimit
 import waitress.server
 
 from heat_lbaas.controller import config
@@ -28,6 +29,7 @@ from heat_lbaas.controller.worker import failover
 from heat_lbaas.controller.worker import queue
 
 LOG = logging.getLogger(__name__)
+BODY_BUFFER_MARGIN = 64 * 1024
 
 
 @dataclasses.dataclass
@@ -78,13 +80,18 @@ class Controller:
         self.worker.start()
         self.resume()
         self.health.start()
-        served = self.app
+        # Octavia's own guard: [oslo_middleware] max_request_body_size, 413 beyond.
+        served = sizelimit.RequestBodySizeLimiter(self.app, self.conf)
         if self.conf.api.access_log:
             served = access_log.AccessLog(served)
         self.server = waitress.server.create_server(
             served, host=self.conf.api.bind_host, port=self.conf.api.bind_port,
             threads=self.conf.api.threads,
             connection_limit=self.conf.api.connection_limit,
+            # waitress buffers a body before the application sees it (1 GB by
+            # default): past the limiter's size plus a margin it answers 413 itself.
+            max_request_body_size=(self.conf.oslo_middleware.max_request_body_size
+                                   + BODY_BUFFER_MARGIN),
             ident='heat-lbaas-controller')
         LOG.info('Octavia v2 API on http://%s:%s/', self.conf.api.bind_host,
                  self.server.effective_port)
