@@ -77,7 +77,7 @@ def test_objects_in_error_render_as_last_accepted_or_not_at_all():
                     row('gone', 'PENDING_DELETE', weight=3))
     now = tree(row('m1', 'ERROR', weight=99), row('m2', weight=5),
                row('never', 'ERROR', weight=7), row('gone', 'ERROR', weight=3))
-    served = last_good.effective_tree(now, accepted)
+    served = last_good.effective_tree(now, last_good.Accepted(accepted, {}))
     assert [(m['id'], m['weight'], m['provisioning_status']) for m in served.members] \
         == [('m1', 1, 'ERROR'), ('m2', 5, 'ACTIVE')]
     assert served.loadbalancer is now.loadbalancer
@@ -86,3 +86,10 @@ def test_objects_in_error_render_as_last_accepted_or_not_at_all():
 def test_without_an_accepted_tree_the_stored_one_is_rendered():
     now = tree(row('m1', 'ERROR', weight=99))
     assert last_good.effective_tree(now, None) is now
+
+
+def test_certificates_only_objects_in_error_use_are_reused_as_staged():
+    accepted = last_good.Accepted(tree(), {'ref-a': '/amp/a.pem', 'ref-b': '/amp/b.pem'})
+    assert last_good.reusable_certificates(accepted, {'ref-b'}) == {
+        'ref-a': '/amp/a.pem'}
+    assert last_good.reusable_certificates(None, set()) == {}

@@ -30,7 +30,11 @@ def lock_for_child_change(store, lb_id, pool=None, listener_ids=()):
     set_status(store, model.LOADBALANCER, lb, 'PENDING_UPDATE')
     for listener_id in listener_ids:
         listener = store.get(model.LISTENER, listener_id)
-        if listener is not None:
+        # A listener in ERROR keeps it while a child changes (Octavia would mark it
+        # ACTIVE afterwards): its stored values are still the ones the amphora
+        # refused, and the worker renders it as last accepted (worker/last_good.py)
+        # until a change of the listener itself succeeds.
+        if listener is not None and listener['provisioning_status'] != 'ERROR':
             set_status(store, model.LISTENER, listener, 'PENDING_UPDATE')
     if pool is not None:
         set_status(store, model.POOL, pool, 'PENDING_UPDATE')

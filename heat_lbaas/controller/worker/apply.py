@@ -8,7 +8,9 @@ goes to the log, and the change ends as Octavia's revert tasks end it
 (worker/outcome.py): the changed objects go to ERROR, the objects only locked for
 it go back to ACTIVE. Nothing stays PENDING_*.
 """
+import dataclasses
 import logging
+import os
 
 from heat_lbaas.controller import model
 from heat_lbaas.controller.amphora import certificates
@@ -43,11 +45,13 @@ class Applier:
             return
         if not any(row['provisioning_status'] in PENDING for _, row in tree.objects()):
             return
-        served = last_good.effective_tree(tree, self.last_good.get(lb_id))
+        accepted = self.last_good.get(lb_id)
+        served = last_good.effective_tree(tree, accepted)
         try:
+            certificate_paths = self._stage_certificates(served, accepted)
             config_text = render.render(
                 served, self.driver.stats_socket_path(lb_id),
-                self._stage_certificates(served), self.driver.ping_command)
+                certificate_paths, self.driver.ping_command)
             if failover:
                 LOG.info('Load balancer %s: failover, restarting its amphora', lb_id)
                 self.driver.restart(lb_id, config_text)
@@ -64,13 +68,19 @@ class Applier:
                           lb_id, error)
             self._finish(tree, failed=True, failover=failover)
             return
-        self.last_good.remember(served)
+        self.last_good.remember(served, certificate_paths)
         self._finish(tree, failed=False)
 
-    def _stage_certificates(self, tree):
+    def _stage_certificates(self, tree, accepted):
         """{container ref: path of its copy in the amphora} for the live listeners."""
+        changeable = render.certificate_refs(dataclasses.replace(tree, listeners=[
+            l for l in tree.listeners if l['provisioning_status'] != 'ERROR']))
+        reusable = last_good.reusable_certificates(accepted, changeable)
         paths = {}
         for ref in render.certificate_refs(tree):
+            if ref in reusable and os.path.exists(reusable[ref]):
+                paths[ref] = reusable[ref]
+                continue
             pem = certificates.load(ref)
             paths[ref] = self.driver.stage_file(tree.loadbalancer['id'],
                                                 certificates.staged_name(pem), pem)

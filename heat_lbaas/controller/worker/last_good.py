@@ -20,12 +20,12 @@ SERVED = ('ACTIVE', 'PENDING_CREATE', 'PENDING_UPDATE', 'ERROR')
 LISTS = ('listeners', 'pools', 'members', 'healthmonitors', 'l7policies', 'l7rules')
 
 
-def effective_tree(tree, last_good):
-    """`tree` with each ERROR object replaced by its row in `last_good` (or left out
+def effective_tree(tree, accepted):
+    """`tree` with each ERROR object replaced by its row in `accepted` (or left out
     when it is not there). The load balancer row itself is always the stored one."""
-    if last_good is None:
+    if accepted is None:
         return tree
-    good = {row['id']: row for _, row in last_good.objects()}
+    good = {row['id']: row for _, row in accepted.tree.objects()}
     replaced = {}
     for name in LISTS:
         rows = []
@@ -38,8 +38,26 @@ def effective_tree(tree, last_good):
     return dataclasses.replace(tree, **replaced)
 
 
+@dataclasses.dataclass(frozen=True)
+class Accepted:
+    """What the amphora last accepted: the tree rendered and the staged copies of
+    its certificates ({container ref: path in the amphora})."""
+    tree: object
+    certificate_paths: dict
+
+
+def reusable_certificates(accepted, refs_of_changeable):
+    """{ref: staged path} of certificates only objects in ERROR use, as staged when
+    the amphora accepted them: a certificate that turned bad must not fail every
+    later change (the listeners being changed still load theirs afresh)."""
+    if accepted is None:
+        return {}
+    return {ref: path for ref, path in accepted.certificate_paths.items()
+            if ref not in refs_of_changeable}
+
+
 class LastGoodTrees:
-    """{load balancer id: tree as of its last successful apply}, thread-safe."""
+    """{load balancer id: Accepted as of its last successful apply}, thread-safe."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -49,9 +67,10 @@ class LastGoodTrees:
         with self._lock:
             return self._trees.get(lb_id)
 
-    def remember(self, tree):
+    def remember(self, tree, certificate_paths):
         with self._lock:
-            self._trees[tree.loadbalancer['id']] = tree
+            self._trees[tree.loadbalancer['id']] = Accepted(tree,
+                                                            dict(certificate_paths))
 
     def forget(self, lb_id):
         with self._lock:
