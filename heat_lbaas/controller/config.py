@@ -62,15 +62,51 @@ CERTIFICATE_OPTS = [
 ]
 
 
+# Octavia's [quotas] defaults: -1 is unlimited, Octavia's own default.
+QUOTA_RESOURCES = ('load_balancer', 'listener', 'pool', 'health_monitor', 'member',
+                   'l7policy', 'l7rule')
+QUOTA_OPTS = [
+    cfg.IntOpt('default_%s_quota' % resource, default=-1, min=-1, max=2000000000,
+               help='Default %s quota of a project without its own '
+                    '(PUT /v2/lbaas/quotas/{project_id}); -1 is unlimited.'
+                    % resource.replace('_', ' '))
+    for resource in QUOTA_RESOURCES
+]
+
+# Bounds on the objects under one parent: each load balancer is one HAProxy process
+# and its whole configuration is re-rendered and checked on every change, so these
+# keep one load balancer's changes fast and its configuration within what one
+# process serves well. Octavia bounds only rules per policy (50).
+LIMIT_OPTS = [
+    cfg.IntOpt('listeners_per_loadbalancer', default=100, min=1,
+               help='Listeners of one load balancer (each binds a VIP port).'),
+    cfg.IntOpt('pools_per_loadbalancer', default=200, min=1,
+               help='Pools of one load balancer (a backend per pool and listener).'),
+    cfg.IntOpt('members_per_pool', default=1000, min=1,
+               help='Members of one pool; a batch update of that many stays well '
+                    'under the default max_request_body_size.'),
+    cfg.IntOpt('l7policies_per_listener', default=100, min=1,
+               help='L7 policies of one listener (evaluated in order per request).'),
+    cfg.IntOpt('l7rules_per_l7policy', default=50, min=1,
+               help='Rules of one L7 policy; 50 is Octavia\'s fixed limit.'),
+    cfg.IntOpt('tags_per_object', default=50, min=0,
+               help='Tags on one object (each at most 255 characters, as in '
+                    'Octavia); 50 is Neutron\'s limit, Octavia sets none.'),
+]
+
+
 def register(conf=cfg.CONF):
     conf.register_opts(API_OPTS, group='api')
     conf.register_opts(CONTROLLER_OPTS, group='controller')
     conf.register_opts(CERTIFICATE_OPTS, group='certificates')
+    conf.register_opts(QUOTA_OPTS, group='quotas')
+    conf.register_opts(LIMIT_OPTS, group='limits')
 
 
 def list_opts():
     return [('api', API_OPTS), ('controller', CONTROLLER_OPTS),
-            ('certificates', CERTIFICATE_OPTS)]
+            ('certificates', CERTIFICATE_OPTS), ('quotas', QUOTA_OPTS),
+            ('limits', LIMIT_OPTS)]
 
 
 def vip_network(conf):

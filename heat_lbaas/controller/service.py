@@ -11,13 +11,16 @@ import threading
 
 from oslo_config import cfg
 from oslo_log import log as oslo_log
+from oslo_middleware import sizelimit
 import waitress.server
 
 from heat_lbaas.controller import config
 from heat_lbaas.controller import model
+from heat_lbaas.controller import process_limits
 from heat_lbaas.controller.amphora import certificates
 from heat_lbaas.controller.amphora import driver_base
 from heat_lbaas.controller.amphora import haproxy_process
+from heat_lbaas.controller.amphora import private_dir
 from heat_lbaas.controller.amphora import stats
 from heat_lbaas.controller.api import access_log
 from heat_lbaas.controller.api import app as api_app
@@ -28,6 +31,7 @@ from heat_lbaas.controller.worker import failover
 from heat_lbaas.controller.worker import queue
 
 LOG = logging.getLogger(__name__)
+BODY_BUFFER_MARGIN = 64 * 1024
 
 
 @dataclasses.dataclass
@@ -99,13 +103,18 @@ class Controller:
         self.driver.watch_exits(self.health.amphora_exited)
         self.resume()
         self.health.start()
-        served = self.app
+        # Octavia's own guard: [oslo_middleware] max_request_body_size, 413 beyond.
+        served = sizelimit.RequestBodySizeLimiter(self.app, self.conf)
         if self.conf.api.access_log:
             served = access_log.AccessLog(served)
         self.server = waitress.server.create_server(
             served, host=self.conf.api.bind_host, port=self.conf.api.bind_port,
             threads=self.conf.api.threads,
             connection_limit=self.conf.api.connection_limit,
+            # waitress buffers a body before the application sees it (1 GB by
+            # default): past the limiter's size plus a margin it answers 413 itself.
+            max_request_body_size=(self.conf.oslo_middleware.max_request_body_size
+                                   + BODY_BUFFER_MARGIN),
             ident='heat-lbaas-controller')
         LOG.info('Octavia v2 API on http://%s:%s/', self.conf.api.bind_host,
                  self.server.effective_port)
@@ -129,7 +138,13 @@ def main(argv=None):
     conf(sys.argv[1:] if argv is None else argv, project='heat-lbaas',
          prog='heat-lbaas-controller')
     oslo_log.setup(conf, 'heat-lbaas')
-    controller = Controller(conf)
+    try:
+        process_limits.raise_descriptor_limit(conf.api.connection_limit)
+        controller = Controller(conf)
+    except (process_limits.LimitError, private_dir.UnsafeDirectory) as error:
+        LOG.error('Refusing to start: %s', error)
+        print('heat-lbaas-controller: refusing to start: %s' % error, file=sys.stderr)
+        return 1
     stopping = threading.Event()
 
     def on_signal(signum, frame):

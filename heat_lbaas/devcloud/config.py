@@ -9,6 +9,7 @@ import json
 import yaml
 
 from heat_lbaas.devcloud import catalog
+from heat_lbaas.devcloud import private_files
 from heat_lbaas.devcloud.settings import HOST
 
 CLOUD_NAME = 'devcloud'
@@ -183,9 +184,10 @@ def write_all(settings, paths):
     for directory in (paths.root, paths.plugin_dir, paths.controller_state,
                       paths.certificates, paths.webservers, paths.logs, paths.pids):
         directory.mkdir(parents=True, exist_ok=True)
-    paths.api_paste.write_text(API_PASTE_INI)
-    paths.plugin_module.write_text(PLUGIN_MODULE)
-    paths.token_body.write_text(render_token_body(settings))
-    paths.heat_conf.write_text(render_heat_conf(settings, paths))
-    paths.controller_conf.write_text(render_controller_conf(settings, paths))
-    paths.clouds_yaml.write_text(render_clouds_yaml(settings))
+    for path, text in ((paths.api_paste, API_PASTE_INI),
+                       (paths.plugin_module, PLUGIN_MODULE),
+                       (paths.token_body, render_token_body(settings)),
+                       (paths.heat_conf, render_heat_conf(settings, paths)),
+                       (paths.controller_conf, render_controller_conf(settings, paths)),
+                       (paths.clouds_yaml, render_clouds_yaml(settings))):
+        private_files.write_text(path, text)

@@ -12,6 +12,8 @@ import pathlib
 import secrets
 import socket
 
+from heat_lbaas.devcloud import private_files
+
 STATE_DIR_ENV = 'HEAT_LBAAS_DEVCLOUD_DIR'
 DEFAULT_VIP_CIDR = '127.77.0.0/16'
 # Fixed ids of the VIP subnet and network, so that environments/devcloud.yaml can name
@@ -87,7 +89,9 @@ class Settings:
 
     def save(self, paths):
         paths.root.mkdir(parents=True, exist_ok=True)
-        paths.settings.write_text(json.dumps(dataclasses.asdict(self), indent=2))
+        # It holds Heat's auth_encryption_key.
+        private_files.write_text(paths.settings,
+                                 json.dumps(dataclasses.asdict(self), indent=2))
 
     def fill_first_run_values(self):
         """Ids and keys that must stay the same for the life of the state dir."""

@@ -259,7 +259,7 @@ def test_a_change_the_amphora_cannot_take_sets_error_and_keeps_serving(
         api, loadbalancer, echoes, certificate_dir, controller):
     bundle = certificate_dir / 'lb.pem'
     certificate = tls.write_bundle(str(bundle), 'lb.example.test')
-    listener, _, vip, port = front(
+    listener, pool, vip, port = front(
         api, loadbalancer, echoes(1), listener_protocol='TERMINATED_HTTPS',
         listener={'default_tls_container_ref': str(bundle)})
     bundle.write_text('no longer a certificate')
@@ -267,20 +267,39 @@ def test_a_change_the_amphora_cannot_take_sets_error_and_keeps_serving(
                            {'listener': {'name': 'renamed'}})
     assert response.status_code == 200
     deadline = time.monotonic() + 15
-    while api.loadbalancer(loadbalancer['id'])['provisioning_status'] != 'ERROR':
+    while api.request('GET', '/listeners/' + listener['id']).json()[
+            'listener']['provisioning_status'] != 'ERROR':
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    assert api.request('GET', '/listeners/' + listener['id']).json()[
-        'listener']['provisioning_status'] == 'ERROR'
+    # As Octavia's revert: the changed listener is in ERROR, its load balancer is
+    # ACTIVE again and accepts the next request.
+    assert api.loadbalancer(loadbalancer['id'])['provisioning_status'] == 'ACTIVE'
     assert 'no PEM certificate' in controller.log()
     # The previous configuration still serves, with the previous certificate.
     assert ssl.PEM_cert_to_DER_cert(ssl.get_server_certificate((vip, port))) == certificate
 
-    tls.write_bundle(str(bundle), 'lb.example.test')
+    # The listener in ERROR does not make every later change of the load balancer
+    # fail: it is rendered as the amphora last accepted it, certificate included.
+    extra, = echoes(1)
+    member = api.create_child(loadbalancer['id'], 'pools/%s/members' % pool['id'],
+                              'member', address=extra.address, protocol_port=extra.port)
+    assert api.request('GET', '/pools/%s/members/%s' % (pool['id'], member['id'])
+                       ).json()['member']['provisioning_status'] == 'ACTIVE'
+    # A failover rebuilds the amphora from that last good state too.
     response = api.request('PUT', '/loadbalancers/%s/failover' % loadbalancer['id'])
     assert response.status_code == 202
     api.wait_active(loadbalancer['id'])
-    assert echoed(vip, port, scheme='https')['name'] == 'echo0'
+    assert ssl.PEM_cert_to_DER_cert(ssl.get_server_certificate((vip, port))) == certificate
+    assert echoed(vip, port, scheme='https')['name'] in ('echo0', 'echo1')
+
+    # The listener in ERROR accepts an update (as in Octavia); with a good
+    # certificate again, it is ACTIVE and serves it.
+    renewed = tls.write_bundle(str(bundle), 'lb.example.test')
+    api.update_child(loadbalancer['id'], '/listeners/' + listener['id'], 'listener',
+                     name='repaired')
+    assert api.request('GET', '/listeners/' + listener['id']).json()[
+        'listener']['provisioning_status'] == 'ACTIVE'
+    assert ssl.PEM_cert_to_DER_cert(ssl.get_server_certificate((vip, port))) == renewed
 
 
 @pytest.mark.parametrize('protocol, signature', [

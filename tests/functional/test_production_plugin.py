@@ -8,7 +8,6 @@ heat-engine does (plugin_dirs, heat.engine.resources.initialise), in a fresh
 interpreter because Heat's global environment is built once per process."""
 import json
 import pathlib
-import shutil
 import subprocess
 import sys
 

@@ -155,3 +155,23 @@ def test_up_refuses_to_change_what_a_running_service_uses():
             lifecycle.check_running_unchanged(current, running, *asked)
     with pytest.raises(lifecycle.DevcloudError, match='heat runs with heat port 18004'):
         lifecycle.check_running_unchanged(current, {'heat': 1}, 5555, None, None)
+
+
+def test_keys_and_configuration_files_are_private_whatever_the_umask(tmp_path):
+    paths = StatePaths(tmp_path)
+    # A settings file left world-readable by an earlier version is narrowed too.
+    paths.settings.write_text('{}')
+    os.chmod(paths.settings, 0o644)
+    previous_umask = os.umask(0)
+    try:
+        settings = make_settings()
+        settings.save(paths)
+        config.write_all(settings, paths)
+    finally:
+        os.umask(previous_umask)
+    written = [paths.settings, paths.heat_conf, paths.api_paste, paths.token_body,
+               paths.controller_conf, paths.clouds_yaml, paths.plugin_module]
+    assert {str(p): oct(os.stat(p).st_mode & 0o777) for p in written} == {
+        str(p): '0o600' for p in written}
+    assert json.loads(paths.settings.read_text())['auth_encryption_key'] == \
+        settings.auth_encryption_key

@@ -3,6 +3,7 @@ an upgrade keeps the data already stored."""
 import sqlalchemy as sa
 
 from heat_lbaas.controller import model
+from heat_lbaas.controller.db import quotas
 from heat_lbaas.controller.db import store as store_module
 
 
@@ -40,3 +41,11 @@ def test_a_database_from_before_migrations_is_adopted_and_upgraded(tmp_path):
     store = store_module.Store(path)
     assert store.get(model.LOADBALANCER, 'lb-1')['name'] == 'old'
     assert 'rules' in sa.inspect(store.engine).get_table_names()
+
+
+def test_migrated_quota_table_matches_its_declaration(tmp_path):
+
+    store = store_module.Store(str(tmp_path / 'c.sqlite'))
+    migrated = {c['name']: c['nullable'] for c in
+                sa.inspect(store.engine).get_columns(quotas.TABLE.name)}
+    assert migrated == {c.name: c.nullable for c in quotas.TABLE.columns}

@@ -11,6 +11,7 @@ them serving, like Octavia's amphorae outlive its control plane). A new controll
 adopts a running master (`adopt`), and starts a stopped one from haproxy.cfg, which
 only ever holds the last configuration HAProxy accepted.
 """
+import errno
 import hashlib
 import logging
 import os
@@ -23,6 +24,7 @@ import time
 
 from heat_lbaas.controller.amphora import death_watch
 from heat_lbaas.controller.amphora import driver_base
+from heat_lbaas.controller.amphora import private_dir
 from heat_lbaas.controller.amphora import unix_socket
 
 LOG = logging.getLogger(__name__)
@@ -39,6 +41,13 @@ def _digest(config_text):
     return hashlib.sha256(config_text.encode()).hexdigest()
 
 
+def _raise_if_out_of_descriptors(error):
+    """Not being able to look is not "not running": taking a live amphora for a dead
+    one would start a second master over its sockets."""
+    if error.errno in (errno.EMFILE, errno.ENFILE):
+        raise error
+
+
 class HaproxyProcessDriver(driver_base.AmphoraDriver):
     def __init__(self, state_dir, haproxy_binary='haproxy', timeout=15.0):
         self.amphorae_dir = os.path.join(state_dir, 'amphorae')
@@ -48,7 +57,7 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         digest = hashlib.sha1(os.path.abspath(state_dir).encode(),
                               usedforsecurity=False).hexdigest()[:10]
         self.socket_dir = os.path.join(tempfile.gettempdir(), 'hlb-%s' % digest)
-        os.makedirs(self.socket_dir, mode=0o700, exist_ok=True)
+        private_dir.ensure(self.socket_dir)
         self.binary = haproxy_binary
         self.timeout = timeout
         self._children = {}
@@ -116,7 +125,10 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         try:
             with open(self.pid_path(lb_id)) as pid_file:
                 pid = int(pid_file.read().split()[0])
-        except (OSError, ValueError, IndexError):
+        except OSError as error:
+            _raise_if_out_of_descriptors(error)
+            return None
+        except (ValueError, IndexError):
             return None
         child = self._children.get(lb_id)
         if child is not None and child.pid == pid and child.poll() is not None:
@@ -126,7 +138,8 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
                 words = cmdline.read().split(b'\0')
             with open('/proc/%d/stat' % pid) as stat:
                 zombie = stat.read().rsplit(')', 1)[1].split()[0] == 'Z'
-        except OSError:
+        except OSError as error:
+            _raise_if_out_of_descriptors(error)
             return None
         # A recycled PID is not ours: it must be haproxy running this config.
         if zombie or self.config_path(lb_id).encode() not in words:

@@ -21,6 +21,7 @@ from heat_lbaas.controller.api import members
 from heat_lbaas.controller.api import openapi
 from heat_lbaas.controller.api import pools
 from heat_lbaas.controller.api import querying
+from heat_lbaas.controller.api import quotas
 from heat_lbaas.controller.api import status_tree
 from heat_lbaas.controller.api import views
 
@@ -49,6 +50,7 @@ class Application:
         self.members = members.Members(context)
         self.member_batch = member_batch.MemberBatch(context)
         self.rules = l7rules.L7Rules(context)
+        self.quotas = quotas.Quotas(context)
         self.routes = [
             (_route(r'/providers'), {'GET': self.list_providers}),
             (_route(r'/openapi\.json'), {'GET': self.show_openapi}),
@@ -67,13 +69,15 @@ class Application:
              {'GET': self.show_object, 'PUT': self.update_object,
               'DELETE': self.delete_object}),
         ]
+        # Octavia's quota API; not in the OpenAPI document (self.routes) yet.
+        self.admin_routes = self.quota_routes()
 
     @webob.dec.wsgify
     def __call__(self, request):
         try:
             if request.path_info.rstrip('/') in ('', '/v2', '/v2.0'):
                 return self._json(200, self.versions(request))
-            for pattern, methods in self.routes:
+            for pattern, methods in self.routes + self.admin_routes:
                 match = pattern.match(request.path_info)
                 if match:
                     handler = methods.get(request.method)
@@ -216,6 +220,39 @@ class Application:
         additive_only = strutils.bool_from_string(request.GET.get('additive_only'))
         self.member_batch.replace(pool_id, self._body(request), additive_only,
                                   self._project(request))
+        return webob.Response(status=202, content_type=None)
+
+    # --- quotas ----------------------------------------------------------------
+
+    def quota_routes(self):
+        project = r'([^/]+)'
+        return [
+            (_route(r'/quotas'), {'GET': self.list_quotas}),
+            (_route(r'/quotas/defaults'), {'GET': self.show_quota_defaults}),
+            # Octavia also answers /quotas/{project_id}/default with the defaults.
+            (_route(r'/quotas/%s/default' % project),
+             {'GET': lambda request, project_id: self.show_quota_defaults(request)}),
+            (_route(r'/quotas/%s' % project),
+             {'GET': self.show_quota, 'PUT': self.update_quota,
+              'DELETE': self.reset_quota}),
+        ]
+
+    def list_quotas(self, request):
+        return self._json(200, {'quotas': self.quotas.list(request.GET.get('project_id')),
+                                'quotas_links': []})
+
+    def show_quota_defaults(self, request):
+        return self._json(200, {'quota': self.quotas.show_defaults()})
+
+    def show_quota(self, request, project_id):
+        return self._json(200, {'quota': self.quotas.show(project_id)})
+
+    def update_quota(self, request, project_id):
+        return self._json(202, {'quota': self.quotas.update(project_id,
+                                                            self._body(request))})
+
+    def reset_quota(self, request, project_id):
+        self.quotas.reset(project_id)
         return webob.Response(status=202, content_type=None)
 
     # --- status and statistics -------------------------------------------------

@@ -2,7 +2,9 @@
 import uuid
 
 from heat_lbaas.controller.api import errors
+from heat_lbaas.controller.api import limits
 from heat_lbaas.controller.api import provisioning
+from heat_lbaas.controller.api import quotas
 from heat_lbaas.controller.api import validation
 from heat_lbaas.controller.db import store as store_module
 
@@ -38,18 +40,25 @@ class Collection:
                                        validation.unwrap(self.object_type, body),
                                        extra_fields)
         self.check_supported(values)
+        limits.check_tags(self.context.conf, values)
         return values
 
     def validate_update(self, body):
         values = validation.for_update(self.object_type,
                                        validation.unwrap(self.object_type, body))
         self.check_supported(values)
+        limits.check_tags(self.context.conf, values)
         return values
 
     def new_row(self, values, project_id, operating_status='OFFLINE'):
+        """Insert a new object (in the caller's transaction), within the project's
+        quota and its parent's [limits]."""
         now = store_module.utcnow()
+        project_id = values.get('project_id') or project_id
+        quotas.check(self.context.conf, self.store, self.object_type, project_id)
+        limits.check_count(self.context.conf, self.store, self.object_type, values)
         values.update(id=str(uuid.uuid4()),
-                      project_id=values.get('project_id') or project_id,
+                      project_id=project_id,
                       provisioning_status='PENDING_CREATE',
                       operating_status=operating_status,
                       created_at=now, updated_at=None)
@@ -65,7 +74,9 @@ class Collection:
                                        'PENDING_DELETE')
 
     def require_mutable(self, row):
-        if row['provisioning_status'] != provisioning.MUTABLE:
+        # Octavia checks the parents' status, not the object's own: an object in
+        # ERROR (a change of it failed) is updated or deleted like an ACTIVE one.
+        if row['provisioning_status'] not in provisioning.CHANGEABLE:
             raise errors.Immutable(self.object_type.title, row['id'])
 
 

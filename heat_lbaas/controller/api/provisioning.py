@@ -1,6 +1,6 @@
 """Octavia's PENDING_* rules: which changes are accepted, and what they lock.
 
-Only ACTIVE objects are mutable. A change to a child puts the load balancer (and
+Only ACTIVE parents are mutable (the object changed may also be in ERROR). A change to a child puts the load balancer (and
 the listeners and pool above the child) into PENDING_UPDATE until the worker has
 applied it; meanwhile other changes get 409, exactly as Octavia answers.
 """
@@ -9,6 +9,8 @@ from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.db import store as store_module
 
 MUTABLE = 'ACTIVE'
+# An object may itself be changed in these; its parents must be MUTABLE.
+CHANGEABLE = (MUTABLE, 'ERROR')
 
 
 def set_status(store, object_type, row, status):
@@ -28,7 +30,11 @@ def lock_for_child_change(store, lb_id, pool=None, listener_ids=()):
     set_status(store, model.LOADBALANCER, lb, 'PENDING_UPDATE')
     for listener_id in listener_ids:
         listener = store.get(model.LISTENER, listener_id)
-        if listener is not None:
+        # A listener in ERROR keeps it while a child changes (Octavia would mark it
+        # ACTIVE afterwards): its stored values are still the ones the amphora
+        # refused, and the worker renders it as last accepted (worker/last_good.py)
+        # until a change of the listener itself succeeds.
+        if listener is not None and listener['provisioning_status'] != 'ERROR':
             set_status(store, model.LISTENER, listener, 'PENDING_UPDATE')
     if pool is not None:
         set_status(store, model.POOL, pool, 'PENDING_UPDATE')

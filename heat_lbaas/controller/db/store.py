@@ -98,6 +98,10 @@ class Store:
         with self.transaction():
             return self._connection.execute(statement)
 
+    def execute(self, statement):
+        """Run a statement on a table not declared in model.py (db/quotas.py)."""
+        return self._run(statement)
+
     def get(self, object_type, object_id):
         table = self.tables[object_type.collection]
         row = self._run(table.select().where(table.c.id == object_id)).mappings().first()

@@ -1,11 +1,16 @@
 """Bring one load balancer's amphora in line with the database.
 
 PENDING_* objects become ACTIVE (or are removed, for PENDING_DELETE) once the
-amphora serves the new configuration; if it refuses the configuration, the old
-one keeps serving and the load balancer and its pending objects go to ERROR,
-with the reason in the log.
+amphora serves the new configuration. If anything goes wrong on the way (HAProxy
+refuses the configuration, its binary is missing, the disk is full, the process
+ran out of file descriptors...), the old configuration keeps serving, the reason
+goes to the log, and the change ends as Octavia's revert tasks end it
+(worker/outcome.py): the changed objects go to ERROR, the objects only locked for
+it go back to ACTIVE. Nothing stays PENDING_*.
 """
+import dataclasses
 import logging
+import os
 
 from heat_lbaas.controller import model
 from heat_lbaas.controller.amphora import certificates
@@ -15,9 +20,11 @@ from heat_lbaas.controller.db import l7_positions
 from heat_lbaas.controller.db import store as store_module
 from heat_lbaas.controller.db import tree as tree_module
 from heat_lbaas.controller.health import rollup
+from heat_lbaas.controller.worker import last_good
+from heat_lbaas.controller.worker import outcome
 
 LOG = logging.getLogger(__name__)
-PENDING = ('PENDING_CREATE', 'PENDING_UPDATE', 'PENDING_DELETE')
+PENDING = outcome.PENDING
 
 
 class Applier:
@@ -27,6 +34,7 @@ class Applier:
         # worker/failover.py: load balancers whose amphora is to be replaced.
         self.failovers = failovers
         self.certificates = certificate_store or certificates.CertificateStore(None)
+        self.last_good = last_good.LastGoodTrees()
 
     def __call__(self, lb_id):
         failover = self.failovers is not None and self.failovers.take(lb_id)
@@ -38,10 +46,13 @@ class Applier:
             return
         if not any(row['provisioning_status'] in PENDING for _, row in tree.objects()):
             return
+        accepted = self.last_good.get(lb_id)
+        served = last_good.effective_tree(tree, accepted)
         try:
+            certificate_paths = self._stage_certificates(served, accepted)
             config_text = render.render(
-                tree, self.driver.stats_socket_path(lb_id),
-                self._stage_certificates(tree), self.driver.ping_command)
+                served, self.driver.stats_socket_path(lb_id),
+                certificate_paths, self.driver.ping_command)
             if failover:
                 LOG.info('Load balancer %s: failover, restarting its amphora', lb_id)
                 self.driver.restart(lb_id, config_text)
@@ -49,29 +60,57 @@ class Applier:
                 self.driver.apply(lb_id, config_text)
         except (driver_base.AmphoraError, certificates.CertificateError) as error:
             LOG.error('Load balancer %s: %s', lb_id, error)
-            self._finish(tree, failed=True)
+            self._finish(tree, failed=True, failover=failover)
             return
+        except Exception as error:
+            # Whatever broke (OSError of a full disk, a missing binary, no file
+            # descriptor left...), the change must end rather than stay PENDING_*.
+            LOG.exception('Load balancer %s: applying the change failed: %s',
+                          lb_id, error)
+            self._finish(tree, failed=True, failover=failover)
+            return
+        self.last_good.remember(served, certificate_paths)
         self._finish(tree, failed=False)
 
-    def _stage_certificates(self, tree):
+    def _stage_certificates(self, tree, accepted):
         """{(kind, container ref): path of its copy in the amphora} for what the
-        configuration uses. Read here, with no database lock held."""
+        configuration uses. Read here, with no database lock held. What only objects
+        in ERROR use is the copy staged when the amphora last accepted them."""
+        changeable = render.certificate_refs(dataclasses.replace(
+            tree, listeners=[l for l in tree.listeners if l['provisioning_status'] != 'ERROR'],
+            pools=[p for p in tree.pools if p['provisioning_status'] != 'ERROR']))
+        reusable = last_good.reusable_certificates(accepted, changeable)
         paths = {}
         for kind, ref in render.certificate_refs(tree):
+            reused = reusable.get((kind, ref))
+            if reused and os.path.exists(reused):
+                paths[kind, ref] = reused
+                continue
             pem = self.certificates.load(ref, kind)
             paths[kind, ref] = self.driver.stage_file(
                 tree.loadbalancer['id'], certificates.staged_name(kind, pem), pem)
         return paths
 
     def _delete_loadbalancer(self, tree):
-        self.driver.remove(tree.loadbalancer['id'])
+        lb_id = tree.loadbalancer['id']
+        try:
+            self.driver.remove(lb_id)
+        except Exception as error:
+            # Octavia leaves a load balancer whose delete failed in ERROR, from
+            # which a delete is accepted again.
+            LOG.exception('Load balancer %s: delete failed: %s', lb_id, error)
+            self.store.update(model.LOADBALANCER, lb_id, {
+                'provisioning_status': 'ERROR', 'updated_at': store_module.utcnow()})
+            return
         with self.store.transaction():
             for object_type, row in tree.objects():
                 self.store.delete(object_type, row['id'])
-        LOG.info('Load balancer %s deleted', tree.loadbalancer['id'])
+        self.last_good.forget(lb_id)
+        LOG.info('Load balancer %s deleted', lb_id)
 
-    def _finish(self, tree, failed):
+    def _finish(self, tree, failed, failover=False):
         now = store_module.utcnow()
+        after_failure = outcome.after_failure(tree.objects(), failover) if failed else {}
         with self.store.transaction():
             for object_type, row in tree.objects():
                 status = row['provisioning_status']
@@ -81,11 +120,9 @@ class Applier:
                     self._delete_child(object_type, row)
                     continue
                 self.store.update(object_type, row['id'], {
-                    'provisioning_status': 'ERROR' if failed else 'ACTIVE',
+                    'provisioning_status': after_failure.get(
+                        (object_type, row['id']), 'ACTIVE'),
                     'updated_at': now})
-            if failed:
-                self.store.update(model.LOADBALANCER, tree.loadbalancer['id'],
-                                  {'provisioning_status': 'ERROR', 'updated_at': now})
         rollup.refresh_from_configuration(self.store, tree.loadbalancer['id'])
 
     def _delete_child(self, object_type, row):
