@@ -108,10 +108,13 @@ def test_a_file_turned_into_a_fifo_fails_the_change_without_blocking_the_worker(
     response = api.request('PUT', '/listeners/' + listener['id'],
                            {'listener': {'name': 'renamed'}})
     assert response.status_code == 200, response.text
+    # The change fails as Octavia's revert does: the listener goes to ERROR, its load
+    # balancer back to ACTIVE (it takes the next request).
     deadline = time.monotonic() + 15
-    while api.loadbalancer(loadbalancer['id'])['provisioning_status'] != 'ERROR':
+    while listener_status(api, listener['id']) != 'ERROR':
         assert time.monotonic() < deadline, 'the worker did not finish the change'
         time.sleep(0.05)
+    assert api.loadbalancer(loadbalancer['id'])['provisioning_status'] == 'ACTIVE'
     assert 'not a regular file' in controller.log()
     # The previous configuration still serves, with the previous certificate.
     assert ssl.PEM_cert_to_DER_cert(ssl.get_server_certificate((vip, port))) == certificate
@@ -122,7 +125,19 @@ def test_a_file_turned_into_a_fifo_fails_the_change_without_blocking_the_worker(
     assert 'not a regular file' in response.json()['faultstring']
 
     bundle.unlink()
-    tls.write_bundle(str(bundle), 'lb.example.test')
+    repaired = tls.write_bundle(str(bundle), 'lb.example.test')
     response = api.request('PUT', '/loadbalancers/%s/failover' % loadbalancer['id'])
     assert response.status_code == 202, response.text
     api.wait_active(loadbalancer['id'])
+    # The listener in ERROR is repaired by its next update, which reads the file again.
+    response = api.request('PUT', '/listeners/' + listener['id'],
+                           {'listener': {'name': 'repaired'}})
+    assert response.status_code == 200, response.text
+    api.wait_active(loadbalancer['id'])
+    assert listener_status(api, listener['id']) == 'ACTIVE'
+    assert ssl.PEM_cert_to_DER_cert(ssl.get_server_certificate((vip, port))) == repaired
+
+
+def listener_status(api, listener_id):
+    return api.request('GET', '/listeners/' + listener_id).json()['listener'][
+        'provisioning_status']
