@@ -76,19 +76,23 @@ class Controller:
         Each amphora still running is adopted as it is (traffic never stopped); a
         stopped one (after `heat-lbaas-amphorae stop` or a reboot) starts from its last
         accepted configuration, so a load balancer in ERROR serves its last good one.
-        Then the worker brings every ACTIVE or PENDING_* one to the database's state (a
-        reload only where the configuration changed): PENDING_* objects were being
-        applied when the last process stopped and are applied again, so nothing stays
-        stuck (a known Octavia failure mode)."""
+        An ACTIVE load balancer whose amphora serves that way is left as it is: its
+        configuration is the last one accepted, and re-rendering it would bring back
+        what the amphora refused of objects now in ERROR. One with no amphora serving
+        is rendered again from the database. PENDING_* objects were being applied when
+        the last process stopped and are applied again (a reload only where the
+        configuration changed), so nothing stays stuck (a known Octavia failure
+        mode)."""
         known = set()
         for lb in self.store.find(model.LOADBALANCER):
             known.add(lb['id'])
+            serving = None
             if lb['provisioning_status'] != 'PENDING_DELETE':
                 try:
-                    self.driver.adopt(lb['id'])
+                    serving = self.driver.adopt(lb['id'])
                 except driver_base.AmphoraError as error:
                     LOG.error('Load balancer %s: %s', lb['id'], error)
-            if lb['provisioning_status'] == 'ACTIVE':
+            if lb['provisioning_status'] == 'ACTIVE' and not serving:
                 self.store.update(model.LOADBALANCER, lb['id'],
                                   {'provisioning_status': 'PENDING_UPDATE'})
             self.worker.submit(lb['id'])

@@ -165,8 +165,8 @@ def test_stopped_amphorae_serve_again_after_restart_an_error_one_its_last_good_c
     broken, _, broken_url = serving_lb(api, members[1:])
 
     # A listener whose port something else holds: haproxy -c accepts the file, the
-    # reload cannot bind, so the load balancer goes to ERROR and the old
-    # configuration keeps serving.
+    # reload cannot bind, so the listener goes to ERROR (its load balancer back to
+    # ACTIVE, as Octavia's revert does) and the old configuration keeps serving.
     blocker = socket.socket()
     blocker.bind((broken['vip_address'], ports.free_port(broken['vip_address'])))
     blocker.listen()
@@ -174,12 +174,14 @@ def test_stopped_amphorae_serve_again_after_restart_an_error_one_its_last_good_c
         taken = blocker.getsockname()[1]
         listener = api.create('listeners', 'listener', loadbalancer_id=broken['id'],
                               protocol='HTTP', protocol_port=taken)
-        wait_until(lambda: api.loadbalancer(broken['id'])['provisioning_status'] == 'ERROR',
-                   30, 'the load balancer did not go to ERROR')
+        wait_until(lambda: listener_status(api, listener['id']) == 'ERROR',
+                   30, 'the listener did not go to ERROR')
+        assert api.loadbalancer(broken['id'])['provisioning_status'] == 'ACTIVE'
         assert answered_by(broken_url, members[1])
 
         # Everything stopped (as `heat-lbaas-devcloud down` or a reboot does), then
-        # started again: both load balancers serve, from the last accepted files.
+        # started again: both load balancers serve, from the last accepted files
+        # (the listener in ERROR stays out, as the amphora last accepted it).
         own_controller.stop()
         assert processes.with_argument_containing(
             own_controller.state_dir + '/amphorae/') == []
@@ -191,11 +193,15 @@ def test_stopped_amphorae_serve_again_after_restart_an_error_one_its_last_good_c
         print('all stopped, controller started: both load balancers (one in ERROR) '
               'serve again %.2fs later' % (time.monotonic() - stopped_at))
         api.wait_active(good['id'])
-        assert api.loadbalancer(broken['id'])['provisioning_status'] == 'ERROR'
-        shown = api.request('GET', '/listeners/' + listener['id']).json()['listener']
-        assert shown['provisioning_status'] == 'ERROR'
+        api.wait_active(broken['id'])
+        assert listener_status(api, listener['id']) == 'ERROR'
         assert pending_objects(api) == []
     finally:
         blocker.close()
     api.delete_loadbalancer(good['id'])
     api.delete_loadbalancer(broken['id'])
+
+
+def listener_status(api, listener_id):
+    return api.request('GET', '/listeners/' + listener_id).json()['listener'][
+        'provisioning_status']
