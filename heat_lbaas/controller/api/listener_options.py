@@ -1,7 +1,6 @@
-"""Listener options checked beyond their declared types: certificates, allowed CIDRs
-and inserted headers, with Octavia's messages."""
-import ipaddress
-
+"""Listener options checked beyond their declared types: certificates and inserted
+headers, with Octavia's messages. (Allowed CIDRs are a declared kind, checked and
+normalised by api/validation.py.)"""
 from heat_lbaas.controller.amphora import certificates
 from heat_lbaas.controller.api import errors
 
@@ -17,7 +16,6 @@ def check(protocol, values, current=None):
     """Raise an ApiError unless the (new) listener options are valid together."""
     merged = dict(current or {}, **values)
     _check_certificates(protocol, merged, values)
-    _check_allowed_cidrs(values.get('allowed_cidrs'))
     _check_insert_headers(protocol, values.get('insert_headers'))
 
 
@@ -45,15 +43,6 @@ def _check_certificates(protocol, merged, changed):
         except certificates.CertificateError as error:
             raise errors.ApiError("Could not retrieve certificate: ['%s'] (%s)"
                                   % (ref, error))
-
-
-def _check_allowed_cidrs(cidrs):
-    for cidr in cidrs or ():
-        try:
-            ipaddress.ip_network(cidr)
-        except ValueError:
-            raise errors.InvalidInput('allowed_cidrs', cidr,
-                                      'Value should be IPv4 or IPv6 CIDR format')
 
 
 def _check_insert_headers(protocol, headers):
