@@ -10,6 +10,9 @@ import uuid
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import errors
 
+# Integers are stored as 64-bit (db/store.py: BigInteger).
+MAX_STORED_INTEGER = 2 ** 63 - 1
+
 
 def _check_kind(field, value):
     """Return the value converted to the field's kind, or raise InvalidInput."""
@@ -32,8 +35,10 @@ def _check_kind(field, value):
             raise invalid("Wrong type. Expected '<class 'int'>', got '<class 'str'>'")
         if field.minimum is not None and value < field.minimum:
             raise invalid('Value should be greater or equal to %s' % field.minimum)
-        if field.maximum is not None and value > field.maximum:
-            raise invalid('Value should be lower or equal to %s' % field.maximum)
+        # Fields without a declared maximum still have to fit their column.
+        maximum = MAX_STORED_INTEGER if field.maximum is None else field.maximum
+        if value > maximum:
+            raise invalid('Value should be lower or equal to %s' % maximum)
         return value
     if kind == model.FLOAT:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
