@@ -41,9 +41,15 @@ HOSTILE = [
     '\t' + MARK,
     '\x1b[31m' + MARK,
     'x\u2028' + MARK,
+]
+# Near misses of addresses, CIDRs and status codes, for fields of those kinds.
+HOSTILE_SHAPED = [
     '127.0.0.1 check inter 1 ' + MARK,
+    '127.0.0.1\n' + MARK,
     'fe80::1%eth0 ' + MARK,
+    '10.0.0.0/8 ' + MARK,
     '200\n' + MARK,
+    '200-100',
 ]
 STRINGY = (model.STRING, model.STRING_LIST, model.DICT, model.IP, model.CIDR_LIST,
            model.STATUS_CODES)
@@ -52,7 +58,7 @@ SHAPED = (model.IP, model.CIDR_LIST, model.STATUS_CODES)
 
 
 def hostile_payloads(field):
-    for value in HOSTILE:
+    for value in HOSTILE + (HOSTILE_SHAPED if field.kind in SHAPED else []):
         if field.kind in (model.STRING_LIST, model.CIDR_LIST):
             yield [value]
         elif field.kind == model.DICT:
