@@ -20,8 +20,8 @@ from heat_lbaas.controller import model
 from heat_lbaas.controller.amphora import render
 from tests.support import field_values
 from tests.support import haproxy_config
+from tests.support import object_tree
 from tests.support import octavia_api
-from tests.support import ports
 
 EXAMPLES_PER_OBJECT_TYPE = 12
 SETTINGS = hypothesis.settings(
@@ -39,38 +39,14 @@ FIELDS_PER_REQUEST = 3
 @pytest.fixture(scope='module')
 def tree(controller):
     api = octavia_api.OctaviaApi(controller.url)
-    lb = api.new_loadbalancer()
-    listener = api.create_child(lb['id'], 'listeners', 'listener',
-                                loadbalancer_id=lb['id'], protocol='HTTP',
-                                protocol_port=ports.free_port(lb['vip_address']))
-    pool = api.create_child(lb['id'], 'pools', 'pool', listener_id=listener['id'],
-                            protocol='HTTP', lb_algorithm='ROUND_ROBIN')
-    member = api.create_child(lb['id'], 'pools/%s/members' % pool['id'], 'member',
-                              address='127.0.0.1', protocol_port=9)
-    monitor = api.create_child(lb['id'], 'healthmonitors', 'healthmonitor',
-                               pool_id=pool['id'], type='HTTP', delay=5, timeout=2,
-                               max_retries=2)
-    policy = api.create_child(lb['id'], 'l7policies', 'l7policy',
-                              listener_id=listener['id'], action='REJECT')
-    rule = api.request('POST', '/l7policies/%s/rules' % policy['id'], {'rule': {
-        'type': 'PATH', 'compare_type': 'STARTS_WITH', 'value': '/x'}})
-    assert rule.status_code == 201, rule.text
-    api.wait_active(lb['id'])
-    yield {'api': api, 'lb': lb, 'paths': {
-        model.LOADBALANCER: '/loadbalancers/' + lb['id'],
-        model.LISTENER: '/listeners/' + listener['id'],
-        model.POOL: '/pools/' + pool['id'],
-        model.MEMBER: '/pools/%s/members/%s' % (pool['id'], member['id']),
-        model.HEALTH_MONITOR: '/healthmonitors/' + monitor['id'],
-        model.L7POLICY: '/l7policies/' + policy['id'],
-        model.L7RULE: '/l7policies/%s/rules/%s' % (policy['id'],
-                                                    rule.json()['rule']['id']),
-    }, 'members': '/pools/%s/members' % pool['id'], 'pool_id': pool['id'],
-        # Put back after each object type's examples, so the next type's changes
-        # are rendered (a disabled load balancer has no configuration to check).
-        'serving': {model.LOADBALANCER: {'admin_state_up': True},
-                    model.LISTENER: {'admin_state_up': True,
-                                     'default_pool_id': pool['id']}}}
+    lb, _, paths = object_tree.one_of_each(api, '127.0.0.1', 9)
+    pool_id = paths[model.POOL].rsplit('/', 1)[1]
+    # Put back after each object type's examples, so the next type's changes are
+    # rendered (a disabled load balancer has no configuration to check).
+    serving = {model.LOADBALANCER: {'admin_state_up': True},
+               model.LISTENER: {'admin_state_up': True, 'default_pool_id': pool_id}}
+    yield {'api': api, 'lb': lb, 'paths': paths, 'serving': serving,
+           'members': '/pools/%s/members' % pool_id, 'pool_id': pool_id}
     api.delete_loadbalancer(lb['id'])
 
 

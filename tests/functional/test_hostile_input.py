@@ -20,7 +20,7 @@ import requests
 from heat_lbaas.controller import model
 from heat_lbaas.controller.amphora import render
 from tests.support import haproxy_config
-from tests.support import ports
+from tests.support import object_tree
 
 MARK = 'INJECTED'
 HOSTILE = [
@@ -75,38 +75,8 @@ def writable_string_fields(object_type):
 
 
 def serving_tree(api, servers):
-    """A load balancer with one of each object, serving one real web server:
-    (load balancer, listener port, {object type: API path of its object})."""
     server, = servers.start(1)
-    lb = api.new_loadbalancer()
-    port = ports.free_port(lb['vip_address'])
-    listener = api.create_child(lb['id'], 'listeners', 'listener',
-                                loadbalancer_id=lb['id'], protocol='HTTP',
-                                protocol_port=port)
-    pool = api.create_child(lb['id'], 'pools', 'pool', listener_id=listener['id'],
-                            protocol='HTTP', lb_algorithm='ROUND_ROBIN')
-    member = api.create_child(lb['id'], 'pools/%s/members' % pool['id'], 'member',
-                              address=server['address'], protocol_port=server['port'])
-    monitor = api.create_child(lb['id'], 'healthmonitors', 'healthmonitor',
-                               pool_id=pool['id'], type='HTTP', delay=5, timeout=2,
-                               max_retries=2)
-    policy = api.create_child(lb['id'], 'l7policies', 'l7policy',
-                              listener_id=listener['id'], action='REJECT')
-    rule = api.request('POST', '/l7policies/%s/rules' % policy['id'], {'rule': {
-        'type': 'HEADER', 'compare_type': 'EQUAL_TO', 'key': 'X-Block',
-        'value': 'yes'}})
-    assert rule.status_code == 201, rule.text
-    api.wait_active(lb['id'])
-    rule = rule.json()['rule']
-    return lb, port, {
-        model.LOADBALANCER: '/loadbalancers/' + lb['id'],
-        model.LISTENER: '/listeners/' + listener['id'],
-        model.POOL: '/pools/' + pool['id'],
-        model.MEMBER: '/pools/%s/members/%s' % (pool['id'], member['id']),
-        model.HEALTH_MONITOR: '/healthmonitors/' + monitor['id'],
-        model.L7POLICY: '/l7policies/' + policy['id'],
-        model.L7RULE: '/l7policies/%s/rules/%s' % (policy['id'], rule['id']),
-    }
+    return object_tree.one_of_each(api, server['address'], server['port'])
 
 
 def checked_config(controller, lb_id):
@@ -233,8 +203,10 @@ def test_every_field_kind_at_and_beyond_its_limits(api, servers, controller):
     assert stored[0] == '10.0.0.0/24' and stored[-1] == '127.0.0.0/8', stored
     api.wait_active(lb['id'])
     config = checked_config(controller, lb['id'])
-    acl_lines = [l for l in config.splitlines() if l.strip().startswith('acl allowed_cidr')]
-    assert len(acl_lines) == 3 and all(len(l.split()) <= 64 for l in acl_lines), acl_lines
+    acl_lines = [line for line in config.splitlines()
+                 if line.strip().startswith('acl allowed_cidr')]
+    assert len(acl_lines) == 3, acl_lines
+    assert all(len(line.split()) <= 64 for line in acl_lines), acl_lines
     answer = requests.get('http://%s:%d/' % (lb['vip_address'], port), timeout=5)
     assert answer.status_code in (200, 403), answer.text
     for cidrs in (['10.0.0.0/33'], ['10.0.0.0/8 ' + MARK], ['fe80::/64%lo'], [''],
