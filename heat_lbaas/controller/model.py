@@ -8,9 +8,11 @@ import dataclasses
 import re
 from typing import Any
 
-# Field kinds.
-STRING, INTEGER, FLOAT, BOOLEAN, UUID, IP, STRING_LIST, DICT = (
-    'string', 'integer', 'float', 'boolean', 'uuid', 'ip', 'string_list', 'dict')
+# Field kinds. IP and CIDR_LIST values are stored (and rendered) in their normalised
+# form; STATUS_CODES are HTTP status codes: one, a list or a low-high range.
+STRING, INTEGER, FLOAT, BOOLEAN, UUID, IP, STRING_LIST, DICT, CIDR_LIST, STATUS_CODES = (
+    'string', 'integer', 'float', 'boolean', 'uuid', 'ip', 'string_list', 'dict',
+    'cidr_list', 'status_codes')
 
 # Where a field may be written.
 READ_ONLY, CREATE_ONLY, WRITABLE = 'read_only', 'create_only', 'writable'
@@ -19,10 +21,19 @@ READ_ONLY, CREATE_ONLY, WRITABLE = 'read_only', 'create_only', 'writable'
 # stricter). None admits white space, quotes, backslashes, '$' or '#', so nothing a
 # user sends can add or change configuration.
 URL_PATH_PATTERN = r"/[A-Za-z0-9\-._~%!&()*+,;=:@/]*(\?[A-Za-z0-9\-._~%!&()*+,;=:@/?]*)?"
-EXPECTED_CODES_PATTERN = r'\d{3}(-\d{3}|(,\d{3})*)'
+EXPECTED_CODES_PATTERN = r'[0-9]{3}(-[0-9]{3}|(,[0-9]{3})*)'
 DOMAIN_NAME_PATTERN = (r'(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*'
                        r'[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?')
 COOKIE_NAME_PATTERN = r'[A-Za-z0-9_\-.]{1,255}'
+
+# Octavia's MAX_TIMEOUT (24 days) for listener timeouts, in milliseconds; HAProxy's
+# own limit is 2**31 - 1 ms.
+MAX_TIMEOUT_MS = 24 * 24 * 60 * 60 * 1000
+# Health monitor delay and timeout are rendered in seconds: the largest that stays
+# under HAProxy's timer limit (Octavia sets no maximum).
+MAX_MONITOR_SECONDS = (2 ** 31 - 1) // 1000
+# HAProxy reads maxconn as a C int (larger values wrap around without an error).
+MAX_CONNECTION_LIMIT = 2 ** 31 - 1
 
 PROVISIONING_STATUSES = ('ACTIVE', 'DELETED', 'ERROR', 'PENDING_CREATE',
                          'PENDING_UPDATE', 'PENDING_DELETE')
@@ -125,24 +136,25 @@ LISTENER = ObjectType(
               choices=LISTENER_PROTOCOLS),
         Field('protocol_port', INTEGER, CREATE_ONLY, required=True,
               minimum=1, maximum=65535),
-        Field('connection_limit', INTEGER, default=-1, minimum=-1),
+        Field('connection_limit', INTEGER, default=-1, minimum=-1,
+              maximum=MAX_CONNECTION_LIMIT),
         Field('default_tls_container_ref', max_length=255),
         Field('sni_container_refs', STRING_LIST, default=[]),
         Field('default_pool_id', UUID),
         Field('insert_headers', DICT, default={}),
         Field('timeout_client_data', INTEGER, default=50000, minimum=0,
-              maximum=31536000000),
+              maximum=MAX_TIMEOUT_MS),
         Field('timeout_member_connect', INTEGER, default=5000, minimum=0,
-              maximum=31536000000),
+              maximum=MAX_TIMEOUT_MS),
         Field('timeout_member_data', INTEGER, default=50000, minimum=0,
-              maximum=31536000000),
+              maximum=MAX_TIMEOUT_MS),
         Field('timeout_tcp_inspect', INTEGER, default=0, minimum=0,
-              maximum=31536000000),
+              maximum=MAX_TIMEOUT_MS),
         Field('client_ca_tls_container_ref'),
         Field('client_authentication', default='NONE',
               choices=('NONE', 'OPTIONAL', 'MANDATORY')),
         Field('client_crl_container_ref'),
-        Field('allowed_cidrs', STRING_LIST),
+        Field('allowed_cidrs', CIDR_LIST),
         Field('tls_ciphers', max_length=2048),
         Field('tls_versions', STRING_LIST),
         Field('alpn_protocols', STRING_LIST),
@@ -198,13 +210,15 @@ HEALTH_MONITOR = ObjectType(
     _common(
         Field('pool_id', UUID, CREATE_ONLY, required=True, visible=False),
         Field('type', access=CREATE_ONLY, required=True, choices=HEALTH_MONITOR_TYPES),
-        Field('delay', INTEGER, required=True, minimum=0, maximum=2147483647),
-        Field('timeout', INTEGER, required=True, minimum=0, maximum=2147483647),
+        Field('delay', INTEGER, required=True, minimum=0,
+              maximum=MAX_MONITOR_SECONDS),
+        Field('timeout', INTEGER, required=True, minimum=0,
+              maximum=MAX_MONITOR_SECONDS),
         Field('max_retries', INTEGER, required=True, minimum=1, maximum=10),
         Field('max_retries_down', INTEGER, default=3, minimum=1, maximum=10),
         Field('http_method', choices=HTTP_METHODS),
         Field('url_path', pattern=URL_PATH_PATTERN),
-        Field('expected_codes', pattern=EXPECTED_CODES_PATTERN),
+        Field('expected_codes', STATUS_CODES, pattern=EXPECTED_CODES_PATTERN),
         Field('http_version', FLOAT, choices=(1.0, 1.1)),
         Field('domain_name', pattern=DOMAIN_NAME_PATTERN),
         description=HIDDEN_DESCRIPTION,

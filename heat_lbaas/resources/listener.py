@@ -10,8 +10,9 @@ from heat_lbaas.resources import property_rules
 from heat_lbaas.resources import property_schemas
 
 
-# Octavia's upper bound for every timeout (one year, in milliseconds).
-MAX_TIMEOUT_MS = 31536000000
+# Octavia's upper bound for every timeout (24 days, in milliseconds: under HAProxy's
+# timer limit).
+MAX_TIMEOUT_MS = 24 * 24 * 60 * 60 * 1000
 
 
 def _timeout_ms(description):

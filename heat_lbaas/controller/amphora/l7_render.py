@@ -44,6 +44,15 @@ def _fetch_flags_value(rule):
     raise ValueError('L7 rule type %s cannot be rendered' % rule_type)
 
 
+def regex_of(rule):
+    """The regular expression HAProxy compiles for a REGEX rule."""
+    return _fetch_flags_value(rule)[2]
+
+
+def caseless(rule):
+    return '-i ' in _fetch_flags_value(rule)[1]
+
+
 def acl_line(rule):
     fetch, flags, value = _fetch_flags_value(rule)
     return 'acl %s %s %s -- %s' % (rule['id'], fetch, flags, escape(value))

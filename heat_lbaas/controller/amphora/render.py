@@ -18,6 +18,7 @@ SEND_PROXY = {'PROXY': 'send-proxy', 'PROXYV2': 'send-proxy-v2'}
 # Listener and pool protocols HAProxy handles in HTTP mode; the others pass TCP through.
 HTTP_MODE_PROTOCOLS = ('HTTP', 'TERMINATED_HTTPS')
 LIVE = ('ACTIVE', 'PENDING_CREATE', 'PENDING_UPDATE', 'ERROR')
+CIDRS_PER_LINE = 50
 
 # The output is an HAProxy configuration, not HTML: HTML escaping would corrupt it. What
 # keeps user values from injecting directives is the API's validation and normalisation
@@ -44,6 +45,18 @@ def _is_live(row):
 
 def _live(rows):
     return [r for r in rows if r['provisioning_status'] in LIVE]
+
+
+def host(address):
+    """An address as HAProxy reads it before ':port' or alone (`addr`): IPv6 in
+    brackets, since HAProxy takes the last ':' of a bare IPv6 address as the port."""
+    return '[%s]' % address if ':' in address else address
+
+
+def cidr_lines(cidrs):
+    """The CIDRs in groups small enough for one HAProxy line (at most
+    MAX_LINE_ARGS = 64 words; 'acl <name> src' takes three)."""
+    return [cidrs[i:i + CIDRS_PER_LINE] for i in range(0, len(cidrs), CIDRS_PER_LINE)]
 
 
 def _ms(milliseconds):
@@ -76,13 +89,14 @@ def _server(member, check, cookie, tls_enabled):
         # A TLS-enabled pool's checks use the server's own TLS options (verify ...).
         'check_ssl': bool(check) and (check['type'] == 'HTTPS' or tls_enabled),
         'check_verify_none': not tls_enabled,
-        'id': member['id'], 'address': member['address'],
+        'id': member['id'], 'address': host(member['address']),
         'port': member['protocol_port'], 'weight': member['weight'],
         'backup': member['backup'], 'disabled': not member['admin_state_up'],
         'check': check is not None,
         'check_inter': check and check['inter'], 'fall': check and check['fall'],
         'rise': check and check['rise'],
-        'monitor_address': member['monitor_address'],
+        'monitor_address': member['monitor_address'] and host(
+            member['monitor_address']),
         'monitor_port': member['monitor_port'],
         'cookie': cookie,
     }
@@ -127,8 +141,9 @@ def _frontend(tree, listener, pools, certificate_paths):
         'mode': _mode(listener['protocol']),
         'bind_tls': tls_render.bind_options(listener, certificate_paths),
         'hsts': tls_render.hsts_header(listener),
-        'allowed_cidrs': listener['allowed_cidrs'] or [],
-        'bind': '%s:%d' % (tree.loadbalancer['vip_address'], listener['protocol_port']),
+        'allowed_cidr_lines': cidr_lines(listener['allowed_cidrs'] or []),
+        'bind': '%s:%d' % (host(tree.loadbalancer['vip_address']),
+                           listener['protocol_port']),
         'maxconn': limit if limit and limit > 0 else None,
         'disabled': not listener['admin_state_up'],
         'timeout_client': _ms(listener['timeout_client_data']),

@@ -12,6 +12,8 @@ import re
 import urllib.parse
 
 from heat_lbaas.controller import model
+from heat_lbaas.controller.amphora import l7_render
+from heat_lbaas.controller.amphora import pcre2
 from heat_lbaas.controller.api import errors
 
 # SSL_* rules need TLS client authentication on the listener, which this controller
@@ -99,8 +101,20 @@ def check_rule(rule):
             re.compile(value)
         except re.error as error:
             raise RuleInvalid('Unable to parse regular expression: %s' % error)
+        _check_haproxy_regex(rule)
     else:
         _check_characters('value', value, PLAIN_VALUE, PLAIN_VALUE_TEXT)
+
+
+def _check_haproxy_regex(rule):
+    """Octavia checks with Python's `re`; HAProxy compiles with PCRE2, which refuses
+    some of what `re` accepts, and would then refuse the whole configuration."""
+    try:
+        reason = pcre2.error(l7_render.regex_of(rule), caseless=l7_render.caseless(rule))
+    except pcre2.Unavailable as error:
+        raise errors.ProviderUnsupported('amphora', str(error))
+    if reason:
+        raise RuleInvalid('Unable to parse regular expression: %s' % reason)
 
 
 def check_url(field, value):

@@ -1,7 +1,6 @@
-"""Listener options checked beyond their declared types: certificates and TLS options,
-allowed CIDRs and inserted headers, with Octavia's messages."""
-import ipaddress
-
+"""Listener options checked beyond their declared types: certificates, TLS options
+and inserted headers, with Octavia's messages. (Allowed CIDRs are a declared kind,
+checked and normalised by api/validation.py.)"""
 from heat_lbaas.controller.amphora import certificates
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import tls_options
@@ -27,7 +26,6 @@ def check(protocol, values, certificate_store, current=None):
         _check_tls_create(protocol, values, certificate_store)
     else:
         _check_tls_update(protocol, values, current, certificate_store)
-    _check_allowed_cidrs(values.get('allowed_cidrs'))
     _check_insert_headers(protocol, values.get('insert_headers'))
 
 
@@ -109,15 +107,6 @@ def _read_references(values, merged, store):
         tls_options.read_ca_and_crl(
             store, 'client_ca_tls_container_ref', merged['client_ca_tls_container_ref'],
             'client_crl_container_ref', merged.get('client_crl_container_ref'))
-
-
-def _check_allowed_cidrs(cidrs):
-    for cidr in cidrs or ():
-        try:
-            ipaddress.ip_network(cidr)
-        except ValueError:
-            raise errors.InvalidInput('allowed_cidrs', cidr,
-                                      'Value should be IPv4 or IPv6 CIDR format')
 
 
 def _check_insert_headers(protocol, headers):

@@ -34,7 +34,7 @@ def field_schema(field):
         schema = {'type': 'number'}
     elif kind == model.BOOLEAN:
         schema = {'type': 'boolean'}
-    elif kind == model.STRING_LIST:
+    elif kind in (model.STRING_LIST, model.CIDR_LIST):
         schema = {'type': 'array', 'items': {'type': 'string'}}
     elif kind == model.DICT:
         schema = {'type': 'object'}

@@ -10,6 +10,9 @@ import uuid
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import errors
 
+# Integers are stored as 64-bit (db/store.py: BigInteger).
+MAX_STORED_INTEGER = 2 ** 63 - 1
+
 
 def _check_kind(field, value):
     """Return the value converted to the field's kind, or raise InvalidInput."""
@@ -32,17 +35,21 @@ def _check_kind(field, value):
             raise invalid("Wrong type. Expected '<class 'int'>', got '<class 'str'>'")
         if field.minimum is not None and value < field.minimum:
             raise invalid('Value should be greater or equal to %s' % field.minimum)
-        if field.maximum is not None and value > field.maximum:
-            raise invalid('Value should be lower or equal to %s' % field.maximum)
+        # Fields without a declared maximum still have to fit their column.
+        maximum = MAX_STORED_INTEGER if field.maximum is None else field.maximum
+        if value > maximum:
+            raise invalid('Value should be lower or equal to %s' % maximum)
         return value
     if kind == model.FLOAT:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise invalid("Wrong type. Expected '<class 'float'>', got '%s'"
                           % type(value))
         return float(value)
-    if kind == model.STRING_LIST:
+    if kind in (model.STRING_LIST, model.CIDR_LIST):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise invalid('Value should be a list of strings')
+        if kind == model.CIDR_LIST:
+            return _normalised_cidrs(field, value)
         return list(value)
     if kind == model.DICT:
         if not isinstance(value, dict):
@@ -56,16 +63,48 @@ def _check_kind(field, value):
         except ValueError:
             raise invalid('Value should be UUID format')
     elif kind == model.IP:
-        try:
-            ipaddress.ip_address(value)
-        except ValueError:
-            raise invalid('Value should be IPv4 or IPv6 format')
+        value = _normalised_ip(value, invalid)
     elif len(value) > field.max_length:
         raise invalid('Value should have a maximum character requirement of %s'
                       % field.max_length)
     if field.pattern and not re.fullmatch(field.pattern, value):
         raise invalid('Value should match the pattern %s' % field.pattern)
+    if kind == model.STATUS_CODES:
+        _check_code_range(value, invalid)
     return value
+
+
+def _normalised_ip(value, invalid):
+    """The address in its normalised form ('::0001' -> '::1'). IPv6 scope ids
+    ('fe80::1%eth0') are refused: Python accepts any text after the '%'."""
+    try:
+        if '%' in value:
+            raise ValueError(value)
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        raise invalid('Value should be IPv4 or IPv6 format')
+
+
+def _normalised_cidrs(field, cidrs):
+    """Each CIDR as Octavia stores it (CidrType: host bits cleared, with prefix)."""
+    normalised = []
+    for cidr in cidrs:
+        try:
+            if '%' in cidr:
+                raise ValueError(cidr)
+            normalised.append(ipaddress.ip_network(cidr, strict=False).with_prefixlen)
+        except ValueError:
+            raise errors.InvalidInput(field.name, cidr,
+                                      'Value should be IPv4 or IPv6 CIDR format')
+    # One entry per network: HAProxy would only match the first of equal ones.
+    return list(dict.fromkeys(normalised))
+
+
+def _check_code_range(codes, invalid):
+    if '-' in codes:
+        low, high = codes.split('-')
+        if int(low) > int(high):
+            raise invalid('Value should be a range from the lower to the higher code')
 
 
 def check_field(field, value):

@@ -28,6 +28,8 @@ _COLUMN_TYPES = {
     model.IP: lambda: sa.String(64),
     model.STRING_LIST: sa.JSON,
     model.DICT: sa.JSON,
+    model.CIDR_LIST: sa.JSON,
+    model.STATUS_CODES: lambda: sa.String(4096),
 }
 
 
