@@ -52,6 +52,8 @@ class Field:
     minimum: int | None = None
     maximum: int | None = None
     max_length: int = 255
+    # Most items a list may hold, where what it renders must fit one HAProxy line.
+    max_items: int | None = None
     # A regular expression the whole value must match, for strings that end up in
     # the HAProxy configuration (paths, status codes, host names, cookie names).
     pattern: str | None = None
@@ -139,7 +141,10 @@ LISTENER = ObjectType(
         Field('connection_limit', INTEGER, default=-1, minimum=-1,
               maximum=MAX_CONNECTION_LIMIT),
         Field('default_tls_container_ref', max_length=255),
-        Field('sni_container_refs', STRING_LIST, default=[]),
+        # Each one is two words (`crt <path>`) on the bind line, which HAProxy cuts
+        # at 64 words; the bind address and the other TLS options take up to 19
+        # (tests/functional/test_tls_options.py renders the longest line).
+        Field('sni_container_refs', STRING_LIST, default=[], max_items=20),
         Field('default_pool_id', UUID),
         Field('insert_headers', DICT, default={}),
         Field('timeout_client_data', INTEGER, default=50000, minimum=0,

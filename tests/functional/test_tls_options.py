@@ -351,3 +351,42 @@ def test_invalid_tls_pool_options_get_octavias_400(
         **fields)})
     assert response.status_code == 400, response.text
     assert message.replace('{dir}', str(certificate_dir)) in response.json()['faultstring']
+
+
+def served_certificate(vip, port, server_name):
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with socket.create_connection((vip, port), timeout=5) as raw:
+        with context.wrap_socket(raw, server_hostname=server_name) as wrapped:
+            return wrapped.getpeercert(binary_form=True)
+
+
+def test_the_most_sni_certificates_deploy_with_every_bind_option_and_one_more_is_400(
+        api, loadbalancer, echoes, authority, certificate_dir, controller):
+    """Each SNI certificate is two words of the bind line, which HAProxy cuts at 64."""
+    most = 20
+    names = ['sni%d.example.test' % n for n in range(most + 1)]
+    served = {name: tls.write_bundle(str(certificate_dir / (name + '.pem')), name)
+              for name in names}
+    refs = [str(certificate_dir / (name + '.pem')) for name in names]
+    authority.write_crl(certificate_dir / 'crl.pem')
+    listener, _, port = serve(api, loadbalancer, echoes('echo'), listener={
+        'default_tls_container_ref': str(certificate_dir / 'server.pem'),
+        'sni_container_refs': refs[:most],
+        'client_authentication': 'OPTIONAL',
+        'client_ca_tls_container_ref': str(certificate_dir / 'ca.pem'),
+        'client_crl_container_ref': str(certificate_dir / 'crl.pem'),
+        'tls_versions': ['TLSv1.2', 'TLSv1.3'], 'alpn_protocols': ['http/1.1'],
+        'tls_ciphers': 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256'})
+    vip = loadbalancer['vip_address']
+    assert api.loadbalancer(loadbalancer['id'])['provisioning_status'] == 'ACTIVE'
+    shown = api.request('GET', '/listeners/' + listener['id']).json()['listener']
+    assert shown['provisioning_status'] == 'ACTIVE', controller.log()
+    for name in (names[0], names[most - 1]):
+        assert served_certificate(vip, port, name) == served[name]
+
+    response = api.request('PUT', '/listeners/' + listener['id'],
+                           {'listener': {'sni_container_refs': refs}})
+    assert response.status_code == 400, response.text
+    assert 'sni_container_refs' in response.json()['faultstring']

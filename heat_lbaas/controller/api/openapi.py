@@ -51,6 +51,8 @@ def field_schema(field):
         schema['minimum'] = field.minimum
     if field.maximum is not None:
         schema['maximum'] = field.maximum
+    if field.max_items is not None:
+        schema['maxItems'] = field.max_items
     if field.pattern:
         # JSON-schema patterns search; the controller matches the whole value.
         schema['pattern'] = '^(?:%s)$' % field.pattern

@@ -48,6 +48,8 @@ def _check_kind(field, value):
     if kind in (model.STRING_LIST, model.CIDR_LIST):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise invalid('Value should be a list of strings')
+        if field.max_items is not None and len(value) > field.max_items:
+            raise invalid('Value should have at most %d items' % field.max_items)
         if kind == model.CIDR_LIST:
             return _normalised_cidrs(field, value)
         return list(value)
