@@ -1,9 +1,12 @@
 """LBaaS::Member: one backend server (address and port) of a pool.
 
-Creates and deletes of sibling members (same pool, same Heat engine) are coalesced:
-while one holds the load balancer's turn, the others enroll in member_batches.py, and
-the next one to get the turn sends all of them in ONE batch request (PUT
-/v2/lbaas/pools/{id}/members), so N members cost a few provisioning cycles, not N.
+Creates of sibling members (same pool, same Heat engine) are coalesced: while one holds
+the load balancer's turn, the others enroll in member_batches.py, and the next one to get
+the turn sends all of them in ONE additive batch request (PUT
+/v2/lbaas/pools/{id}/members?additive_only=true), so N members cost a few provisioning
+cycles, not N. Deletes are never batched: a batch that removes members must carry the
+pool's whole member list, read just before, and would also remove a member another
+client (or another heat-engine worker) added in between; each member is deleted by id.
 """
 
 import time
@@ -175,11 +178,10 @@ class Member(octavia_object.OctaviaObject):
 
     # --- coalescing creates and deletes (member_batches.py) ---------------------------
 
-    BATCHED_ACTIONS = (lifecycle.CREATE, lifecycle.DELETE)
+    BATCHED_ACTIONS = (lifecycle.CREATE,)
 
     def _member_key_of(self, operation):
-        fields = (operation['body'] if operation['action'] == lifecycle.CREATE
-                  else self.properties) or {}
+        fields = operation['body'] or {}
         return (fields.get(self.ADDRESS), fields.get(self.PROTOCOL_PORT))
 
     def _listed_members(self, pool_id):
@@ -247,23 +249,18 @@ class Member(octavia_object.OctaviaObject):
             member_batches.release(pool_id, tokens)
             return False
         try:
-            listed = self._listed_members(pool_id)
-            if action == lifecycle.CREATE:
-                send, alone = lifecycle.split_create_batch(
-                    [(t, entry['key']) for t, entry in batch],
-                    [lifecycle.member_key(m) for m in listed])
-                member_batches.release(pool_id, alone, solo=True)
-                if token in alone or not lifecycle.batch_is_worth_it(send):
-                    member_batches.release(pool_id, send)
-                    return False
-                replace_pool_members(
-                    self.client(), pool_id,
-                    [entry['body'] for t, entry in batch if t in send], additive_only=True)
-            else:
-                send = tokens
-                replace_pool_members(
-                    self.client(), pool_id, lifecycle.members_kept_after_leaving(
-                        listed, [entry['member_id'] for _, entry in batch]))
+            # An additive batch would update (adopt) a member with the same address:port
+            # that someone else created: those go alone, as a POST that Octavia refuses.
+            send, alone = lifecycle.split_create_batch(
+                [(t, entry['key']) for t, entry in batch],
+                [lifecycle.member_key(m) for m in self._listed_members(pool_id)])
+            member_batches.release(pool_id, alone, solo=True)
+            if token in alone or not lifecycle.batch_is_worth_it(send):
+                member_batches.release(pool_id, send)
+                return False
+            replace_pool_members(
+                self.client(), pool_id,
+                [entry['body'] for t, entry in batch if t in send], additive_only=True)
         except Exception as ex:
             error = octavia_object.api_error_of(ex)
             lasting = error is not None and lifecycle.decide_on_api_error(
@@ -274,19 +271,23 @@ class Member(octavia_object.OctaviaObject):
                 return False
             raise
         key_of = dict((t, entry['key']) for t, entry in batch)
-        member_ids = {t: None for t in send}
-        if action == lifecycle.CREATE:
-            try:
-                ids = {lifecycle.member_key(m): m['id'] for m in self._listed_members(pool_id)}
-            except Exception:
-                ids = {}   # each then looks for its own
-            member_ids = {t: ids.get(key_of[t]) for t in send}
+        try:
+            ids = {lifecycle.member_key(m): m['id'] for m in self._listed_members(pool_id)}
+        except Exception:
+            ids = {}   # each then looks for its own
+        member_ids = {t: ids.get(key_of[t]) for t in send}
         member_batches.settle(pool_id, member_ids)
         member_batches.withdraw(pool_id, token)
-        if action == lifecycle.CREATE:
-            self.resource_id_set(member_ids[token] or
-                                 self._listed_member_id(pool_id, key_of[token]))
+        self.resource_id_set(member_ids[token] or
+                             self._listed_member_id(pool_id, key_of[token]))
         return True
+
+    def handle_delete(self):
+        # Deleted one by one (never in a batch): with the whole stack and its load
+        # balancer, the cascade delete removes the member without a request of its own.
+        if self.resource_id is not None and self._load_balancer_is_deleted_with_stack():
+            return None
+        return super().handle_delete()
 
     def _resolve_attribute(self, name):
         if name == self.POOL_ID_ATTR:

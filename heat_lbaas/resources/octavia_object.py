@@ -21,6 +21,7 @@ from heat.common import exception
 from heat.common.i18n import _
 from heat.engine import resource
 from heat.engine import support
+from heat.objects import resource as resource_object
 from heat.objects import stack as stack_object
 from osc_lib import exceptions as osc_exceptions
 from octaviaclient.api.v2 import octavia as octavia_api
@@ -36,6 +37,9 @@ LOG = logging.getLogger(__name__)
 FAIL_OVER = 'fail_over'      # PUT .../loadbalancers/{id}/failover, then wait for ACTIVE
 DRAIN_WAIT = 'drain_wait'    # let in-flight requests of a weight-0 member finish
 WAIT_ONLINE = 'wait_online'  # wait until the object's health checks pass
+# PUT .../loadbalancers/{body}/failover of the PARENT load balancer in ERROR, before a
+# child is removed from it (lifecycle.decide_on_parent_repair), then wait for ACTIVE.
+FAIL_OVER_PARENT = 'fail_over_parent'
 
 
 class OctaviaRequestFailed(exception.HeatException):
@@ -62,12 +66,19 @@ class Operation(dict):
     """
 
     @classmethod
-    def start(cls, action, body=None, then=()):
+    def start(cls, action, body=None, then=(), removing=False):
         """An operation whose first step is `action`; `then` lists (action, body) steps
-        that follow, each begun once the one before is done."""
-        operation = cls(token=uuid.uuid4().hex, then=[list(step) for step in then])
+        that follow, each begun once the one before is done. `removing`: it removes the
+        object (a delete, with its drain steps)."""
+        operation = cls(token=uuid.uuid4().hex, then=[list(step) for step in then],
+                        removing=removing)
         operation._begin(action, body)
         return operation
+
+    def insert_step(self, action, body):
+        """Run `action` now, then the current step again from its start."""
+        self['then'].insert(0, [self['action'], self['body']])
+        self._begin(action, body)
 
     def _begin(self, action, body):
         self.update(action=action, body=body, requested=False, attempt=0,
@@ -230,7 +241,7 @@ class OctaviaObject(resource.Resource):
         if self.resource_id is None:
             return None
         steps = self._drain_steps() + [(lifecycle.DELETE, None)]
-        return Operation.start(*steps[0], then=steps[1:])
+        return Operation.start(*steps[0], then=steps[1:], removing=True)
 
     def check_delete_complete(self, operation):
         if operation is None:
@@ -307,6 +318,22 @@ class OctaviaObject(resource.Resource):
             return False
         return root.action == stack.DELETE
 
+    def _load_balancer_is_deleted_with_stack(self):
+        """Whether the whole stack is being deleted together with this object's load
+        balancer (a resource of the same root stack, deleted with cascade): then removing
+        the object first only costs a provisioning cycle."""
+        if not self._whole_stack_is_deleted():
+            return False
+        lb_id = self._parent_load_balancer_id()
+        if lb_id is None:
+            return False
+        root_id = self.stack.root_stack_id()
+        for found in resource_object.Resource.get_all_by_physical_resource_id(
+                self.context, lb_id):
+            if stack_object.Stack.get_root_id(self.context, found.stack_id) == root_id:
+                return True
+        return False
+
     # --- the operation loop ------------------------------------------------------------
 
     def _advance(self, operation):
@@ -330,6 +357,10 @@ class OctaviaObject(resource.Resource):
             operation['began'] = now
         if action == DRAIN_WAIT:
             return lifecycle.drain_is_over(operation['began'], now, operation['body'])
+        if action == FAIL_OVER_PARENT:
+            if not lifecycle.retry_is_due(operation['not_before'], now):
+                return False
+            return self._carry_out(operation, self._fail_over_parent(operation))
         if action == WAIT_ONLINE:
             shown = self._api_show()
             return self._carry_out(operation, lifecycle.decide_on_operating_status(
@@ -340,6 +371,10 @@ class OctaviaObject(resource.Resource):
             if not lifecycle.retry_is_due(operation['not_before'], now):
                 return False
             before = self._decide_before_request(operation)
+            if before.next is Next.REPAIR_PARENT:
+                self._give_back_turn(operation)
+                operation.insert_step(FAIL_OVER_PARENT, operation['load_balancer'])
+                return self._advance_step(operation)
             if before.next is not Next.SEND:
                 return self._carry_out(operation, before)
             try:
@@ -364,8 +399,34 @@ class OctaviaObject(resource.Resource):
             return lifecycle.Decision(Next.WAIT)
         status = self._provisioning_status_of(
             lifecycle.ImmutableObject(kind='Load Balancer', id=lb_id))
+        # A drain update before a delete is part of the removal.
+        action = lifecycle.DELETE if operation.get('removing') else operation['action']
+        whole_stack_deleted = (action == lifecycle.DELETE and status == lifecycle.ERROR
+                               and self._whole_stack_is_deleted())
         return lifecycle.decide_on_parent_status(
-            operation['action'], status, 'Load Balancer %s' % lb_id)
+            action, status, 'Load Balancer %s' % lb_id, whole_stack_deleted)
+
+    def _fail_over_parent(self, operation):
+        """One poll of the failover of the parent load balancer `operation['body']`."""
+        lb_id = operation['body']
+        description = 'Load Balancer %s' % lb_id
+        status = self._provisioning_status_of(
+            lifecycle.ImmutableObject(kind='Load Balancer', id=lb_id))
+        decision = lifecycle.decide_on_parent_repair(
+            status, operation['requested'], description)
+        if decision.next is not Next.SEND:
+            return decision
+        LOG.info('%s: failing over %s to remove %s from it', self.name, description,
+                 self._description())
+        try:
+            self.client().load_balancer_failover(lb_id)
+        except Exception as ex:
+            error = api_error_of(ex)
+            if error is None:
+                raise
+            return lifecycle.decide_on_api_error(lifecycle.UPDATE, *error)
+        operation['requested'] = True
+        return lifecycle.Decision(Next.WAIT)
 
     def _give_back_turn(self, operation):
         lb_id = operation.get('load_balancer')

@@ -179,6 +179,11 @@ class Pool(checked_properties.ChecksPropertyRules,
             (ALPN_PROTOCOLS, property_schemas.LIST))},
     })
 
+    # The API cannot change these: a change deletes the pool (and with it its members
+    # and monitor), then creates it anew inside the update (a new default pool of the
+    # same listener would be refused while the old one exists).
+    RECREATE_ON_CHANGE = (LISTENER, LOADBALANCER, PROTOCOL)
+
     def translation_rules(self, props):
         return property_schemas.name_or_id_rules(self, props, {
             self.LISTENER: 'get_listener', self.LOADBALANCER: 'get_loadbalancer'})

@@ -283,3 +283,42 @@ def test_live_state_leaves_out_what_the_template_leaves_to_the_api():
         {'connection_limit': 100, 'default_pool': None, 'timeout_client_data': None},
         {'connection_limit': 100, 'default_pool_id': 'p', 'timeout_client_data': 50000})
     assert live == {'connection_limit': 100}
+
+
+# A load balancer no other test takes turns at.
+ERROR_LB_ID = '0d9c3c8e-7b8f-4a55-9e0a-1b2c3d4e5f60'
+
+
+def test_member_removed_under_a_load_balancer_in_error_fails_it_over_then_deletes(clock):
+    resource = _bare(member.Member, resource_id='m1')
+    resource.properties = {'pool': 'p1', 'weight': 1, 'drain_seconds': 0}
+    resource._whole_stack_is_deleted = lambda: False     # a scale-in, not a stack delete
+    resource._parent_load_balancer_id = lambda: ERROR_LB_ID
+    resource.octavia.load_balancer_show.side_effect = [
+        {'provisioning_status': 'ERROR'},            # before the delete: repair first
+        {'provisioning_status': 'ERROR'},            # failover step: send it
+        {'provisioning_status': 'PENDING_UPDATE'},   # failover running
+        {'provisioning_status': 'ACTIVE'},           # failover done
+        {'provisioning_status': 'ACTIVE'}]           # before the delete again
+    resource.octavia.member_show.side_effect = osc_exceptions.NotFound(404)
+    operation = resource.handle_delete()
+    assert resource.check_delete_complete(operation) is False
+    resource.octavia.load_balancer_failover.assert_called_once_with(ERROR_LB_ID)
+    resource.octavia.member_delete.assert_not_called()
+    assert resource.check_delete_complete(operation) is False
+    assert resource.check_delete_complete(operation) is True
+    resource.octavia.member_delete.assert_called_once_with('p1', 'm1')
+
+
+def test_member_deleted_with_its_whole_stack_under_a_load_balancer_in_error_is_left_to_the_cascade(
+        clock):
+    resource = _bare(member.Member, resource_id='m1')
+    resource.properties = {'pool': 'p1', 'weight': 1, 'drain_seconds': 0}
+    resource._whole_stack_is_deleted = lambda: True
+    resource._load_balancer_is_deleted_with_stack = lambda: False   # LB of another stack
+    resource._parent_load_balancer_id = lambda: ERROR_LB_ID
+    resource.octavia.load_balancer_show.return_value = {'provisioning_status': 'ERROR'}
+    operation = resource.handle_delete()
+    assert resource.check_delete_complete(operation) is True
+    resource.octavia.load_balancer_failover.assert_not_called()
+    resource.octavia.member_delete.assert_not_called()

@@ -69,8 +69,17 @@ def _members_resource(listed, drain_seconds=4, whole_stack_deleted=False):
     return resource
 
 
+# a and b are the resource's own members; z was added by another client.
 LISTED = [{'id': 'x', 'address': 'a', 'protocol_port': 80, 'weight': 1},
-          {'id': 'y', 'address': 'b', 'protocol_port': 80, 'weight': 1}]
+          {'id': 'y', 'address': 'b', 'protocol_port': 80, 'weight': 1},
+          {'id': 'z', 'address': 'z', 'protocol_port': 80, 'weight': 1}]
+OWNED = [{'address': 'a', 'protocol_port': 80}, {'address': 'b', 'protocol_port': 80}]
+
+
+def _owning(resource):
+    resource.properties['members'] = OWNED
+    resource._load_balancer_is_deleted_with_stack = lambda: False
+    return resource
 
 
 def _update(resource, new_members, drain_seconds=4):
@@ -80,33 +89,52 @@ def _update(resource, new_members, drain_seconds=4):
     return resource.handle_update(snippet, {}, {'members': new_members})
 
 
-def test_removing_members_is_drain_batch_wait_then_final_batch():
-    operation = _update(_members_resource(LISTED), [{'address': 'a', 'protocol_port': 80}])
-    assert (operation['action'], operation['body']) == (lifecycle.UPDATE, [
-        {'address': 'a', 'protocol_port': 80},
-        {'address': 'b', 'protocol_port': 80, 'weight': 0}])
-    assert operation['then'] == [[octavia_object.DRAIN_WAIT, 4],
-                                 [lifecycle.UPDATE, [{'address': 'a', 'protocol_port': 80}]]]
+def test_removing_members_is_additive_drain_batch_wait_then_delete_by_id():
+    operation = _update(_owning(_members_resource(LISTED)),
+                        [{'address': 'a', 'protocol_port': 80}])
+    assert (operation['action'], operation['body']) == (lifecycle.UPDATE, {
+        'members': [{'address': 'a', 'protocol_port': 80},
+                    {'address': 'b', 'protocol_port': 80, 'weight': 0}],
+        'owned': [['a', 80], ['b', 80]]})
+    assert operation['then'] == [[octavia_object.DRAIN_WAIT, 4], [lifecycle.DELETE, 'y']]
 
 
-@pytest.mark.parametrize('new_members, drain_seconds', [
+@pytest.mark.parametrize('new_members, drain_seconds, deleted', [
     ([{'address': 'a', 'protocol_port': 80}, {'address': 'b', 'protocol_port': 80},
-      {'address': 'c', 'protocol_port': 80}], 4),        # only added: nothing leaves
-    ([{'address': 'a', 'protocol_port': 80}], 0)])       # no drain asked for
-def test_other_changes_stay_one_batch(new_members, drain_seconds):
-    operation = _update(_members_resource(LISTED, drain_seconds), new_members,
+      {'address': 'c', 'protocol_port': 80}], 4, []),    # only added: nothing leaves
+    ([{'address': 'a', 'protocol_port': 80}], 0, ['y'])])  # no drain asked for
+def test_other_changes_are_one_additive_batch_and_deletes(new_members, drain_seconds,
+                                                          deleted):
+    operation = _update(_owning(_members_resource(LISTED, drain_seconds)), new_members,
                         drain_seconds)
-    assert (operation['action'], operation['body'], operation['then']) == (
-        lifecycle.UPDATE, new_members, [])
+    assert (operation['action'], operation['body']['members'], operation['then']) == (
+        lifecycle.UPDATE, new_members, [[lifecycle.DELETE, d] for d in deleted])
 
 
-def test_deleting_the_resource_drains_every_member_unless_the_stack_goes():
-    resource = _members_resource(LISTED)
+def test_deleting_the_resource_drains_and_deletes_only_its_own_members():
+    resource = _owning(_members_resource(LISTED))
     operation = resource.handle_delete()
-    assert (operation['action'], operation['body']) == (lifecycle.UPDATE, [
+    assert (operation['action'], operation['body']['members']) == (lifecycle.UPDATE, [
         {'address': 'a', 'protocol_port': 80, 'weight': 0},
         {'address': 'b', 'protocol_port': 80, 'weight': 0}])
-    assert operation['then'] == [[octavia_object.DRAIN_WAIT, 4], [lifecycle.DELETE, None]]
+    assert operation['then'] == [[octavia_object.DRAIN_WAIT, 4], [lifecycle.DELETE, 'x'],
+                                 [lifecycle.DELETE, 'y']]
 
-    operation = _members_resource(LISTED, whole_stack_deleted=True).handle_delete()
-    assert (operation['action'], operation['then']) == (lifecycle.DELETE, [])
+    operation = _owning(_members_resource(LISTED, whole_stack_deleted=True)).handle_delete()
+    assert (operation['action'], operation['body'], operation['then']) == (
+        lifecycle.DELETE, 'x', [[lifecycle.DELETE, 'y']])
+
+    resource = _owning(_members_resource(LISTED, whole_stack_deleted=True))
+    resource._load_balancer_is_deleted_with_stack = lambda: True
+    assert resource.handle_delete() is None     # the load balancer's cascade removes them
+
+
+def test_a_foreign_address_port_fails_as_a_duplicate_and_is_not_adopted():
+    resource = _owning(_members_resource(LISTED))
+    operation = _update(resource, OWNED + [{'address': 'z', 'protocol_port': 80}])
+    resource._parent_load_balancer_id = lambda: None
+    with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
+        resource.check_update_complete(operation)
+    assert ('Another member on this pool is already using ip z on protocol_port 80'
+            in str(failure.value))
+    resource.octavia.create.assert_not_called()
