@@ -270,5 +270,8 @@ class Listener(checked_properties.ChecksPropertyRules, octavia_object.OctaviaObj
     def _api_delete(self):
         self.client().listener_delete(self.resource_id)
 
+    def _api_list_tagged(self, tag):
+        return self.client().listener_list(tags=tag)['listeners']
+
     def _api_show(self):
         return self.client().listener_show(self.resource_id)

@@ -173,6 +173,9 @@ class Member(octavia_object.OctaviaObject):
     def _api_delete(self):
         self.client().member_delete(self._pool_id(), self.resource_id)
 
+    def _api_list_tagged(self, tag):
+        return self.client().member_list(self._pool_id(), tags=tag)['members']
+
     def _api_show(self):
         return self.client().member_show(self._pool_id(), self.resource_id)
 
@@ -208,6 +211,7 @@ class Member(octavia_object.OctaviaObject):
         entry = member_batches.enroll(
             pool_id, operation['token'], action, self._member_key_of(operation),
             operation['body'], self.resource_id, now)
+        operation['solo'] = entry['solo']
         decision = lifecycle.decide_on_batch_entry(entry['state'])
         if decision.next is lifecycle.Next.WAIT:
             return False
@@ -236,6 +240,13 @@ class Member(octavia_object.OctaviaObject):
         if action in self.BATCHED_ACTIONS and self._send_batch(operation):
             return
         member_batches.withdraw(pool_id, operation['token'])
+        if action == lifecycle.CREATE and operation.get('solo'):
+            # Sent alone because its address:port exists: a batch of siblings whose
+            # answer was lost may have created it (then it carries the owner tag).
+            found = lifecycle.lost_object(self._listed_members(pool_id), self.uuid)
+            if found is not None:
+                self.resource_id_set(found['id'])
+                return
         super()._send(operation)
 
     def _send_batch(self, operation):
@@ -249,11 +260,23 @@ class Member(octavia_object.OctaviaObject):
             member_batches.release(pool_id, tokens)
             return False
         try:
+            listed = self._listed_members(pool_id)
+            # Created by an earlier batch whose answer was lost: theirs already.
+            created = lifecycle.members_created_already(
+                [(t, entry['body']) for t, entry in batch], listed)
+            if created:
+                member_batches.settle(pool_id, created)
+                if token in created:
+                    member_batches.release(pool_id, [t for t in tokens if t not in created])
+                    member_batches.withdraw(pool_id, token)
+                    self.resource_id_set(created[token])
+                    return True
+                batch = [(t, entry) for t, entry in batch if t not in created]
             # An additive batch would update (adopt) a member with the same address:port
             # that someone else created: those go alone, as a POST that Octavia refuses.
             send, alone = lifecycle.split_create_batch(
                 [(t, entry['key']) for t, entry in batch],
-                [lifecycle.member_key(m) for m in self._listed_members(pool_id)])
+                [lifecycle.member_key(m) for m in listed])
             member_batches.release(pool_id, alone, solo=True)
             if token in alone or not lifecycle.batch_is_worth_it(send):
                 member_batches.release(pool_id, send)

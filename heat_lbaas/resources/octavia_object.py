@@ -22,6 +22,7 @@ from heat.common.i18n import _
 from heat.engine import resource
 from heat.engine import support
 from heat.objects import resource as resource_object
+from keystoneauth1 import exceptions as ksa_exceptions
 from heat.objects import stack as stack_object
 from osc_lib import exceptions as osc_exceptions
 from octaviaclient.api.v2 import octavia as octavia_api
@@ -139,13 +140,23 @@ class OctaviaObject(resource.Resource):
         """Return the object (a dict); raise the client's 404 if it is gone."""
         raise NotImplementedError
 
+    def _api_list_tagged(self, tag):
+        """The objects of this kind (under this resource's parent) that carry `tag`."""
+        raise NotImplementedError
+
     # --- request bodies ----------------------------------------------------------------
 
     def _create_body(self):
         body = self._fields_of(self.properties)
         if 'name' in self.properties_schema and not body.get('name'):
             body['name'] = self.physical_resource_name()
+        if self._is_owner_tagged():
+            body['tags'] = lifecycle.with_owner_tag(body.get('tags'), self.uuid)
         return body
+
+    def _is_owner_tagged(self):
+        """Whether the objects of this type carry the owner tag (lifecycle.owner_tag)."""
+        return 'tags' in self.properties_schema
 
     def _update_body(self, prop_diff):
         body = {}
@@ -157,6 +168,8 @@ class OctaviaObject(resource.Resource):
                 # A name removed from the template falls back to the name Heat gave at
                 # create, rather than leaving the object nameless.
                 value = self.physical_resource_name()
+            if prop == 'tags' and self._is_owner_tagged():
+                value = lifecycle.with_owner_tag(value, self.uuid)
             # None is sent as null: Octavia's way to unset an optional field.
             body[field] = value
         return body
@@ -233,7 +246,14 @@ class OctaviaObject(resource.Resource):
         # Heat replaces a FAILED resource create-before-delete, and the new object would
         # clash with the old one: while that one exists, the update recovers it instead.
         if self.resource_id is None:
-            return True
+            # A create whose answer was lost (engine killed mid-request) may have made
+            # the object all the same: adopt it rather than leave it orphaned.
+            found = self._find_lost_object()
+            if found is None:
+                return True
+            LOG.info('%s: adopting %s %s, created before its answer was lost',
+                     self.name, self.OCTAVIA_KIND, found['id'])
+            self.resource_id_set(found['id'])
         return lifecycle.replace_failed_resource_by_heat(
             self._current_provisioning_status() is not None)
 
@@ -269,6 +289,8 @@ class OctaviaObject(resource.Resource):
             if field is None or prop in self.LOCAL_PROPERTIES or field not in resource_data:
                 continue
             live[prop] = resource_data[field]
+            if prop == 'tags':
+                live[prop] = lifecycle.without_owner_tags(live[prop])
         return lifecycle.live_values_to_compare(
             {prop: resource_properties.get(prop) for prop in live}, live)
 
@@ -381,6 +403,14 @@ class OctaviaObject(resource.Resource):
                 self._send(operation)
             except Exception as ex:
                 error = api_error_of(ex)
+                transport_failed = isinstance(ex, ksa_exceptions.ConnectionError)
+                if action == lifecycle.CREATE and lifecycle.create_answer_may_be_lost(
+                        transport_failed, error):
+                    LOG.warning('%s: the answer to its create was lost (%s); looking for '
+                                'the object before sending it again', self.name, ex)
+                    operation['answer_lost'] = True
+                    return self._carry_out(operation, lifecycle.decide_on_lost_create(
+                        operation['attempt'], self._description()))
                 if error is None:
                     raise
                 decision = self._decide_on_api_error(action, *error)
@@ -478,9 +508,27 @@ class OctaviaObject(resource.Resource):
                 raise
             return None
 
+    def _find_lost_object(self):
+        """The object this resource created without getting the answer, else None."""
+        if not self._is_owner_tagged():
+            return None
+        try:
+            listed = self._api_list_tagged(lifecycle.owner_tag(self.uuid))
+        except Exception as ex:
+            if api_error_of(ex) is None and not self.client_plugin().is_not_found(ex):
+                raise
+            return None   # its parent is gone: nothing can have been created under it
+        return lifecycle.lost_object(listed, self.uuid)
+
     def _send(self, operation):
         action = operation['action']
         if action == lifecycle.CREATE:
+            found = self._find_lost_object() if operation.get('answer_lost') else None
+            if found is not None:
+                LOG.info('%s: adopting %s %s, created before its answer was lost',
+                         self.name, self.OCTAVIA_KIND, found['id'])
+                self.resource_id_set(found['id'])
+                return
             created = self._api_create(operation['body'])
             self.resource_id_set(created['id'])
         elif action == lifecycle.UPDATE:
@@ -556,9 +604,12 @@ class OctaviaObject(resource.Resource):
     # --- attributes ----------------------------------------------------------------------
 
     def _show_resource(self):
-        return self._api_show()
+        shown = self._api_show()
+        if 'tags' in shown:
+            shown = dict(shown, tags=lifecycle.without_owner_tags(shown['tags']))
+        return shown
 
     def _resolve_attribute(self, name):
         if self.resource_id is None:
             return None
-        return self._api_show().get(name)
+        return self._show_resource().get(name)

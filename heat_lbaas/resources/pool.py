@@ -208,5 +208,8 @@ class Pool(checked_properties.ChecksPropertyRules,
     def _api_delete(self):
         self.client().pool_delete(self.resource_id)
 
+    def _api_list_tagged(self, tag):
+        return self.client().pool_list(tags=tag)['pools']
+
     def _api_show(self):
         return self.client().pool_show(self.resource_id)

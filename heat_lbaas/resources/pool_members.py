@@ -10,6 +10,8 @@ members must carry the pool's whole list, and Octavia has no conditional batch c
 it would also remove a member another client added after the list was read.
 """
 
+import json
+
 from heat.common.i18n import _
 from heat.engine import constraints
 from heat.engine import properties
@@ -133,9 +135,26 @@ class PoolMembers(checked_properties.ChecksPropertyRules, octavia_object.Octavia
 
     # --- the change: one additive batch, then one DELETE per leaving member -----------
 
+    # Resource data: the address:port pairs this resource has sent and not deleted since.
+    # The template's list alone is not enough: after a change whose answer was lost
+    # (or that failed half-way) the pool has members of the new list while Heat still
+    # holds the old one, and those must count as this resource's own, not a stranger's.
+    SENT_KEYS = 'sent_member_keys'
+
+    def _sent_keys(self):
+        sent = self.data().get(self.SENT_KEYS)
+        return {tuple(key) for key in json.loads(sent)} if sent else set()
+
     def _owned_keys(self):
-        """address:port of the members this resource created (its current list)."""
-        return [list(lifecycle.member_key(m)) for m in self.properties[self.MEMBERS] or ()]
+        """address:port of the members this resource created: its list, and whatever
+        it has sent and not deleted since."""
+        keys = {lifecycle.member_key(m) for m in self.properties[self.MEMBERS] or ()}
+        return sorted([list(key) for key in keys | self._sent_keys()])
+
+    def _remember_sent_keys(self, added=(), removed=()):
+        keys = (self._sent_keys() | {tuple(key) for key in added}) - {
+            tuple(key) for key in removed}
+        self.data_set(self.SENT_KEYS, json.dumps(sorted(keys)))
 
     def _change_steps(self, desired, drain_seconds, whole_stack_deleted):
         """Steps from the members this resource owns now to `desired` (API bodies)."""
@@ -148,7 +167,7 @@ class PoolMembers(checked_properties.ChecksPropertyRules, octavia_object.Octavia
                                              'owned': self._owned_keys()}))
         if plan.drain_seconds:
             steps.append((octavia_object.DRAIN_WAIT, plan.drain_seconds))
-        steps += [(lifecycle.DELETE, member_id) for member_id in plan.leaving]
+        steps += [(lifecycle.DELETE, leaving) for leaving in plan.leaving]
         return steps
 
     def handle_create(self):
@@ -180,13 +199,19 @@ class PoolMembers(checked_properties.ChecksPropertyRules, octavia_object.Octavia
     def _send(self, operation):
         action, body = operation['action'], operation['body']
         if action == lifecycle.DELETE:
-            self.client().member_delete(self._pool_id(), body)
+            try:
+                self.client().member_delete(self._pool_id(), body['id'])
+            except Exception as ex:
+                if not self.client_plugin().is_not_found(ex):
+                    raise
+            self._remember_sent_keys(removed=[body['key']])
             return
         # Checked right before the additive batch, which would adopt such a member.
         clash = lifecycle.foreign_member_clash(
-            self._listed_members(), body['owned'], body['members'])
+            self._listed_members(), [*body['owned'], *self._sent_keys()], body['members'])
         if clash is not None:
             raise octavia_api.OctaviaClientException(409, message=clash)
+        self._remember_sent_keys(added=[lifecycle.member_key(m) for m in body['members']])
         member.replace_pool_members(self.client(), self._pool_id(), body['members'],
                                     additive_only=True)
         if action == lifecycle.CREATE:

@@ -342,26 +342,26 @@ class TestPoolMemberChange:
             listed, [['a', 80], ['b', 80], ['c', 80]], desired, 5, False)
         assert plan.batch == desired + [_m('b', 0), _m('c', 0)]
         assert plan.drain_seconds == 5
-        assert plan.leaving == ['ib', 'ic']
+        assert plan.leaving == [{'id': 'ib', 'key': ['b', 80]}, {'id': 'ic', 'key': ['c', 80]}]
 
     def test_members_the_resource_does_not_own_are_never_sent_nor_removed(self):
         # x was added by another client between the stack's changes.
         listed = [_m('a', member_id='ia'), _m('x', member_id='ix')]
         plan = lifecycle.plan_pool_member_change(listed, [['a', 80]], [], 5, False)
         assert plan.batch == [_m('a', 0)]
-        assert plan.leaving == ['ia']
+        assert plan.leaving == [{'id': 'ia', 'key': ['a', 80]}]
 
     @pytest.mark.parametrize('seconds, whole', [(0, False), (5, True)])
     def test_no_drain_without_drain_time_or_with_the_whole_stack(self, seconds, whole):
         listed = [_m('a', member_id='ia')]
         plan = lifecycle.plan_pool_member_change(listed, [['a', 80]], [], seconds, whole)
         assert plan.batch is None and plan.drain_seconds == 0
-        assert plan.leaving == ['ia']
+        assert plan.leaving == [{'id': 'ia', 'key': ['a', 80]}]
 
     def test_members_already_at_weight_0_need_no_drain(self):
         plan = lifecycle.plan_pool_member_change(
             [_m('a', 0, 'ia')], [['a', 80]], [], 5, False)
-        assert plan.batch is None and plan.leaving == ['ia']
+        assert plan.batch is None and plan.leaving == [{'id': 'ia', 'key': ['a', 80]}]
 
     def test_unset_fields_of_leaving_members_are_left_out(self):
         listed = [_m('a', member_id='ia', subnet_id=None, monitor_port=None, tags=[])]
@@ -395,3 +395,47 @@ class TestLiveState:
         assert lifecycle.live_values_to_compare(
             {'admin_state_up': False, 'weight': 0},
             {'admin_state_up': True, 'weight': 3}) == {'admin_state_up': True, 'weight': 3}
+
+
+class TestLostCreate:
+
+    UUID = '9b7c1f8e-0000-4000-8000-000000000001'
+
+    def test_owner_tag_is_added_once_and_hidden_again(self):
+        tags = lifecycle.with_owner_tag(['web'], self.UUID)
+        assert tags == ['web', 'heat-lbaas-owner:' + self.UUID]
+        assert lifecycle.with_owner_tag(tags, self.UUID) == tags
+        assert lifecycle.without_owner_tags(tags) == ['web']
+        assert lifecycle.with_owner_tag(None, self.UUID) == ['heat-lbaas-owner:' + self.UUID]
+
+    @pytest.mark.parametrize('transport_failed, error, lost', [
+        (True, None, True),                 # connection cut, timeout
+        (False, (502, 'Bad Gateway'), True),
+        (False, (504, 'Gateway Timeout'), True),
+        (False, (409, 'Duplicate'), False),  # an answer: nothing was created
+        (False, (400, 'Invalid input'), False)])
+    def test_which_failures_may_have_created_the_object(self, transport_failed, error, lost):
+        assert lifecycle.create_answer_may_be_lost(transport_failed, error) is lost
+
+    def test_lost_create_is_retried_a_few_times_then_fails(self):
+        assert lifecycle.decide_on_lost_create(0, 'Pool x').next is Next.RETRY
+        last = lifecycle.decide_on_lost_create(lifecycle.LOST_CREATE_ATTEMPTS - 1, 'Pool x')
+        assert last.next is Next.FAIL and 'Pool x' in last.reason
+
+    def test_the_lost_object_is_the_oldest_with_the_owner_tag_not_being_deleted(self):
+        tag = 'heat-lbaas-owner:' + self.UUID
+        listed = [{'id': 'other', 'tags': ['heat-lbaas-owner:someone-else'],
+                   'created_at': '2026-01-01T00:00:00'},
+                  {'id': 'gone', 'tags': [tag], 'provisioning_status': 'PENDING_DELETE',
+                   'created_at': '2026-01-01T00:00:00'},
+                  {'id': 'newer', 'tags': [tag], 'created_at': '2026-01-01T00:00:02'},
+                  {'id': 'mine', 'tags': ['x', tag], 'created_at': '2026-01-01T00:00:01'}]
+        assert lifecycle.lost_object(listed, self.UUID)['id'] == 'mine'
+        assert lifecycle.lost_object(listed[:2], self.UUID) is None
+
+    def test_batch_members_created_by_a_lost_batch_are_found_by_their_owner_tag(self):
+        bodies = [('t1', {'address': 'a', 'tags': ['web', 'heat-lbaas-owner:u1']}),
+                  ('t2', {'address': 'b', 'tags': ['heat-lbaas-owner:u2']})]
+        listed = [{'id': 'm1', 'address': 'a', 'tags': ['web', 'heat-lbaas-owner:u1']},
+                  {'id': 'x', 'address': 'b', 'tags': []}]    # b: someone else's
+        assert lifecycle.members_created_already(bodies, listed) == {'t1': 'm1'}

@@ -30,6 +30,7 @@ def _bare(resource_class, resource_id=None):
     """A resource without Heat's stack machinery: only what the operation loop touches."""
     resource = object.__new__(resource_class)
     resource.name = 'the_resource'
+    resource.uuid = '6f1e0c2a-5d0e-4c41-9b8e-2f6c1a7d9e10'
     resource.resource_id = resource_id
     resource.octavia = mock.Mock()
     resource.client = lambda: resource.octavia
@@ -322,3 +323,40 @@ def test_member_deleted_with_its_whole_stack_under_a_load_balancer_in_error_is_l
     assert resource.check_delete_complete(operation) is True
     resource.octavia.load_balancer_failover.assert_not_called()
     resource.octavia.member_delete.assert_not_called()
+
+
+def test_create_whose_answer_was_lost_is_found_by_its_owner_tag_not_sent_again(clock):
+    from keystoneauth1 import exceptions as ksa_exceptions
+    resource = _bare(pool.Pool)
+    resource.properties = {}
+    resource._parent_load_balancer_id = lambda: None
+    resource.octavia.pool_create.side_effect = ksa_exceptions.ConnectTimeout('timed out')
+    tag = lifecycle.owner_tag(resource.uuid)
+    resource.octavia.pool_list.return_value = {'pools': [
+        {'id': 'p-created', 'tags': [tag], 'provisioning_status': 'PENDING_CREATE'}]}
+    resource.octavia.pool_show.return_value = {'provisioning_status': 'ACTIVE'}
+    operation = octavia_object.Operation.start(lifecycle.CREATE, {'tags': [tag]})
+    assert resource.check_create_complete(operation) is False    # lost: retry later
+    assert resource.resource_id is None
+    clock[0] += 1
+    assert resource.check_create_complete(operation) is True
+    assert resource.resource_id == 'p-created'                     # adopted
+    resource.octavia.pool_create.assert_called_once()              # no duplicate
+    resource.octavia.pool_list.assert_called_once_with(tags=tag)
+
+
+def test_lost_create_without_an_object_is_sent_again(clock):
+    from keystoneauth1 import exceptions as ksa_exceptions
+    resource = _bare(pool.Pool)
+    resource.properties = {}
+    resource._parent_load_balancer_id = lambda: None
+    resource.octavia.pool_create.side_effect = [
+        ksa_exceptions.ConnectFailure('connection refused'), {'pool': {'id': 'p2'}}]
+    resource.octavia.pool_list.return_value = {'pools': []}
+    resource.octavia.pool_show.return_value = {'provisioning_status': 'ACTIVE'}
+    operation = octavia_object.Operation.start(lifecycle.CREATE, {})
+    assert resource.check_create_complete(operation) is False
+    clock[0] += 1
+    assert resource.check_create_complete(operation) is True
+    assert resource.resource_id == 'p2'
+    assert resource.octavia.pool_create.call_count == 2

@@ -66,6 +66,9 @@ def _members_resource(listed, drain_seconds=4, whole_stack_deleted=False):
     resource.client = lambda: resource.octavia
     resource.properties = {'pool': 'p1', 'members': [], 'drain_seconds': drain_seconds}
     resource._whole_stack_is_deleted = lambda: whole_stack_deleted
+    data = {}
+    resource.data = lambda: dict(data)
+    resource.data_set = data.__setitem__
     return resource
 
 
@@ -96,7 +99,7 @@ def test_removing_members_is_additive_drain_batch_wait_then_delete_by_id():
         'members': [{'address': 'a', 'protocol_port': 80},
                     {'address': 'b', 'protocol_port': 80, 'weight': 0}],
         'owned': [['a', 80], ['b', 80]]})
-    assert operation['then'] == [[octavia_object.DRAIN_WAIT, 4], [lifecycle.DELETE, 'y']]
+    assert operation['then'] == [[octavia_object.DRAIN_WAIT, 4], [lifecycle.DELETE, {'id': 'y', 'key': ['b', 80]}]]
 
 
 @pytest.mark.parametrize('new_members, drain_seconds, deleted', [
@@ -108,7 +111,8 @@ def test_other_changes_are_one_additive_batch_and_deletes(new_members, drain_sec
     operation = _update(_owning(_members_resource(LISTED, drain_seconds)), new_members,
                         drain_seconds)
     assert (operation['action'], operation['body']['members'], operation['then']) == (
-        lifecycle.UPDATE, new_members, [[lifecycle.DELETE, d] for d in deleted])
+        lifecycle.UPDATE, new_members,
+        [[lifecycle.DELETE, {'id': d, 'key': ['b', 80]}] for d in deleted])
 
 
 def test_deleting_the_resource_drains_and_deletes_only_its_own_members():
@@ -117,12 +121,14 @@ def test_deleting_the_resource_drains_and_deletes_only_its_own_members():
     assert (operation['action'], operation['body']['members']) == (lifecycle.UPDATE, [
         {'address': 'a', 'protocol_port': 80, 'weight': 0},
         {'address': 'b', 'protocol_port': 80, 'weight': 0}])
-    assert operation['then'] == [[octavia_object.DRAIN_WAIT, 4], [lifecycle.DELETE, 'x'],
-                                 [lifecycle.DELETE, 'y']]
+    assert operation['then'] == [[octavia_object.DRAIN_WAIT, 4],
+                                 [lifecycle.DELETE, {'id': 'x', 'key': ['a', 80]}],
+                                 [lifecycle.DELETE, {'id': 'y', 'key': ['b', 80]}]]
 
     operation = _owning(_members_resource(LISTED, whole_stack_deleted=True)).handle_delete()
     assert (operation['action'], operation['body'], operation['then']) == (
-        lifecycle.DELETE, 'x', [[lifecycle.DELETE, 'y']])
+        lifecycle.DELETE, {'id': 'x', 'key': ['a', 80]},
+        [[lifecycle.DELETE, {'id': 'y', 'key': ['b', 80]}]])
 
     resource = _owning(_members_resource(LISTED, whole_stack_deleted=True))
     resource._load_balancer_is_deleted_with_stack = lambda: True
@@ -138,3 +144,14 @@ def test_a_foreign_address_port_fails_as_a_duplicate_and_is_not_adopted():
     assert ('Another member on this pool is already using ip z on protocol_port 80'
             in str(failure.value))
     resource.octavia.create.assert_not_called()
+
+
+def test_members_sent_by_a_change_whose_answer_was_lost_count_as_its_own():
+    # The additive batch of a failed update created c; Heat still holds the list a, b.
+    resource = _owning(_members_resource(LISTED + [
+        {'id': 'w', 'address': 'c', 'protocol_port': 80, 'weight': 1}]))
+    resource.data_set(pool_members.PoolMembers.SENT_KEYS, '[["c", 80]]')
+    operation = _update(resource, OWNED + [{'address': 'c', 'protocol_port': 80}], 0)
+    resource._parent_load_balancer_id = lambda: None
+    assert resource.check_update_complete(operation) is True     # not a duplicate
+    resource.octavia.create.assert_called_once()
