@@ -43,22 +43,22 @@ def live_members_as_in_template(template_members, live_members):
 
     A member of the template (matched by address and port) shows the keys its template
     entry sets, with the API's values, and None where the entry leaves a key unset (the
-    API's to choose: lifecycle.live_values_to_compare); members the template lacks follow
-    with their address and port, and members missing from the pool are absent, so both
-    count as differences.
+    API's to choose: lifecycle.live_values_to_compare); members missing from the pool
+    are absent, so they count as differences and are created again. Members the
+    template lacks are left out: someone else added them, and they are not this
+    resource's to remove (Heat merges live state into the resource's old properties,
+    which say what the resource owns).
     """
     live_by_key = {lifecycle.member_key(m): m for m in live_members}
     result = []
     for entry in template_members or ():
-        shown = live_by_key.pop(lifecycle.member_key(entry), None)
+        shown = live_by_key.get(lifecycle.member_key(entry))
         if shown is None:
             continue
         result.append({
             key: None if value is None
             else shown.get(member.Member.FIELD_OF_PROPERTY.get(key, key))
             for key, value in entry.items()})
-    result.extend({'address': m['address'], 'protocol_port': m['protocol_port']}
-                  for m in live_by_key.values())
     return result
 
 

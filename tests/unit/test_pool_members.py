@@ -45,14 +45,13 @@ def test_live_members_take_the_shape_of_the_template_entries():
     assert pool_members.live_members_as_in_template(template, listed) == template
 
 
-def test_live_members_show_drift_extra_and_missing_members():
+def test_live_members_show_drift_and_missing_members_not_members_of_others():
     template = [{'address': 'a', 'protocol_port': 80, 'weight': 1},
                 {'address': 'b', 'protocol_port': 80, 'weight': 1}]
     listed = [{'address': 'a', 'protocol_port': 80, 'weight': 7},
-              {'address': 'c', 'protocol_port': 80, 'weight': 1}]
+              {'address': 'c', 'protocol_port': 80, 'weight': 1}]   # c: another client's
     assert pool_members.live_members_as_in_template(template, listed) == [
-        {'address': 'a', 'protocol_port': 80, 'weight': 7},
-        {'address': 'c', 'protocol_port': 80}]
+        {'address': 'a', 'protocol_port': 80, 'weight': 7}]
 
 
 def _members_resource(listed, drain_seconds=4, whole_stack_deleted=False):
