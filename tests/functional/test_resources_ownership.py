@@ -178,7 +178,7 @@ def set_load_balancer_error(devcloud, lb_id):
     """Octavia sets ERROR when an amphora change fails; here directly in its database."""
     database = devcloud.state_dir / 'controller' / 'controller.sqlite'
     with sqlite3.connect(str(database)) as db:
-        db.execute("UPDATE load_balancers SET provisioning_status = 'ERROR' WHERE id = ?",
+        db.execute("UPDATE loadbalancers SET provisioning_status = 'ERROR' WHERE id = ?",
                    (lb_id,))
     shown = devcloud.openstack_json('loadbalancer', 'show', lb_id)
     assert shown['provisioning_status'] == 'ERROR'
