@@ -202,6 +202,8 @@ class OctaviaObject(resource.Resource):
         return super().calc_update_allowed(props) | set(self.RECREATE_ON_CHANGE)
 
     def handle_update(self, json_snippet, tmpl_diff, prop_diff):
+        if self.resource_id is None:
+            self._adopt_lost_object()
         api_diff = {prop: value for prop, value in prop_diff.items()
                     if prop not in self.LOCAL_PROPERTIES}
         plan = lifecycle.decide_how_to_update(
@@ -245,15 +247,8 @@ class OctaviaObject(resource.Resource):
     def needs_replace_failed(self):
         # Heat replaces a FAILED resource create-before-delete, and the new object would
         # clash with the old one: while that one exists, the update recovers it instead.
-        if self.resource_id is None:
-            # A create whose answer was lost (engine killed mid-request) may have made
-            # the object all the same: adopt it rather than leave it orphaned.
-            found = self._find_lost_object()
-            if found is None:
-                return True
-            LOG.info('%s: adopting %s %s, created before its answer was lost',
-                     self.name, self.OCTAVIA_KIND, found['id'])
-            self.resource_id_set(found['id'])
+        if self.resource_id is None and not self._adopt_lost_object():
+            return True
         return lifecycle.replace_failed_resource_by_heat(
             self._current_provisioning_status() is not None)
 
@@ -520,14 +515,21 @@ class OctaviaObject(resource.Resource):
             return None   # its parent is gone: nothing can have been created under it
         return lifecycle.lost_object(listed, self.uuid)
 
+    def _adopt_lost_object(self):
+        """Take over the object a create whose answer was lost (connection cut, engine
+        killed mid-request) made all the same; False when there is none."""
+        found = self._find_lost_object()
+        if found is None:
+            return False
+        LOG.info('%s: adopting %s %s, created before its answer was lost',
+                 self.name, self.OCTAVIA_KIND, found['id'])
+        self.resource_id_set(found['id'])
+        return True
+
     def _send(self, operation):
         action = operation['action']
         if action == lifecycle.CREATE:
-            found = self._find_lost_object() if operation.get('answer_lost') else None
-            if found is not None:
-                LOG.info('%s: adopting %s %s, created before its answer was lost',
-                         self.name, self.OCTAVIA_KIND, found['id'])
-                self.resource_id_set(found['id'])
+            if operation.get('answer_lost') and self._adopt_lost_object():
                 return
             created = self._api_create(operation['body'])
             self.resource_id_set(created['id'])

@@ -306,8 +306,8 @@ def test_create_whose_answer_was_lost_with_the_engine_is_adopted(tmp_path):
         restarted = cloud.run('up')
         assert restarted.returncode == 0, restarted.stdout + restarted.stderr
         cloud.remember_pids()
-        # The restarted engine marks what the dead one left in progress as failed.
-        wait_for(lambda: made.status('lost') == 'CREATE_FAILED', 120, 'CREATE_FAILED')
+        # A convergence stack stays CREATE_IN_PROGRESS after its engine died; the next
+        # update takes over, marks the member FAILED ("Worker went down") and updates it.
         assert made.physical_ids('lost')['member'] in ('', None)   # the answer was lost
         cloud.openstack('stack', 'update', '--existing', '--wait', 'lost')
         assert made.status('lost') == 'UPDATE_COMPLETE'
