@@ -201,6 +201,14 @@ class OctaviaObject(resource.Resource):
         # making Heat replace the resource create-before-delete.
         return super().calc_update_allowed(props) | set(self.RECREATE_ON_CHANGE)
 
+    def _prepare_update_props(self, after, before):
+        # Heat's update replaces a resource without physical id before asking
+        # needs_replace_failed or handle_update when it observes live state
+        # (observe_on_update, --converge): adopt the object of a lost create first.
+        if self.resource_id is None:
+            self._adopt_lost_object()
+        return super()._prepare_update_props(after, before)
+
     def handle_update(self, json_snippet, tmpl_diff, prop_diff):
         if self.resource_id is None:
             self._adopt_lost_object()
