@@ -22,8 +22,8 @@ from heat.common.i18n import _
 from heat.engine import resource
 from heat.engine import support
 from heat.objects import resource as resource_object
-from keystoneauth1 import exceptions as ksa_exceptions
 from heat.objects import stack as stack_object
+from keystoneauth1 import exceptions as ksa_exceptions
 from osc_lib import exceptions as osc_exceptions
 from octaviaclient.api.v2 import octavia as octavia_api
 from oslo_log import log as logging
@@ -457,7 +457,13 @@ class OctaviaObject(resource.Resource):
             error = api_error_of(ex)
             if error is None:
                 raise
-            return lifecycle.decide_on_api_error(lifecycle.UPDATE, *error)
+            decision = lifecycle.decide_on_api_error(lifecycle.UPDATE, *error)
+            if decision.next is Next.FAIL:
+                return lifecycle.Decision(Next.FAIL, '%s is in provisioning_status ERROR '
+                                          'and its failover, needed to remove the object '
+                                          'from it, was refused: %s'
+                                          % (description, decision.reason))
+            return decision
         operation['requested'] = True
         return lifecycle.Decision(Next.WAIT)
 
@@ -518,8 +524,8 @@ class OctaviaObject(resource.Resource):
         try:
             listed = self._api_list_tagged(lifecycle.owner_tag(self.uuid))
         except Exception as ex:
-            if api_error_of(ex) is None and not self.client_plugin().is_not_found(ex):
-                raise
+            if not self.client_plugin().is_not_found(ex):
+                raise   # not knowing is no reason to create a second one
             return None   # its parent is gone: nothing can have been created under it
         return lifecycle.lost_object(listed, self.uuid)
 
@@ -607,7 +613,9 @@ class OctaviaObject(resource.Resource):
             return False
         raise OctaviaRequestFailed(
             reason=_('%(action)s of %(kind)s failed: %(reason)s') % {
-                'action': operation['action'].capitalize(),
+                # The failover of the parent is part of the object's delete.
+                'action': (lifecycle.DELETE if operation['action'] == FAIL_OVER_PARENT
+                           else operation['action']).capitalize(),
                 'kind': self.OCTAVIA_KIND,
                 'reason': decision.reason})
 

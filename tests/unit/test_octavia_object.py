@@ -360,3 +360,21 @@ def test_lost_create_without_an_object_is_sent_again(clock):
     assert resource.check_create_complete(operation) is True
     assert resource.resource_id == 'p2'
     assert resource.octavia.pool_create.call_count == 2
+
+
+def test_a_refused_failover_of_the_parent_fails_the_delete_naming_why(clock):
+    # Octavia's default policy lets only admins fail a load balancer over.
+    resource = _bare(member.Member, resource_id='m1')
+    resource.properties = {'pool': 'p1', 'weight': 1, 'drain_seconds': 0}
+    resource._whole_stack_is_deleted = lambda: False
+    resource._parent_load_balancer_id = lambda: ERROR_LB_ID
+    resource.octavia.load_balancer_show.return_value = {'provisioning_status': 'ERROR'}
+    resource.octavia.load_balancer_failover.side_effect = _api_error(
+        403, 'Policy does not allow this request to be performed.')
+    operation = resource.handle_delete()
+    with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
+        resource.check_delete_complete(operation)
+    assert str(failure.value).startswith('Delete of Member failed: Load Balancer')
+    assert 'its failover, needed to remove the object from it, was refused: Policy' in str(
+        failure.value)
+    resource.octavia.member_delete.assert_not_called()
