@@ -165,5 +165,8 @@ class HealthMonitor(checked_properties.ChecksPropertyRules,
     def _api_delete(self):
         self.client().health_monitor_delete(self.resource_id)
 
+    def _api_list_tagged(self, tag):
+        return self.client().health_monitor_list(tags=tag)['healthmonitors']
+
     def _api_show(self):
         return self.client().health_monitor_show(self.resource_id)

@@ -130,5 +130,8 @@ class L7Policy(checked_properties.ChecksPropertyRules,
     def _api_delete(self):
         self.client().l7policy_delete(self.resource_id)
 
+    def _api_list_tagged(self, tag):
+        return self.client().l7policy_list(tags=tag)['l7policies']
+
     def _api_show(self):
         return self.client().l7policy_show(self.resource_id)

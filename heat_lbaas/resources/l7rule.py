@@ -114,6 +114,9 @@ class L7Rule(checked_properties.ChecksPropertyRules,
     def _api_delete(self):
         self.client().l7rule_delete(self.resource_id, self._policy_id())
 
+    def _api_list_tagged(self, tag):
+        return self.client().l7rule_list(self._policy_id(), tags=tag)['rules']
+
     def _api_show(self):
         return self.client().l7rule_show(self.resource_id, self._policy_id())
 

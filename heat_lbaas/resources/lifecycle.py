@@ -23,6 +23,7 @@ class Next(enum.Enum):
     RETRY = 'retry'  # repeat the same API request after a backoff delay
     FAIL = 'fail'    # fail the resource with `Decision.reason`
     SEND = 'send'    # the parent accepts changes: send the request now
+    REPAIR_PARENT = 'repair_parent'  # fail the parent load balancer over first (ERROR)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,24 +130,32 @@ def decide_on_missing_object(action, description):
         Next.FAIL, '%s disappeared during %s (HTTP 404)' % (description, action))
 
 
-def decide_on_parent_status(action, provisioning_status, parent_description):
+def decide_on_parent_status(action, provisioning_status, parent_description,
+                            whole_stack_deleted=False):
     """Before a request: send it only while the parent load balancer is ACTIVE.
 
     Octavia refuses every change under a load balancer that is PENDING_* (busy) or ERROR;
     asking it first costs one GET where sending blindly costs a 409 (and, when many
     siblings do so at once, a storm of them). `provisioning_status` None means the parent
     is unknown (no parent, or it could not be read): the request itself then decides.
-    A delete under a parent in ERROR is left to the load balancer's cascade delete: Octavia
-    refuses it until the load balancer is repaired, and failing would keep the whole stack
-    from being deleted.
+
+    A removal (`action` DELETE, also the drain update before it) under a parent in
+    ERROR: when the whole stack is deleted, the load balancer's cascade delete removes
+    the object, so it is done. Otherwise the object would stay behind, owned by nobody
+    (a member still in the pool of a surviving load balancer): the parent is failed
+    over first (the only change Octavia accepts of a load balancer in ERROR), then the
+    object is removed.
     """
     if provisioning_status is None or provisioning_status == ACTIVE:
         return Decision(Next.SEND)
     if provisioning_status == ERROR:
-        if action == DELETE:
+        if action == DELETE and whole_stack_deleted:
             return Decision(
                 Next.DONE, '%s is in provisioning_status ERROR: its cascade delete '
                 'removes the object' % parent_description)
+        if action == DELETE:
+            return Decision(Next.REPAIR_PARENT, '%s is in provisioning_status ERROR'
+                            % parent_description)
         return Decision(Next.FAIL, '%s is in provisioning_status ERROR, so Octavia '
                         'accepts no change under it' % parent_description)
     if provisioning_status == DELETED or provisioning_status == 'PENDING_DELETE':
@@ -154,6 +163,24 @@ def decide_on_parent_status(action, provisioning_status, parent_description):
             return Decision(Next.DONE, '%s is being deleted' % parent_description)
         return Decision(Next.FAIL, '%s is being deleted' % parent_description)
     return Decision(Next.RETRY, '%s is %s' % (parent_description, provisioning_status))
+
+
+def decide_on_parent_repair(provisioning_status, failover_requested, parent_description):
+    """The failover of a parent load balancer in ERROR before removing a child.
+
+    SEND the failover while the parent is in ERROR and none was asked for; DONE once it
+    is ACTIVE again (or gone: the removal then finds nothing); WAIT while it is busy;
+    FAIL when the failover itself ended in ERROR.
+    """
+    if provisioning_status is None or provisioning_status in (ACTIVE, DELETED):
+        return Decision(Next.DONE)
+    if provisioning_status == ERROR:
+        if failover_requested:
+            return Decision(
+                Next.FAIL, 'the failover of %s, needed to remove the object from it, '
+                'ended in provisioning_status ERROR' % parent_description)
+        return Decision(Next.SEND)
+    return Decision(Next.WAIT)
 
 
 def turn_is_free(holder, lease_ends, claimant, now):
@@ -276,39 +303,67 @@ def member_key(member):
     return (member['address'], member['protocol_port'])
 
 
-def batch_with_leaving_members_drained(current_members, desired_members):
-    """Body of the batch update (PUT /pools/{id}/members) that drains leaving members.
+DUPLICATE_MEMBER = ('Another member on this pool is already using ip %s on '
+                    'protocol_port %s')
 
-    Members are matched by (address, protocol_port). The result keeps every desired
-    member and every current member that is leaving, the latter with weight 0, so one
-    request stops new traffic to them; once the drain time is over, a batch of just the
-    desired members removes them. Returns None when no member leaves (nothing to drain).
+
+def foreign_member_clash(listed_members, owned_keys, sent_members):
+    """Octavia's duplicate-member message for the first member of an additive batch
+    whose address:port the pool has already although this resource did not create it,
+    else None.
+
+    An additive batch (`additive_only=true`) UPDATES an existing member with the same
+    address:port: without this check it would adopt a member another client created.
     """
+    owned = {tuple(key) for key in owned_keys}
+    listed = {member_key(m) for m in listed_members}
+    for sent in sent_members:
+        key = member_key(sent)
+        if key in listed and key not in owned:
+            return DUPLICATE_MEMBER % key
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class PoolMemberChange:
+    """The requests that change the members a resource owns in a pool.
+
+    `batch`: body (member list) of one ADDITIVE batch update (creates and updates only,
+    never removes), None when nothing is to be sent; `drain_seconds` to wait after it;
+    `leaving`: the owned members to remove, each by its own DELETE, as
+    {'id': member id, 'key': [address, port]}.
+    """
+
+    batch: list
+    drain_seconds: float
+    leaving: list
+
+
+def plan_pool_member_change(listed_members, owned_keys, desired_members, drain_seconds,
+                            whole_stack_deleted):
+    """How a resource changes ITS members of a pool from `owned_keys` (address:port
+    pairs it created) to `desired_members` (create bodies), given the pool's members
+    as listed now.
+
+    Octavia has no conditional batch call, so a non-additive batch (the whole list)
+    would delete a member another client added between the list and the request.
+    Instead: one additive batch with the desired members, plus the leaving ones at
+    weight 0 when a drain time is asked for (drain_is_needed); then one DELETE per
+    leaving member, by id. Members the resource does not own are never sent nor removed.
+    """
+    owned = {tuple(key) for key in owned_keys}
     desired_keys = {member_key(m) for m in desired_members}
-    leaving = [m for m in current_members
-               if member_key(m) not in desired_keys and m.get('weight', 1) != 0]
-    if not leaving:
-        return None
-    return list(desired_members) + [{**batch_fields(m), 'weight': 0} for m in leaving]
-
-
-def batches_of_member_change(current_members, desired_members, drain_seconds,
-                             whole_stack_deleted):
-    """The batch requests (bodies of PUT /pools/{id}/members) that change a pool's
-    members from `current_members` (as the API lists them) to `desired_members`, in order.
-
-    One request, the desired list, when no member leaves, no drain time is asked for, or
-    the whole stack is deleted (drain_is_needed). Otherwise two: the desired list plus
-    the leaving members at weight 0 (so they take no new requests while in-flight ones
-    finish), and after `drain_seconds` the desired list alone. Two requests for the
-    whole change, however many members leave, instead of one or two per member.
-    """
-    # drain_is_needed's weight test is made per member by batch_with_leaving_members_drained.
+    leaving = [m for m in listed_members
+               if member_key(m) in owned and member_key(m) not in desired_keys]
+    drained = []
     if drain_seconds > 0 and not whole_stack_deleted:
-        drained = batch_with_leaving_members_drained(current_members, desired_members)
-        if drained is not None:
-            return [drained, list(desired_members)]
-    return [list(desired_members)]
+        drained = [{**batch_fields(m), 'weight': 0} for m in leaving
+                   if m.get('weight', 1) != 0]
+    batch = list(desired_members) + drained
+    return PoolMemberChange(batch=batch or None,
+                            drain_seconds=drain_seconds if drained else 0,
+                            leaving=[{'id': m['id'], 'key': list(member_key(m))}
+                                     for m in leaving])
 
 
 # Fields a member in a batch update body may carry (the rest of a shown member, such as
@@ -420,21 +475,23 @@ def split_create_batch(keys_by_token, existing_keys):
     return send, alone
 
 
+def members_created_already(bodies_by_token, listed_members):
+    """{token: member id} of the batch members the pool has already with their own
+    owner tag: an earlier batch created them, but its answer was lost."""
+    created = {}
+    for token, body in bodies_by_token:
+        tags = [tag for tag in body.get('tags') or () if tag.startswith(OWNER_TAG_PREFIX)]
+        for listed in listed_members:
+            if tags and tags[0] in (listed.get('tags') or ()):
+                created[token] = listed['id']
+                break
+    return created
+
+
 def batch_is_worth_it(tokens):
     """Whether a batch request beats the plain single-member request: only for two or
     more members (one member goes the usual way, POST or DELETE, with its usual answers)."""
     return len(tokens) >= 2
-
-
-def members_kept_after_leaving(current_members, leaving_ids):
-    """Body (list of members) of the non-additive batch that deletes `leaving_ids`.
-
-    Every other current member is sent with its current fields, so the batch, which
-    matches by address:port, leaves it as it is; the leaving ones are absent, so it
-    deletes them: one provisioning cycle for all of them.
-    """
-    leaving = set(leaving_ids)
-    return [batch_fields(m) for m in current_members if m.get('id') not in leaving]
 
 
 def decide_on_batch_entry(state):
@@ -449,3 +506,59 @@ def decide_on_batch_entry(state):
     if state == BATCH_CLAIMED:
         return Decision(Next.WAIT)
     return Decision(Next.SEND)
+
+
+# --- a create whose answer was lost (octavia_object.py) ----------------------------------
+
+# Every object a resource creates carries this tag with the resource's uuid, so that a
+# create whose answer never came back (connection cut, timeout, engine killed) is found
+# again and adopted instead of created a second time. Names cannot do it: a template may
+# give several objects the same name. Heat shows the object's tags without it.
+OWNER_TAG_PREFIX = 'heat-lbaas-owner:'
+
+# How often a create whose answer was lost is sent again (each time only after looking
+# for the object it may have created) before the resource fails.
+LOST_CREATE_ATTEMPTS = 5
+
+
+def owner_tag(resource_uuid):
+    return OWNER_TAG_PREFIX + resource_uuid
+
+
+def with_owner_tag(tags, resource_uuid):
+    """The tags to send: the template's, then the owner tag."""
+    return without_owner_tags(tags) + [owner_tag(resource_uuid)]
+
+
+def without_owner_tags(tags):
+    """Tags as the template knows them (the owner tags removed)."""
+    return [tag for tag in tags or () if not tag.startswith(OWNER_TAG_PREFIX)]
+
+
+def create_answer_may_be_lost(transport_failed, api_error):
+    """Whether a failed create may have created the object all the same: the connection
+    failed or timed out (`transport_failed`: keystoneauth's ConnectionError), or a proxy
+    or server failed after passing the request on (`api_error` is (5xx, ...))."""
+    return transport_failed or (api_error is not None and api_error[0] >= 500)
+
+
+def decide_on_lost_create(attempt, description):
+    """After a create whose answer was lost: retry (the retry first looks for the
+    object by its owner tag), up to LOST_CREATE_ATTEMPTS times."""
+    if attempt + 1 < LOST_CREATE_ATTEMPTS:
+        return Decision(Next.RETRY, 'the answer to the create of %s was lost'
+                        % description)
+    return Decision(Next.FAIL, 'the answer to the create of %s was lost %d times'
+                    % (description, LOST_CREATE_ATTEMPTS))
+
+
+def lost_object(listed, resource_uuid):
+    """The object the resource created although it never got the answer: the oldest
+    listed object with its owner tag that is not being deleted, else None."""
+    tag = owner_tag(resource_uuid)
+    found = [shown for shown in listed
+             if tag in (shown.get('tags') or ())
+             and shown.get('provisioning_status') not in (DELETED, 'PENDING_DELETE')]
+    if not found:
+        return None
+    return min(found, key=lambda shown: shown.get('created_at') or '')

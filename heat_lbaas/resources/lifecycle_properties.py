@@ -50,8 +50,8 @@ DRAIN = {
 POOL_MEMBERS_DRAIN = {
     DRAIN_SECONDS: _drain_seconds(_(
         'Members removed from the list are first set to weight 0 for this many '
-        'seconds (one batch request for all of them), so requests in flight finish and '
-        'new ones go to the other members; a second batch request then removes them. '
-        'Set it above your slowest request. 0 removes them at once, in the one batch '
-        'request of the change. Not applied when the whole stack is deleted.')),
+        'seconds (in the one additive batch request of the change), so requests in '
+        'flight finish and new ones go to the other members; each is then deleted. '
+        'Set it above your slowest request. 0 deletes them at once. Not applied when '
+        'the whole stack is deleted.')),
 }

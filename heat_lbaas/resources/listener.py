@@ -244,6 +244,11 @@ class Listener(checked_properties.ChecksPropertyRules, octavia_object.OctaviaObj
             (HSTS_PRELOAD, property_schemas.BOOLEAN))},
     })
 
+    # The API cannot change these: a change deletes the listener, then creates it anew
+    # inside the update (a new listener on the same port would be refused as a
+    # duplicate while the old one exists).
+    RECREATE_ON_CHANGE = (PROTOCOL, PROTOCOL_PORT, LOADBALANCER)
+
     def translation_rules(self, props):
         return property_schemas.name_or_id_rules(self, props, {
             self.LOADBALANCER: 'get_loadbalancer', self.DEFAULT_POOL: 'get_pool'})
@@ -265,6 +270,9 @@ class Listener(checked_properties.ChecksPropertyRules, octavia_object.OctaviaObj
 
     def _api_delete(self):
         self.client().listener_delete(self.resource_id)
+
+    def _api_list_tagged(self, tag):
+        return self.client().listener_list(tags=tag)['listeners']
 
     def _api_show(self):
         return self.client().listener_show(self.resource_id)

@@ -154,5 +154,8 @@ class LoadBalancer(checked_properties.ChecksPropertyRules,
         # load balancer (and so the stack) from being deleted.
         self.client().load_balancer_delete(self.resource_id, cascade=True)
 
+    def _api_list_tagged(self, tag):
+        return self.client().load_balancer_list(tags=tag)['loadbalancers']
+
     def _api_show(self):
         return self.client().load_balancer_show(self.resource_id)

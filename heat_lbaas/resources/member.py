@@ -1,9 +1,12 @@
 """LBaaS::Member: one backend server (address and port) of a pool.
 
-Creates and deletes of sibling members (same pool, same Heat engine) are coalesced:
-while one holds the load balancer's turn, the others enroll in member_batches.py, and
-the next one to get the turn sends all of them in ONE batch request (PUT
-/v2/lbaas/pools/{id}/members), so N members cost a few provisioning cycles, not N.
+Creates of sibling members (same pool, same Heat engine) are coalesced: while one holds
+the load balancer's turn, the others enroll in member_batches.py, and the next one to get
+the turn sends all of them in ONE additive batch request (PUT
+/v2/lbaas/pools/{id}/members?additive_only=true), so N members cost a few provisioning
+cycles, not N. Deletes are never batched: a batch that removes members must carry the
+pool's whole member list, read just before, and would also remove a member another
+client (or another heat-engine worker) added in between; each member is deleted by id.
 """
 
 import time
@@ -170,16 +173,18 @@ class Member(octavia_object.OctaviaObject):
     def _api_delete(self):
         self.client().member_delete(self._pool_id(), self.resource_id)
 
+    def _api_list_tagged(self, tag):
+        return self.client().member_list(self._pool_id(), tags=tag)['members']
+
     def _api_show(self):
         return self.client().member_show(self._pool_id(), self.resource_id)
 
     # --- coalescing creates and deletes (member_batches.py) ---------------------------
 
-    BATCHED_ACTIONS = (lifecycle.CREATE, lifecycle.DELETE)
+    BATCHED_ACTIONS = (lifecycle.CREATE,)
 
     def _member_key_of(self, operation):
-        fields = (operation['body'] if operation['action'] == lifecycle.CREATE
-                  else self.properties) or {}
+        fields = operation['body'] or {}
         return (fields.get(self.ADDRESS), fields.get(self.PROTOCOL_PORT))
 
     def _listed_members(self, pool_id):
@@ -206,6 +211,7 @@ class Member(octavia_object.OctaviaObject):
         entry = member_batches.enroll(
             pool_id, operation['token'], action, self._member_key_of(operation),
             operation['body'], self.resource_id, now)
+        operation['solo'] = entry['solo']
         decision = lifecycle.decide_on_batch_entry(entry['state'])
         if decision.next is lifecycle.Next.WAIT:
             return False
@@ -234,6 +240,13 @@ class Member(octavia_object.OctaviaObject):
         if action in self.BATCHED_ACTIONS and self._send_batch(operation):
             return
         member_batches.withdraw(pool_id, operation['token'])
+        if action == lifecycle.CREATE and operation.get('solo'):
+            # Sent alone because its address:port exists: a batch of siblings whose
+            # answer was lost may have created it (then it carries the owner tag).
+            found = lifecycle.lost_object(self._listed_members(pool_id), self.uuid)
+            if found is not None:
+                self.resource_id_set(found['id'])
+                return
         super()._send(operation)
 
     def _send_batch(self, operation):
@@ -248,22 +261,29 @@ class Member(octavia_object.OctaviaObject):
             return False
         try:
             listed = self._listed_members(pool_id)
-            if action == lifecycle.CREATE:
-                send, alone = lifecycle.split_create_batch(
-                    [(t, entry['key']) for t, entry in batch],
-                    [lifecycle.member_key(m) for m in listed])
-                member_batches.release(pool_id, alone, solo=True)
-                if token in alone or not lifecycle.batch_is_worth_it(send):
-                    member_batches.release(pool_id, send)
-                    return False
-                replace_pool_members(
-                    self.client(), pool_id,
-                    [entry['body'] for t, entry in batch if t in send], additive_only=True)
-            else:
-                send = tokens
-                replace_pool_members(
-                    self.client(), pool_id, lifecycle.members_kept_after_leaving(
-                        listed, [entry['member_id'] for _, entry in batch]))
+            # Created by an earlier batch whose answer was lost: theirs already.
+            created = lifecycle.members_created_already(
+                [(t, entry['body']) for t, entry in batch], listed)
+            if created:
+                member_batches.settle(pool_id, created)
+                if token in created:
+                    member_batches.release(pool_id, [t for t in tokens if t not in created])
+                    member_batches.withdraw(pool_id, token)
+                    self.resource_id_set(created[token])
+                    return True
+                batch = [(t, entry) for t, entry in batch if t not in created]
+            # An additive batch would update (adopt) a member with the same address:port
+            # that someone else created: those go alone, as a POST that Octavia refuses.
+            send, alone = lifecycle.split_create_batch(
+                [(t, entry['key']) for t, entry in batch],
+                [lifecycle.member_key(m) for m in listed])
+            member_batches.release(pool_id, alone, solo=True)
+            if token in alone or not lifecycle.batch_is_worth_it(send):
+                member_batches.release(pool_id, send)
+                return False
+            replace_pool_members(
+                self.client(), pool_id,
+                [entry['body'] for t, entry in batch if t in send], additive_only=True)
         except Exception as ex:
             error = octavia_object.api_error_of(ex)
             lasting = error is not None and lifecycle.decide_on_api_error(
@@ -274,19 +294,23 @@ class Member(octavia_object.OctaviaObject):
                 return False
             raise
         key_of = dict((t, entry['key']) for t, entry in batch)
-        member_ids = {t: None for t in send}
-        if action == lifecycle.CREATE:
-            try:
-                ids = {lifecycle.member_key(m): m['id'] for m in self._listed_members(pool_id)}
-            except Exception:
-                ids = {}   # each then looks for its own
-            member_ids = {t: ids.get(key_of[t]) for t in send}
+        try:
+            ids = {lifecycle.member_key(m): m['id'] for m in self._listed_members(pool_id)}
+        except Exception:
+            ids = {}   # each then looks for its own
+        member_ids = {t: ids.get(key_of[t]) for t in send}
         member_batches.settle(pool_id, member_ids)
         member_batches.withdraw(pool_id, token)
-        if action == lifecycle.CREATE:
-            self.resource_id_set(member_ids[token] or
-                                 self._listed_member_id(pool_id, key_of[token]))
+        self.resource_id_set(member_ids[token] or
+                             self._listed_member_id(pool_id, key_of[token]))
         return True
+
+    def handle_delete(self):
+        # Deleted one by one (never in a batch): with the whole stack and its load
+        # balancer, the cascade delete removes the member without a request of its own.
+        if self.resource_id is not None and self._load_balancer_is_deleted_with_stack():
+            return None
+        return super().handle_delete()
 
     def _resolve_attribute(self, name):
         if name == self.POOL_ID_ATTR:

@@ -21,7 +21,9 @@ from heat.common import exception
 from heat.common.i18n import _
 from heat.engine import resource
 from heat.engine import support
+from heat.objects import resource as resource_object
 from heat.objects import stack as stack_object
+from keystoneauth1 import exceptions as ksa_exceptions
 from osc_lib import exceptions as osc_exceptions
 from octaviaclient.api.v2 import octavia as octavia_api
 from oslo_log import log as logging
@@ -36,6 +38,9 @@ LOG = logging.getLogger(__name__)
 FAIL_OVER = 'fail_over'      # PUT .../loadbalancers/{id}/failover, then wait for ACTIVE
 DRAIN_WAIT = 'drain_wait'    # let in-flight requests of a weight-0 member finish
 WAIT_ONLINE = 'wait_online'  # wait until the object's health checks pass
+# PUT .../loadbalancers/{body}/failover of the PARENT load balancer in ERROR, before a
+# child is removed from it (lifecycle.decide_on_parent_repair), then wait for ACTIVE.
+FAIL_OVER_PARENT = 'fail_over_parent'
 
 
 class OctaviaRequestFailed(exception.HeatException):
@@ -62,12 +67,19 @@ class Operation(dict):
     """
 
     @classmethod
-    def start(cls, action, body=None, then=()):
+    def start(cls, action, body=None, then=(), removing=False):
         """An operation whose first step is `action`; `then` lists (action, body) steps
-        that follow, each begun once the one before is done."""
-        operation = cls(token=uuid.uuid4().hex, then=[list(step) for step in then])
+        that follow, each begun once the one before is done. `removing`: it removes the
+        object (a delete, with its drain steps)."""
+        operation = cls(token=uuid.uuid4().hex, then=[list(step) for step in then],
+                        removing=removing)
         operation._begin(action, body)
         return operation
+
+    def insert_step(self, action, body):
+        """Run `action` now, then the current step again from its start."""
+        self['then'].insert(0, [self['action'], self['body']])
+        self._begin(action, body)
 
     def _begin(self, action, body):
         self.update(action=action, body=body, requested=False, attempt=0,
@@ -128,13 +140,23 @@ class OctaviaObject(resource.Resource):
         """Return the object (a dict); raise the client's 404 if it is gone."""
         raise NotImplementedError
 
+    def _api_list_tagged(self, tag):
+        """The objects of this kind (under this resource's parent) that carry `tag`."""
+        raise NotImplementedError
+
     # --- request bodies ----------------------------------------------------------------
 
     def _create_body(self):
         body = self._fields_of(self.properties)
         if 'name' in self.properties_schema and not body.get('name'):
             body['name'] = self.physical_resource_name()
+        if self._is_owner_tagged():
+            body['tags'] = lifecycle.with_owner_tag(body.get('tags'), self.uuid)
         return body
+
+    def _is_owner_tagged(self):
+        """Whether the objects of this type carry the owner tag (lifecycle.owner_tag)."""
+        return 'tags' in self.properties_schema
 
     def _update_body(self, prop_diff):
         body = {}
@@ -146,6 +168,8 @@ class OctaviaObject(resource.Resource):
                 # A name removed from the template falls back to the name Heat gave at
                 # create, rather than leaving the object nameless.
                 value = self.physical_resource_name()
+            if prop == 'tags' and self._is_owner_tagged():
+                value = lifecycle.with_owner_tag(value, self.uuid)
             # None is sent as null: Octavia's way to unset an optional field.
             body[field] = value
         return body
@@ -177,7 +201,17 @@ class OctaviaObject(resource.Resource):
         # making Heat replace the resource create-before-delete.
         return super().calc_update_allowed(props) | set(self.RECREATE_ON_CHANGE)
 
+    def _prepare_update_props(self, after, before):
+        # Heat's update replaces a resource without physical id before asking
+        # needs_replace_failed or handle_update when it observes live state
+        # (observe_on_update, --converge): adopt the object of a lost create first.
+        if self.resource_id is None:
+            self._adopt_lost_object()
+        return super()._prepare_update_props(after, before)
+
     def handle_update(self, json_snippet, tmpl_diff, prop_diff):
+        if self.resource_id is None:
+            self._adopt_lost_object()
         api_diff = {prop: value for prop, value in prop_diff.items()
                     if prop not in self.LOCAL_PROPERTIES}
         plan = lifecycle.decide_how_to_update(
@@ -221,7 +255,7 @@ class OctaviaObject(resource.Resource):
     def needs_replace_failed(self):
         # Heat replaces a FAILED resource create-before-delete, and the new object would
         # clash with the old one: while that one exists, the update recovers it instead.
-        if self.resource_id is None:
+        if self.resource_id is None and not self._adopt_lost_object():
             return True
         return lifecycle.replace_failed_resource_by_heat(
             self._current_provisioning_status() is not None)
@@ -230,7 +264,7 @@ class OctaviaObject(resource.Resource):
         if self.resource_id is None:
             return None
         steps = self._drain_steps() + [(lifecycle.DELETE, None)]
-        return Operation.start(*steps[0], then=steps[1:])
+        return Operation.start(*steps[0], then=steps[1:], removing=True)
 
     def check_delete_complete(self, operation):
         if operation is None:
@@ -258,6 +292,8 @@ class OctaviaObject(resource.Resource):
             if field is None or prop in self.LOCAL_PROPERTIES or field not in resource_data:
                 continue
             live[prop] = resource_data[field]
+            if prop == 'tags':
+                live[prop] = lifecycle.without_owner_tags(live[prop])
         return lifecycle.live_values_to_compare(
             {prop: resource_properties.get(prop) for prop in live}, live)
 
@@ -307,6 +343,22 @@ class OctaviaObject(resource.Resource):
             return False
         return root.action == stack.DELETE
 
+    def _load_balancer_is_deleted_with_stack(self):
+        """Whether the whole stack is being deleted together with this object's load
+        balancer (a resource of the same root stack, deleted with cascade): then removing
+        the object first only costs a provisioning cycle."""
+        if not self._whole_stack_is_deleted():
+            return False
+        lb_id = self._parent_load_balancer_id()
+        if lb_id is None:
+            return False
+        root_id = self.stack.root_stack_id()
+        for found in resource_object.Resource.get_all_by_physical_resource_id(
+                self.context, lb_id):
+            if stack_object.Stack.get_root_id(self.context, found.stack_id) == root_id:
+                return True
+        return False
+
     # --- the operation loop ------------------------------------------------------------
 
     def _advance(self, operation):
@@ -330,6 +382,10 @@ class OctaviaObject(resource.Resource):
             operation['began'] = now
         if action == DRAIN_WAIT:
             return lifecycle.drain_is_over(operation['began'], now, operation['body'])
+        if action == FAIL_OVER_PARENT:
+            if not lifecycle.retry_is_due(operation['not_before'], now):
+                return False
+            return self._carry_out(operation, self._fail_over_parent(operation))
         if action == WAIT_ONLINE:
             shown = self._api_show()
             return self._carry_out(operation, lifecycle.decide_on_operating_status(
@@ -340,12 +396,24 @@ class OctaviaObject(resource.Resource):
             if not lifecycle.retry_is_due(operation['not_before'], now):
                 return False
             before = self._decide_before_request(operation)
+            if before.next is Next.REPAIR_PARENT:
+                self._give_back_turn(operation)
+                operation.insert_step(FAIL_OVER_PARENT, operation['load_balancer'])
+                return self._advance_step(operation)
             if before.next is not Next.SEND:
                 return self._carry_out(operation, before)
             try:
                 self._send(operation)
             except Exception as ex:
                 error = api_error_of(ex)
+                transport_failed = isinstance(ex, ksa_exceptions.ConnectionError)
+                if action == lifecycle.CREATE and lifecycle.create_answer_may_be_lost(
+                        transport_failed, error):
+                    LOG.warning('%s: the answer to its create was lost (%s); looking for '
+                                'the object before sending it again', self.name, ex)
+                    operation['answer_lost'] = True
+                    return self._carry_out(operation, lifecycle.decide_on_lost_create(
+                        operation['attempt'], self._description()))
                 if error is None:
                     raise
                 decision = self._decide_on_api_error(action, *error)
@@ -364,8 +432,40 @@ class OctaviaObject(resource.Resource):
             return lifecycle.Decision(Next.WAIT)
         status = self._provisioning_status_of(
             lifecycle.ImmutableObject(kind='Load Balancer', id=lb_id))
+        # A drain update before a delete is part of the removal.
+        action = lifecycle.DELETE if operation.get('removing') else operation['action']
+        whole_stack_deleted = (action == lifecycle.DELETE and status == lifecycle.ERROR
+                               and self._whole_stack_is_deleted())
         return lifecycle.decide_on_parent_status(
-            operation['action'], status, 'Load Balancer %s' % lb_id)
+            action, status, 'Load Balancer %s' % lb_id, whole_stack_deleted)
+
+    def _fail_over_parent(self, operation):
+        """One poll of the failover of the parent load balancer `operation['body']`."""
+        lb_id = operation['body']
+        description = 'Load Balancer %s' % lb_id
+        status = self._provisioning_status_of(
+            lifecycle.ImmutableObject(kind='Load Balancer', id=lb_id))
+        decision = lifecycle.decide_on_parent_repair(
+            status, operation['requested'], description)
+        if decision.next is not Next.SEND:
+            return decision
+        LOG.info('%s: failing over %s to remove %s from it', self.name, description,
+                 self._description())
+        try:
+            self.client().load_balancer_failover(lb_id)
+        except Exception as ex:
+            error = api_error_of(ex)
+            if error is None:
+                raise
+            decision = lifecycle.decide_on_api_error(lifecycle.UPDATE, *error)
+            if decision.next is Next.FAIL:
+                return lifecycle.Decision(Next.FAIL, '%s is in provisioning_status ERROR '
+                                          'and its failover, needed to remove the object '
+                                          'from it, was refused: %s'
+                                          % (description, decision.reason))
+            return decision
+        operation['requested'] = True
+        return lifecycle.Decision(Next.WAIT)
 
     def _give_back_turn(self, operation):
         lb_id = operation.get('load_balancer')
@@ -417,9 +517,34 @@ class OctaviaObject(resource.Resource):
                 raise
             return None
 
+    def _find_lost_object(self):
+        """The object this resource created without getting the answer, else None."""
+        if not self._is_owner_tagged():
+            return None
+        try:
+            listed = self._api_list_tagged(lifecycle.owner_tag(self.uuid))
+        except Exception as ex:
+            if not self.client_plugin().is_not_found(ex):
+                raise   # not knowing is no reason to create a second one
+            return None   # its parent is gone: nothing can have been created under it
+        return lifecycle.lost_object(listed, self.uuid)
+
+    def _adopt_lost_object(self):
+        """Take over the object a create whose answer was lost (connection cut, engine
+        killed mid-request) made all the same; False when there is none."""
+        found = self._find_lost_object()
+        if found is None:
+            return False
+        LOG.info('%s: adopting %s %s, created before its answer was lost',
+                 self.name, self.OCTAVIA_KIND, found['id'])
+        self.resource_id_set(found['id'])
+        return True
+
     def _send(self, operation):
         action = operation['action']
         if action == lifecycle.CREATE:
+            if operation.get('answer_lost') and self._adopt_lost_object():
+                return
             created = self._api_create(operation['body'])
             self.resource_id_set(created['id'])
         elif action == lifecycle.UPDATE:
@@ -488,16 +613,21 @@ class OctaviaObject(resource.Resource):
             return False
         raise OctaviaRequestFailed(
             reason=_('%(action)s of %(kind)s failed: %(reason)s') % {
-                'action': operation['action'].capitalize(),
+                # The failover of the parent is part of the object's delete.
+                'action': (lifecycle.DELETE if operation['action'] == FAIL_OVER_PARENT
+                           else operation['action']).capitalize(),
                 'kind': self.OCTAVIA_KIND,
                 'reason': decision.reason})
 
     # --- attributes ----------------------------------------------------------------------
 
     def _show_resource(self):
-        return self._api_show()
+        shown = self._api_show()
+        if 'tags' in shown:
+            shown = dict(shown, tags=lifecycle.without_owner_tags(shown['tags']))
+        return shown
 
     def _resolve_attribute(self, name):
         if self.resource_id is None:
             return None
-        return self._api_show().get(name)
+        return self._show_resource().get(name)

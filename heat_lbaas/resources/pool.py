@@ -179,6 +179,11 @@ class Pool(checked_properties.ChecksPropertyRules,
             (ALPN_PROTOCOLS, property_schemas.LIST))},
     })
 
+    # The API cannot change these: a change deletes the pool (and with it its members
+    # and monitor), then creates it anew inside the update (a new default pool of the
+    # same listener would be refused while the old one exists).
+    RECREATE_ON_CHANGE = (LISTENER, LOADBALANCER, PROTOCOL)
+
     def translation_rules(self, props):
         return property_schemas.name_or_id_rules(self, props, {
             self.LISTENER: 'get_listener', self.LOADBALANCER: 'get_loadbalancer'})
@@ -202,6 +207,9 @@ class Pool(checked_properties.ChecksPropertyRules,
 
     def _api_delete(self):
         self.client().pool_delete(self.resource_id)
+
+    def _api_list_tagged(self, tag):
+        return self.client().pool_list(tags=tag)['pools']
 
     def _api_show(self):
         return self.client().pool_show(self.resource_id)

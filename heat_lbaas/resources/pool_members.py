@@ -1,16 +1,22 @@
-"""LBaaS::PoolMembers: every member of a pool as one list, changed with one API call.
+"""LBaaS::PoolMembers: every member of a pool as one list, changed with few API calls.
 
 Separate LBaaS::Member resources make one request per member, and each request locks
 the load balancer (PENDING_UPDATE) so that siblings queue behind it through 409s. A scale
-event of N members is here one `PUT /v2/lbaas/pools/{pool_id}/members` with the whole
-new list: Octavia matches members by address and port, creates the new ones, updates the
-kept ones and deletes the missing ones, in one provisioning cycle (one HAProxy reload on
-the bundled controller).
+out of N members is here ONE `PUT /v2/lbaas/pools/{pool_id}/members?additive_only=true`
+with the new list: Octavia matches members by address and port, creates the new ones and
+updates the kept ones, in one provisioning cycle (one HAProxy reload on the bundled
+controller). Members that leave are deleted one by one, by id: a batch that removes
+members must carry the pool's whole list, and Octavia has no conditional batch call, so
+it would also remove a member another client added after the list was read.
 """
+
+import json
 
 from heat.common.i18n import _
 from heat.engine import constraints
 from heat.engine import properties
+
+from octaviaclient.api.v2 import octavia as octavia_api
 
 from heat_lbaas.resources import checked_properties
 from heat_lbaas.resources import lifecycle
@@ -37,22 +43,22 @@ def live_members_as_in_template(template_members, live_members):
 
     A member of the template (matched by address and port) shows the keys its template
     entry sets, with the API's values, and None where the entry leaves a key unset (the
-    API's to choose: lifecycle.live_values_to_compare); members the template lacks follow
-    with their address and port, and members missing from the pool are absent, so both
-    count as differences.
+    API's to choose: lifecycle.live_values_to_compare); members missing from the pool
+    are absent, so they count as differences and are created again. Members the
+    template lacks are left out: someone else added them, and they are not this
+    resource's to remove (Heat merges live state into the resource's old properties,
+    which say what the resource owns).
     """
     live_by_key = {lifecycle.member_key(m): m for m in live_members}
     result = []
     for entry in template_members or ():
-        shown = live_by_key.pop(lifecycle.member_key(entry), None)
+        shown = live_by_key.get(lifecycle.member_key(entry))
         if shown is None:
             continue
         result.append({
             key: None if value is None
             else shown.get(member.Member.FIELD_OF_PROPERTY.get(key, key))
             for key, value in entry.items()})
-    result.extend({'address': m['address'], 'protocol_port': m['protocol_port']}
-                  for m in live_by_key.values())
     return result
 
 
@@ -67,17 +73,17 @@ def decide_on_pool_status(action, provisioning_status, description):
 
 
 class PoolMembers(checked_properties.ChecksPropertyRules, octavia_object.OctaviaObject):
-    """All members of a pool, as one list; one batch API call per change.
+    """The members a stack keeps in a pool, as one list.
 
-    The physical resource id is the pool's id (this resource is the pool's member set).
-    Members are matched by address and protocol_port: changing a member's weight, name,
-    backup, monitor_* or admin_state_up updates it in place; a new address:port creates
-    a member, a missing one deletes it. Use it instead of, not beside, LBaaS::Member
-    resources of the same pool: each change sets the complete list.
+    The physical resource id is the pool's id. Members are matched by address and
+    protocol_port: changing a member's weight, name, backup, monitor_* or admin_state_up
+    updates it in place; a new address:port creates a member (all of them in one
+    additive batch request); one the list drops is deleted by id. Members the list never
+    had (added by another client or resource) are neither changed nor removed, and an
+    address:port someone else created fails as Octavia's duplicate member.
 
-    Members that leave are drained first (`drain_seconds`): a change that removes some is
-    two batch requests (the leaving ones at weight 0, then without them), one that
-    removes none stays one request.
+    Members that leave are drained first (`drain_seconds`): the additive batch also sets
+    them to weight 0, and their deletes follow after the drain time.
     """
 
     OCTAVIA_KIND = 'Pool'
@@ -96,8 +102,11 @@ class PoolMembers(checked_properties.ChecksPropertyRules, octavia_object.Octavia
         ),
         MEMBERS: properties.Schema(
             properties.Schema.LIST,
-            _('Every member of the pool; each address:port at most once. A change is '
-              'one batch request for the whole list.'),
+            _('The members this resource keeps in the pool; each address:port at '
+              'most once. New and changed members go in one additive batch request; '
+              'members the list drops are deleted; members added by others are left '
+              'alone (a listed address:port someone else created fails as a '
+              'duplicate).'),
             default=[],
             update_allowed=True,
             schema=properties.Schema(
@@ -111,7 +120,8 @@ class PoolMembers(checked_properties.ChecksPropertyRules, octavia_object.Octavia
     attributes_schema = property_schemas.attributes_of({
         MEMBER_IDS_ATTR: (property_schemas.MAP,
                           _('IDs of the members by "address:port".')),
-        COUNT_ATTR: (property_schemas.INTEGER, _('Number of members of the pool.')),
+        COUNT_ATTR: (property_schemas.INTEGER,
+                     _('Number of the members of this list in the pool.')),
     })
 
     def translation_rules(self, props):
@@ -123,44 +133,89 @@ class PoolMembers(checked_properties.ChecksPropertyRules, octavia_object.Octavia
     def _pool_id(self):
         return self.properties[self.POOL]
 
-    # --- request bodies: always the whole list -------------------------------------
+    # --- the change: one additive batch, then one DELETE per leaving member -----------
 
-    def _create_body(self):
-        return member_bodies(self.properties[self.MEMBERS])
+    # Resource data: the address:port pairs this resource has sent and not deleted since.
+    # The template's list alone is not enough: after a change whose answer was lost
+    # (or that failed half-way) the pool has members of the new list while Heat still
+    # holds the old one, and those must count as this resource's own, not a stranger's.
+    SENT_KEYS = 'sent_member_keys'
 
-    def _update_body(self, prop_diff):
-        # Only `members` can change in place, and its new value is the whole list.
-        return member_bodies(prop_diff[self.MEMBERS])
+    def _sent_keys(self):
+        sent = self.data().get(self.SENT_KEYS)
+        return {tuple(key) for key in json.loads(sent)} if sent else set()
 
-    # --- drain: leaving members at weight 0 first (lifecycle.batches_of_member_change) --
+    def _owned_keys(self):
+        """address:port of the members this resource created: its list, and whatever
+        it has sent and not deleted since."""
+        keys = {lifecycle.member_key(m) for m in self.properties[self.MEMBERS] or ()}
+        return sorted([list(key) for key in keys | self._sent_keys()])
+
+    def _remember_sent_keys(self, added=(), removed=()):
+        keys = (self._sent_keys() | {tuple(key) for key in added}) - {
+            tuple(key) for key in removed}
+        self.data_set(self.SENT_KEYS, json.dumps(sorted(keys)))
+
+    def _change_steps(self, desired, drain_seconds, whole_stack_deleted):
+        """Steps from the members this resource owns now to `desired` (API bodies)."""
+        plan = lifecycle.plan_pool_member_change(
+            self._listed_members(), self._owned_keys(), desired, drain_seconds,
+            whole_stack_deleted)
+        steps = []
+        if plan.batch is not None:
+            steps.append((lifecycle.UPDATE, {'members': plan.batch,
+                                             'owned': self._owned_keys()}))
+        if plan.drain_seconds:
+            steps.append((octavia_object.DRAIN_WAIT, plan.drain_seconds))
+        steps += [(lifecycle.DELETE, leaving) for leaving in plan.leaving]
+        return steps
+
+    def handle_create(self):
+        return octavia_object.Operation.start(lifecycle.CREATE, {
+            'members': member_bodies(self.properties[self.MEMBERS]), 'owned': []})
 
     def handle_update(self, json_snippet, tmpl_diff, prop_diff):
-        operation = super().handle_update(json_snippet, tmpl_diff, prop_diff)
-        if operation is None or operation['action'] != lifecycle.UPDATE:
-            return operation   # nothing to send, or a recreate of a pool in ERROR
+        if (self.MEMBERS not in prop_diff and self.status != self.FAILED
+                and self._current_provisioning_status() == lifecycle.ACTIVE):
+            return None   # only the drain time changed
         new_properties = json_snippet.properties(self.properties_schema, self.context)
-        drain_seconds = new_properties[self.DRAIN_SECONDS]
-        batches = lifecycle.batches_of_member_change(
-            self._listed_members(), operation['body'], drain_seconds,
-            whole_stack_deleted=False)
-        if len(batches) == 1:
-            return operation
-        drained, desired = batches
-        return octavia_object.Operation.start(
-            lifecycle.UPDATE, drained,
-            then=[(octavia_object.DRAIN_WAIT, drain_seconds), (lifecycle.UPDATE, desired)]
-            + operation['then'])
+        steps = self._change_steps(member_bodies(new_properties[self.MEMBERS]),
+                                   new_properties[self.DRAIN_SECONDS],
+                                   whole_stack_deleted=False)
+        if not steps:
+            return None
+        return octavia_object.Operation.start(*steps[0], then=steps[1:])
 
-    def _drain_steps(self):
-        # The resource itself is deleted (not the whole stack): every member leaves.
-        if self._current_provisioning_status() != lifecycle.ACTIVE:
-            return []   # a pool in ERROR takes no update; a missing one serves nothing
-        drain_seconds = self.properties[self.DRAIN_SECONDS]
-        batches = lifecycle.batches_of_member_change(
-            self._listed_members(), [], drain_seconds, self._whole_stack_is_deleted())
-        if len(batches) == 1:
-            return []
-        return [(lifecycle.UPDATE, batches[0]), (octavia_object.DRAIN_WAIT, drain_seconds)]
+    def handle_delete(self):
+        if self.resource_id is None or self._load_balancer_is_deleted_with_stack():
+            return None   # with its load balancer, the cascade removes every member
+        whole_stack_deleted = self._whole_stack_is_deleted()
+        steps = self._change_steps([], self.properties[self.DRAIN_SECONDS],
+                                   whole_stack_deleted)
+        if not steps:
+            return None
+        return octavia_object.Operation.start(*steps[0], then=steps[1:], removing=True)
+
+    def _send(self, operation):
+        action, body = operation['action'], operation['body']
+        if action == lifecycle.DELETE:
+            try:
+                self.client().member_delete(self._pool_id(), body['id'])
+            except Exception as ex:
+                if not self.client_plugin().is_not_found(ex):
+                    raise
+            self._remember_sent_keys(removed=[body['key']])
+            return
+        # Checked right before the additive batch, which would adopt such a member.
+        clash = lifecycle.foreign_member_clash(
+            self._listed_members(), [*body['owned'], *self._sent_keys()], body['members'])
+        if clash is not None:
+            raise octavia_api.OctaviaClientException(409, message=clash)
+        self._remember_sent_keys(added=[lifecycle.member_key(m) for m in body['members']])
+        member.replace_pool_members(self.client(), self._pool_id(), body['members'],
+                                    additive_only=True)
+        if action == lifecycle.CREATE:
+            self.resource_id_set(self._pool_id())
 
     # --- live state: the listed members in the property's shape -----------------------
 
@@ -169,16 +224,6 @@ class PoolMembers(checked_properties.ChecksPropertyRules, octavia_object.Octavia
             resource_properties[self.MEMBERS], resource_data['members'])}
 
     # --- API -------------------------------------------------------------------------
-
-    def _api_create(self, body):
-        member.replace_pool_members(self.client(), self._pool_id(), body)
-        return {'id': self._pool_id()}
-
-    def _api_update(self, body):
-        member.replace_pool_members(self.client(), self._pool_id(), body)
-
-    def _api_delete(self):
-        member.replace_pool_members(self.client(), self._pool_id(), [])
 
     def _api_show(self):
         return self.client().pool_show(self._pool_id())
@@ -200,6 +245,8 @@ class PoolMembers(checked_properties.ChecksPropertyRules, octavia_object.Octavia
         if self.resource_id is None:
             return None
         listed = self._listed_members()
+        owned = {tuple(key) for key in self._owned_keys()}
+        listed = [m for m in listed if lifecycle.member_key(m) in owned]
         if name == self.COUNT_ATTR:
             return len(listed)
         if name == self.MEMBER_IDS_ATTR:

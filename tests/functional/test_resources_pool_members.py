@@ -1,8 +1,8 @@
 """LBaaS::PoolMembers on the devcloud: a change of the member list (two added, one
-removed, no drain time) is ONE batch request (one HAProxy reload), ids of kept members do
-not change, and real traffic reaches exactly the new set; with a drain time, a removal
-is two batch requests (leaving members at weight 0, then without them) and loses no
-request in flight."""
+removed, no drain time) is ONE additive batch request for the added ones and one DELETE
+for the removed one (two HAProxy reloads), ids of kept members do not change, and real
+traffic reaches exactly the new set; with a drain time, a removal is the additive batch
+with the leaving member at weight 0, then its DELETE, and loses no request in flight."""
 import threading
 import time
 
@@ -55,7 +55,8 @@ def test_pool_members_change_is_one_batch_call_and_traffic_follows(devcloud, sta
     physical = stacks.physical_ids('batch')
 
     stacks.update('batch', members_template(devcloud, port, server_ports, ('b', 'c', 'd')))
-    assert probe.reload_count(lb_id) == reloads + 1     # one batch request, one reload
+    # One additive batch (both added), one DELETE (the removed one): two reloads.
+    assert probe.reload_count(lb_id) == reloads + 2
     assert stacks.physical_ids('batch')['members'] == physical['members']
     ids_after = stacks.output('batch', 'ids')
     assert len(ids_after) == 3
@@ -138,7 +139,7 @@ def test_pool_members_removal_drains_leaving_member_and_loses_no_request(devclou
     assert load.failures == []
     assert load.answered > 10
     # The leaving member served, then took no new requests (weight 0) for the drain time,
-    # then was removed: two batch requests for the change.
+    # then was removed: one additive batch and one DELETE for the change.
     assert (1, 'ONLINE') in seen, seen
     assert (0, 'DRAINING') in seen, seen
     assert seen[-1] is None, seen

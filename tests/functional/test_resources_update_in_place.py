@@ -7,6 +7,7 @@ import copy
 
 import requests
 
+from heat_lbaas.resources import lifecycle
 from heat_lbaas.resources import resource_mapping
 from tests.support.stacks import lb_with_http_listener, template
 
@@ -115,6 +116,12 @@ def test_every_updatable_property_updates_in_place(devcloud, stacks):
                 value = server_address
             if prop == 'session_persistence':
                 assert shown[field]['type'] == value['type'], (name, prop, shown[field])
+            elif prop == 'tags':
+                # Plus the one tag that marks the object as the resource's own.
+                owner = [tag for tag in shown[field]
+                         if tag.startswith(lifecycle.OWNER_TAG_PREFIX)]
+                assert len(owner) == 1, shown[field]
+                assert [tag for tag in shown[field] if tag not in owner] == value
             else:
                 assert shown[field] == value, (name, prop, shown[field], value)
     stacks.delete('inplace')

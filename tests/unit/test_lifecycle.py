@@ -210,9 +210,36 @@ class TestDecideOnParentStatus:
         assert decision.next is Next.FAIL
         assert 'Load Balancer x is in provisioning_status ERROR' in decision.reason
 
-    def test_delete_under_a_parent_in_error_is_left_to_the_cascade(self):
+    def test_delete_under_a_parent_in_error_is_left_to_the_cascade_of_a_stack_delete(self):
         assert lifecycle.decide_on_parent_status(
-            lifecycle.DELETE, 'ERROR', 'Load Balancer x').next is Next.DONE
+            lifecycle.DELETE, 'ERROR', 'Load Balancer x',
+            whole_stack_deleted=True).next is Next.DONE
+
+    def test_removal_under_a_parent_in_error_repairs_the_parent_first(self):
+        # A scale-in or a resource an update removes: the load balancer stays, so the
+        # object must go from it (no orphan member left in the pool).
+        decision = lifecycle.decide_on_parent_status(
+            lifecycle.DELETE, 'ERROR', 'Load Balancer x', whole_stack_deleted=False)
+        assert decision.next is Next.REPAIR_PARENT
+
+
+class TestDecideOnParentRepair:
+
+    def test_failover_is_sent_for_a_parent_in_error(self):
+        assert lifecycle.decide_on_parent_repair('ERROR', False, 'lb').next is Next.SEND
+
+    @pytest.mark.parametrize('status', ['ACTIVE', None, 'DELETED'])
+    def test_done_once_the_parent_is_active_or_gone(self, status):
+        assert lifecycle.decide_on_parent_repair(status, True, 'lb').next is Next.DONE
+
+    def test_waits_while_the_failover_runs(self):
+        assert lifecycle.decide_on_parent_repair(
+            'PENDING_UPDATE', True, 'lb').next is Next.WAIT
+
+    def test_a_failover_ending_in_error_fails(self):
+        decision = lifecycle.decide_on_parent_repair('ERROR', True, 'Load Balancer x')
+        assert decision.next is Next.FAIL
+        assert 'failover of Load Balancer x' in decision.reason
 
 
 class TestTurns:
@@ -295,49 +322,60 @@ class TestDrain:
         assert not lifecycle.drain_is_over(100.0, 104.9, 5)
         assert lifecycle.drain_is_over(100.0, 105.0, 5)
 
-    def test_batch_keeps_desired_and_drains_leaving_members(self):
-        current = [{'id': 'x', 'address': '10.0.0.1', 'protocol_port': 80, 'weight': 3,
-                    'provisioning_status': 'ACTIVE'},
-                   {'id': 'y', 'address': '10.0.0.2', 'protocol_port': 80, 'weight': 1}]
-        desired = [{'address': '10.0.0.2', 'protocol_port': 80}]
-        assert lifecycle.batch_with_leaving_members_drained(current, desired) == [
-            {'address': '10.0.0.2', 'protocol_port': 80},
-            {'address': '10.0.0.1', 'protocol_port': 80, 'weight': 0}]
 
-    def test_batch_leaves_unset_fields_of_leaving_members_out(self):
-        current = [{'address': '10.0.0.1', 'protocol_port': 80, 'weight': 1,
-                    'subnet_id': None, 'monitor_port': None, 'tags': []}]
-        assert lifecycle.batch_with_leaving_members_drained(current, []) == [
-            {'address': '10.0.0.1', 'protocol_port': 80, 'weight': 0, 'tags': []}]
 
-    def test_member_change_removing_some_is_drain_batch_then_final_batch(self):
-        current = [{'address': 'a', 'protocol_port': 80, 'weight': 1},
-                   {'address': 'b', 'protocol_port': 80, 'weight': 1},
-                   {'address': 'c', 'protocol_port': 80, 'weight': 1}]
+def _m(address, weight=1, member_id=None, **more):
+    shown = {'address': address, 'protocol_port': 80, 'weight': weight, **more}
+    if member_id:
+        shown['id'] = member_id
+    return shown
+
+
+class TestPoolMemberChange:
+
+    def test_leaving_members_are_drained_in_the_additive_batch_then_deleted_by_id(self):
+        listed = [_m('a', member_id='ia'), _m('b', 3, 'ib', provisioning_status='ACTIVE'),
+                  _m('c', member_id='ic')]
         desired = [{'address': 'a', 'protocol_port': 80},
                    {'address': 'd', 'protocol_port': 80}]
-        assert lifecycle.batches_of_member_change(current, desired, 5, False) == [
-            desired + [{'address': 'b', 'protocol_port': 80, 'weight': 0},
-                       {'address': 'c', 'protocol_port': 80, 'weight': 0}],
-            desired]
+        plan = lifecycle.plan_pool_member_change(
+            listed, [['a', 80], ['b', 80], ['c', 80]], desired, 5, False)
+        assert plan.batch == desired + [_m('b', 0), _m('c', 0)]
+        assert plan.drain_seconds == 5
+        assert plan.leaving == [{'id': 'ib', 'key': ['b', 80]}, {'id': 'ic', 'key': ['c', 80]}]
 
-    @pytest.mark.parametrize('desired, seconds, whole', [
-        ([{'address': 'a', 'protocol_port': 80}, {'address': 'd', 'protocol_port': 80}],
-         5, False),                                        # nobody leaves
-        ([], 0, False),                                    # no drain time
-        ([], 5, True)])                                    # the whole stack goes
-    def test_member_change_is_one_batch(self, desired, seconds, whole):
-        current = [{'address': 'a', 'protocol_port': 80, 'weight': 1}]
-        assert lifecycle.batches_of_member_change(current, desired, seconds, whole) == [
-            desired]
+    def test_members_the_resource_does_not_own_are_never_sent_nor_removed(self):
+        # x was added by another client between the stack's changes.
+        listed = [_m('a', member_id='ia'), _m('x', member_id='ix')]
+        plan = lifecycle.plan_pool_member_change(listed, [['a', 80]], [], 5, False)
+        assert plan.batch == [_m('a', 0)]
+        assert plan.leaving == [{'id': 'ia', 'key': ['a', 80]}]
+
+    @pytest.mark.parametrize('seconds, whole', [(0, False), (5, True)])
+    def test_no_drain_without_drain_time_or_with_the_whole_stack(self, seconds, whole):
+        listed = [_m('a', member_id='ia')]
+        plan = lifecycle.plan_pool_member_change(listed, [['a', 80]], [], seconds, whole)
+        assert plan.batch is None and plan.drain_seconds == 0
+        assert plan.leaving == [{'id': 'ia', 'key': ['a', 80]}]
 
     def test_members_already_at_weight_0_need_no_drain(self):
-        current = [{'address': 'a', 'protocol_port': 80, 'weight': 0}]
-        assert lifecycle.batches_of_member_change(current, [], 5, False) == [[]]
+        plan = lifecycle.plan_pool_member_change(
+            [_m('a', 0, 'ia')], [['a', 80]], [], 5, False)
+        assert plan.batch is None and plan.leaving == [{'id': 'ia', 'key': ['a', 80]}]
 
-    def test_batch_without_leaving_members_is_none(self):
-        members = [{'address': '10.0.0.2', 'protocol_port': 80}]
-        assert lifecycle.batch_with_leaving_members_drained(members, members) is None
+    def test_unset_fields_of_leaving_members_are_left_out(self):
+        listed = [_m('a', member_id='ia', subnet_id=None, monitor_port=None, tags=[])]
+        plan = lifecycle.plan_pool_member_change(listed, [['a', 80]], [], 5, False)
+        assert plan.batch == [{'address': 'a', 'protocol_port': 80, 'weight': 0,
+                               'tags': []}]
+
+    def test_a_listed_address_port_someone_else_created_is_a_duplicate(self):
+        listed = [_m('a'), _m('x')]
+        sent = [{'address': 'a', 'protocol_port': 80}, {'address': 'x', 'protocol_port': 80}]
+        assert lifecycle.foreign_member_clash(listed, [['a', 80]], sent) == (
+            'Another member on this pool is already using ip x on protocol_port 80')
+        assert lifecycle.foreign_member_clash(listed, [['a', 80], ['x', 80]], sent) is None
+        assert lifecycle.foreign_member_clash([], [], sent) is None
 
 
 class TestLiveState:
@@ -357,3 +395,47 @@ class TestLiveState:
         assert lifecycle.live_values_to_compare(
             {'admin_state_up': False, 'weight': 0},
             {'admin_state_up': True, 'weight': 3}) == {'admin_state_up': True, 'weight': 3}
+
+
+class TestLostCreate:
+
+    UUID = '9b7c1f8e-0000-4000-8000-000000000001'
+
+    def test_owner_tag_is_added_once_and_hidden_again(self):
+        tags = lifecycle.with_owner_tag(['web'], self.UUID)
+        assert tags == ['web', 'heat-lbaas-owner:' + self.UUID]
+        assert lifecycle.with_owner_tag(tags, self.UUID) == tags
+        assert lifecycle.without_owner_tags(tags) == ['web']
+        assert lifecycle.with_owner_tag(None, self.UUID) == ['heat-lbaas-owner:' + self.UUID]
+
+    @pytest.mark.parametrize('transport_failed, error, lost', [
+        (True, None, True),                 # connection cut, timeout
+        (False, (502, 'Bad Gateway'), True),
+        (False, (504, 'Gateway Timeout'), True),
+        (False, (409, 'Duplicate'), False),  # an answer: nothing was created
+        (False, (400, 'Invalid input'), False)])
+    def test_which_failures_may_have_created_the_object(self, transport_failed, error, lost):
+        assert lifecycle.create_answer_may_be_lost(transport_failed, error) is lost
+
+    def test_lost_create_is_retried_a_few_times_then_fails(self):
+        assert lifecycle.decide_on_lost_create(0, 'Pool x').next is Next.RETRY
+        last = lifecycle.decide_on_lost_create(lifecycle.LOST_CREATE_ATTEMPTS - 1, 'Pool x')
+        assert last.next is Next.FAIL and 'Pool x' in last.reason
+
+    def test_the_lost_object_is_the_oldest_with_the_owner_tag_not_being_deleted(self):
+        tag = 'heat-lbaas-owner:' + self.UUID
+        listed = [{'id': 'other', 'tags': ['heat-lbaas-owner:someone-else'],
+                   'created_at': '2026-01-01T00:00:00'},
+                  {'id': 'gone', 'tags': [tag], 'provisioning_status': 'PENDING_DELETE',
+                   'created_at': '2026-01-01T00:00:00'},
+                  {'id': 'newer', 'tags': [tag], 'created_at': '2026-01-01T00:00:02'},
+                  {'id': 'mine', 'tags': ['x', tag], 'created_at': '2026-01-01T00:00:01'}]
+        assert lifecycle.lost_object(listed, self.UUID)['id'] == 'mine'
+        assert lifecycle.lost_object(listed[:2], self.UUID) is None
+
+    def test_batch_members_created_by_a_lost_batch_are_found_by_their_owner_tag(self):
+        bodies = [('t1', {'address': 'a', 'tags': ['web', 'heat-lbaas-owner:u1']}),
+                  ('t2', {'address': 'b', 'tags': ['heat-lbaas-owner:u2']})]
+        listed = [{'id': 'm1', 'address': 'a', 'tags': ['web', 'heat-lbaas-owner:u1']},
+                  {'id': 'x', 'address': 'b', 'tags': []}]    # b: someone else's
+        assert lifecycle.members_created_already(bodies, listed) == {'t1': 'm1'}

@@ -70,16 +70,6 @@ def test_batch_only_from_two_members():
     assert lifecycle.batch_is_worth_it(['a', 'b'])
 
 
-def test_delete_batch_keeps_the_others_with_their_fields():
-    current = [
-        {'id': 'm1', 'address': '10.0.0.1', 'protocol_port': 80, 'weight': 3,
-         'name': 'one', 'monitor_port': None, 'provisioning_status': 'ACTIVE'},
-        {'id': 'm2', 'address': '10.0.0.2', 'protocol_port': 80, 'weight': 1},
-        {'id': 'm3', 'address': '10.0.0.3', 'protocol_port': 80, 'weight': 1}]
-    assert lifecycle.members_kept_after_leaving(current, ['m2', 'm3', 'gone']) == [
-        {'address': '10.0.0.1', 'protocol_port': 80, 'weight': 3, 'name': 'one'}]
-
-
 def test_batch_entry_decision():
     assert lifecycle.decide_on_batch_entry(lifecycle.BATCH_WAITING).next is Next.SEND
     assert lifecycle.decide_on_batch_entry(lifecycle.BATCH_CLAIMED).next is Next.WAIT
@@ -169,25 +159,22 @@ def test_duplicate_in_a_batch_is_sent_alone_and_fails_with_octavias_message(cloc
     assert 'p1' not in member_batches._pools
 
 
-def test_waiting_deletes_go_in_one_batch_keeping_the_others(clock):
+def test_deletes_are_never_batched_each_member_is_deleted_by_id(clock):
+    # A batch that removes members must list every member to keep, as read before the
+    # request: one that another client added in between would be removed with it.
     from heat_lbaas.resources import octavia_object
     from osc_lib import exceptions as osc_exceptions
     first, second = _member('m1'), _member('m2', address='10.0.0.2')
+    first.properties['drain_seconds'] = second.properties['drain_seconds'] = 0
+    first._whole_stack_is_deleted = second._whole_stack_is_deleted = lambda: False
     op1 = octavia_object.Operation.start(lifecycle.DELETE)
     op2 = octavia_object.Operation.start(lifecycle.DELETE)
     client = mock.Mock()
     first.octavia = second.octavia = client
-    client.member_list.return_value = {'members': [
-        {'id': 'm1', 'address': '10.0.0.1', 'protocol_port': 80},
-        {'id': 'm2', 'address': '10.0.0.2', 'protocol_port': 80},
-        {'id': 'm3', 'address': '10.0.0.3', 'protocol_port': 80, 'weight': 2}]}
     client.member_show.side_effect = osc_exceptions.NotFound(404)
-    member_batches.enroll('p1', op2['token'], 'delete', ('10.0.0.2', 80), None, 'm2',
-                          clock[0])
     assert first.check_delete_complete(op1) is True
-    assert client.create.call_args.kwargs['json'] == {'members': [
-        {'address': '10.0.0.3', 'protocol_port': 80, 'weight': 2}]}
-    assert not client.create.call_args.args[0].endswith('additive_only=true')
     assert second.check_delete_complete(op2) is True
-    client.member_delete.assert_not_called()
-    assert 'p1' not in member_batches._pools
+    assert client.member_delete.call_args_list == [mock.call('p1', 'm1'),
+                                                   mock.call('p1', 'm2')]
+    client.create.assert_not_called()
+    client.member_list.assert_not_called()

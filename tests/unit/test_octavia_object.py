@@ -30,6 +30,7 @@ def _bare(resource_class, resource_id=None):
     """A resource without Heat's stack machinery: only what the operation loop touches."""
     resource = object.__new__(resource_class)
     resource.name = 'the_resource'
+    resource.uuid = '6f1e0c2a-5d0e-4c41-9b8e-2f6c1a7d9e10'
     resource.resource_id = resource_id
     resource.octavia = mock.Mock()
     resource.client = lambda: resource.octavia
@@ -283,3 +284,97 @@ def test_live_state_leaves_out_what_the_template_leaves_to_the_api():
         {'connection_limit': 100, 'default_pool': None, 'timeout_client_data': None},
         {'connection_limit': 100, 'default_pool_id': 'p', 'timeout_client_data': 50000})
     assert live == {'connection_limit': 100}
+
+
+# A load balancer no other test takes turns at.
+ERROR_LB_ID = '0d9c3c8e-7b8f-4a55-9e0a-1b2c3d4e5f60'
+
+
+def test_member_removed_under_a_load_balancer_in_error_fails_it_over_then_deletes(clock):
+    resource = _bare(member.Member, resource_id='m1')
+    resource.properties = {'pool': 'p1', 'weight': 1, 'drain_seconds': 0}
+    resource._whole_stack_is_deleted = lambda: False     # a scale-in, not a stack delete
+    resource._parent_load_balancer_id = lambda: ERROR_LB_ID
+    resource.octavia.load_balancer_show.side_effect = [
+        {'provisioning_status': 'ERROR'},            # before the delete: repair first
+        {'provisioning_status': 'ERROR'},            # failover step: send it
+        {'provisioning_status': 'PENDING_UPDATE'},   # failover running
+        {'provisioning_status': 'ACTIVE'},           # failover done
+        {'provisioning_status': 'ACTIVE'}]           # before the delete again
+    resource.octavia.member_show.side_effect = osc_exceptions.NotFound(404)
+    operation = resource.handle_delete()
+    assert resource.check_delete_complete(operation) is False
+    resource.octavia.load_balancer_failover.assert_called_once_with(ERROR_LB_ID)
+    resource.octavia.member_delete.assert_not_called()
+    assert resource.check_delete_complete(operation) is False
+    assert resource.check_delete_complete(operation) is True
+    resource.octavia.member_delete.assert_called_once_with('p1', 'm1')
+
+
+def test_member_deleted_with_its_whole_stack_under_a_load_balancer_in_error_is_left_to_the_cascade(
+        clock):
+    resource = _bare(member.Member, resource_id='m1')
+    resource.properties = {'pool': 'p1', 'weight': 1, 'drain_seconds': 0}
+    resource._whole_stack_is_deleted = lambda: True
+    resource._load_balancer_is_deleted_with_stack = lambda: False   # LB of another stack
+    resource._parent_load_balancer_id = lambda: ERROR_LB_ID
+    resource.octavia.load_balancer_show.return_value = {'provisioning_status': 'ERROR'}
+    operation = resource.handle_delete()
+    assert resource.check_delete_complete(operation) is True
+    resource.octavia.load_balancer_failover.assert_not_called()
+    resource.octavia.member_delete.assert_not_called()
+
+
+def test_create_whose_answer_was_lost_is_found_by_its_owner_tag_not_sent_again(clock):
+    from keystoneauth1 import exceptions as ksa_exceptions
+    resource = _bare(pool.Pool)
+    resource.properties = {}
+    resource._parent_load_balancer_id = lambda: None
+    resource.octavia.pool_create.side_effect = ksa_exceptions.ConnectTimeout('timed out')
+    tag = lifecycle.owner_tag(resource.uuid)
+    resource.octavia.pool_list.return_value = {'pools': [
+        {'id': 'p-created', 'tags': [tag], 'provisioning_status': 'PENDING_CREATE'}]}
+    resource.octavia.pool_show.return_value = {'provisioning_status': 'ACTIVE'}
+    operation = octavia_object.Operation.start(lifecycle.CREATE, {'tags': [tag]})
+    assert resource.check_create_complete(operation) is False    # lost: retry later
+    assert resource.resource_id is None
+    clock[0] += 1
+    assert resource.check_create_complete(operation) is True
+    assert resource.resource_id == 'p-created'                     # adopted
+    resource.octavia.pool_create.assert_called_once()              # no duplicate
+    resource.octavia.pool_list.assert_called_once_with(tags=tag)
+
+
+def test_lost_create_without_an_object_is_sent_again(clock):
+    from keystoneauth1 import exceptions as ksa_exceptions
+    resource = _bare(pool.Pool)
+    resource.properties = {}
+    resource._parent_load_balancer_id = lambda: None
+    resource.octavia.pool_create.side_effect = [
+        ksa_exceptions.ConnectFailure('connection refused'), {'pool': {'id': 'p2'}}]
+    resource.octavia.pool_list.return_value = {'pools': []}
+    resource.octavia.pool_show.return_value = {'provisioning_status': 'ACTIVE'}
+    operation = octavia_object.Operation.start(lifecycle.CREATE, {})
+    assert resource.check_create_complete(operation) is False
+    clock[0] += 1
+    assert resource.check_create_complete(operation) is True
+    assert resource.resource_id == 'p2'
+    assert resource.octavia.pool_create.call_count == 2
+
+
+def test_a_refused_failover_of_the_parent_fails_the_delete_naming_why(clock):
+    # Octavia's default policy lets only admins fail a load balancer over.
+    resource = _bare(member.Member, resource_id='m1')
+    resource.properties = {'pool': 'p1', 'weight': 1, 'drain_seconds': 0}
+    resource._whole_stack_is_deleted = lambda: False
+    resource._parent_load_balancer_id = lambda: ERROR_LB_ID
+    resource.octavia.load_balancer_show.return_value = {'provisioning_status': 'ERROR'}
+    resource.octavia.load_balancer_failover.side_effect = _api_error(
+        403, 'Policy does not allow this request to be performed.')
+    operation = resource.handle_delete()
+    with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
+        resource.check_delete_complete(operation)
+    assert str(failure.value).startswith('Delete of Member failed: Load Balancer')
+    assert 'its failover, needed to remove the object from it, was refused: Policy' in str(
+        failure.value)
+    resource.octavia.member_delete.assert_not_called()

@@ -45,14 +45,13 @@ def test_live_members_take_the_shape_of_the_template_entries():
     assert pool_members.live_members_as_in_template(template, listed) == template
 
 
-def test_live_members_show_drift_extra_and_missing_members():
+def test_live_members_show_drift_and_missing_members_not_members_of_others():
     template = [{'address': 'a', 'protocol_port': 80, 'weight': 1},
                 {'address': 'b', 'protocol_port': 80, 'weight': 1}]
     listed = [{'address': 'a', 'protocol_port': 80, 'weight': 7},
-              {'address': 'c', 'protocol_port': 80, 'weight': 1}]
+              {'address': 'c', 'protocol_port': 80, 'weight': 1}]   # c: another client's
     assert pool_members.live_members_as_in_template(template, listed) == [
-        {'address': 'a', 'protocol_port': 80, 'weight': 7},
-        {'address': 'c', 'protocol_port': 80}]
+        {'address': 'a', 'protocol_port': 80, 'weight': 7}]
 
 
 def _members_resource(listed, drain_seconds=4, whole_stack_deleted=False):
@@ -66,11 +65,23 @@ def _members_resource(listed, drain_seconds=4, whole_stack_deleted=False):
     resource.client = lambda: resource.octavia
     resource.properties = {'pool': 'p1', 'members': [], 'drain_seconds': drain_seconds}
     resource._whole_stack_is_deleted = lambda: whole_stack_deleted
+    data = {}
+    resource.data = lambda: dict(data)
+    resource.data_set = data.__setitem__
     return resource
 
 
+# a and b are the resource's own members; z was added by another client.
 LISTED = [{'id': 'x', 'address': 'a', 'protocol_port': 80, 'weight': 1},
-          {'id': 'y', 'address': 'b', 'protocol_port': 80, 'weight': 1}]
+          {'id': 'y', 'address': 'b', 'protocol_port': 80, 'weight': 1},
+          {'id': 'z', 'address': 'z', 'protocol_port': 80, 'weight': 1}]
+OWNED = [{'address': 'a', 'protocol_port': 80}, {'address': 'b', 'protocol_port': 80}]
+
+
+def _owning(resource):
+    resource.properties['members'] = OWNED
+    resource._load_balancer_is_deleted_with_stack = lambda: False
+    return resource
 
 
 def _update(resource, new_members, drain_seconds=4):
@@ -80,33 +91,66 @@ def _update(resource, new_members, drain_seconds=4):
     return resource.handle_update(snippet, {}, {'members': new_members})
 
 
-def test_removing_members_is_drain_batch_wait_then_final_batch():
-    operation = _update(_members_resource(LISTED), [{'address': 'a', 'protocol_port': 80}])
-    assert (operation['action'], operation['body']) == (lifecycle.UPDATE, [
-        {'address': 'a', 'protocol_port': 80},
-        {'address': 'b', 'protocol_port': 80, 'weight': 0}])
-    assert operation['then'] == [[octavia_object.DRAIN_WAIT, 4],
-                                 [lifecycle.UPDATE, [{'address': 'a', 'protocol_port': 80}]]]
+def test_removing_members_is_additive_drain_batch_wait_then_delete_by_id():
+    operation = _update(_owning(_members_resource(LISTED)),
+                        [{'address': 'a', 'protocol_port': 80}])
+    assert (operation['action'], operation['body']) == (lifecycle.UPDATE, {
+        'members': [{'address': 'a', 'protocol_port': 80},
+                    {'address': 'b', 'protocol_port': 80, 'weight': 0}],
+        'owned': [['a', 80], ['b', 80]]})
+    assert operation['then'] == [[octavia_object.DRAIN_WAIT, 4], [lifecycle.DELETE, {'id': 'y', 'key': ['b', 80]}]]
 
 
-@pytest.mark.parametrize('new_members, drain_seconds', [
+@pytest.mark.parametrize('new_members, drain_seconds, deleted', [
     ([{'address': 'a', 'protocol_port': 80}, {'address': 'b', 'protocol_port': 80},
-      {'address': 'c', 'protocol_port': 80}], 4),        # only added: nothing leaves
-    ([{'address': 'a', 'protocol_port': 80}], 0)])       # no drain asked for
-def test_other_changes_stay_one_batch(new_members, drain_seconds):
-    operation = _update(_members_resource(LISTED, drain_seconds), new_members,
+      {'address': 'c', 'protocol_port': 80}], 4, []),    # only added: nothing leaves
+    ([{'address': 'a', 'protocol_port': 80}], 0, ['y'])])  # no drain asked for
+def test_other_changes_are_one_additive_batch_and_deletes(new_members, drain_seconds,
+                                                          deleted):
+    operation = _update(_owning(_members_resource(LISTED, drain_seconds)), new_members,
                         drain_seconds)
-    assert (operation['action'], operation['body'], operation['then']) == (
-        lifecycle.UPDATE, new_members, [])
+    assert (operation['action'], operation['body']['members'], operation['then']) == (
+        lifecycle.UPDATE, new_members,
+        [[lifecycle.DELETE, {'id': d, 'key': ['b', 80]}] for d in deleted])
 
 
-def test_deleting_the_resource_drains_every_member_unless_the_stack_goes():
-    resource = _members_resource(LISTED)
+def test_deleting_the_resource_drains_and_deletes_only_its_own_members():
+    resource = _owning(_members_resource(LISTED))
     operation = resource.handle_delete()
-    assert (operation['action'], operation['body']) == (lifecycle.UPDATE, [
+    assert (operation['action'], operation['body']['members']) == (lifecycle.UPDATE, [
         {'address': 'a', 'protocol_port': 80, 'weight': 0},
         {'address': 'b', 'protocol_port': 80, 'weight': 0}])
-    assert operation['then'] == [[octavia_object.DRAIN_WAIT, 4], [lifecycle.DELETE, None]]
+    assert operation['then'] == [[octavia_object.DRAIN_WAIT, 4],
+                                 [lifecycle.DELETE, {'id': 'x', 'key': ['a', 80]}],
+                                 [lifecycle.DELETE, {'id': 'y', 'key': ['b', 80]}]]
 
-    operation = _members_resource(LISTED, whole_stack_deleted=True).handle_delete()
-    assert (operation['action'], operation['then']) == (lifecycle.DELETE, [])
+    operation = _owning(_members_resource(LISTED, whole_stack_deleted=True)).handle_delete()
+    assert (operation['action'], operation['body'], operation['then']) == (
+        lifecycle.DELETE, {'id': 'x', 'key': ['a', 80]},
+        [[lifecycle.DELETE, {'id': 'y', 'key': ['b', 80]}]])
+
+    resource = _owning(_members_resource(LISTED, whole_stack_deleted=True))
+    resource._load_balancer_is_deleted_with_stack = lambda: True
+    assert resource.handle_delete() is None     # the load balancer's cascade removes them
+
+
+def test_a_foreign_address_port_fails_as_a_duplicate_and_is_not_adopted():
+    resource = _owning(_members_resource(LISTED))
+    operation = _update(resource, OWNED + [{'address': 'z', 'protocol_port': 80}])
+    resource._parent_load_balancer_id = lambda: None
+    with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
+        resource.check_update_complete(operation)
+    assert ('Another member on this pool is already using ip z on protocol_port 80'
+            in str(failure.value))
+    resource.octavia.create.assert_not_called()
+
+
+def test_members_sent_by_a_change_whose_answer_was_lost_count_as_its_own():
+    # The additive batch of a failed update created c; Heat still holds the list a, b.
+    resource = _owning(_members_resource(LISTED + [
+        {'id': 'w', 'address': 'c', 'protocol_port': 80, 'weight': 1}]))
+    resource.data_set(pool_members.PoolMembers.SENT_KEYS, '[["c", 80]]')
+    operation = _update(resource, OWNED + [{'address': 'c', 'protocol_port': 80}], 0)
+    resource._parent_load_balancer_id = lambda: None
+    assert resource.check_update_complete(operation) is True     # not a duplicate
+    resource.octavia.create.assert_called_once()
