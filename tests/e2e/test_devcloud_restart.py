@@ -154,8 +154,9 @@ def test_controller_killed_in_the_middle_of_a_scale_out(cloud, web_stack):
     lb_id, url = web_stack
     before = len(members_answering(url, 30))
     with request_load.RequestLoad(url, paths=LOAD) as load:
-        cloud.openstack('stack', 'update', '--existing', '--parameter',
-                        'desired_size=%d' % (before + 1), STACK)
+        cloud.openstack('stack', 'update', '--existing',
+                        '--parameter', 'desired_size=%d' % (before + 1),
+                        '--parameter', 'max_size=%d' % (before + 1), STACK)
         # Kill the controller while it applies the new member (its load balancer is
         # PENDING_UPDATE), or after 30 s at the latest.
         deadline = time.monotonic() + 30
