@@ -16,7 +16,7 @@ import types
 import pytest
 import requests
 
-from tests.support import ports
+from tests.support import http_lb
 from tests.support import processes
 
 PENDING = ('PENDING_CREATE', 'PENDING_UPDATE', 'PENDING_DELETE')
@@ -26,19 +26,11 @@ PENDING = ('PENDING_CREATE', 'PENDING_UPDATE', 'PENDING_DELETE')
 def served(api, servers):
     """A load balancer with an HTTP listener, a pool and one member serving."""
     backend = servers.start(1)[0]
-    lb = api.new_loadbalancer(name='faults')
-    port = ports.free_port(lb['vip_address'])
-    listener = api.create_child(lb['id'], 'listeners', 'listener',
-                                loadbalancer_id=lb['id'], protocol='HTTP',
-                                protocol_port=port)
-    pool = api.create_child(lb['id'], 'pools', 'pool', listener_id=listener['id'],
-                            protocol='HTTP', lb_algorithm='ROUND_ROBIN')
-    member = api.create_child(lb['id'], 'pools/%s/members' % pool['id'], 'member',
-                              address=backend['address'],
-                              protocol_port=backend['port'])
+    lb, _, pool, url = http_lb.build_http_lb(api, [backend], health_monitor=False,
+                                             name='faults')
+    member, = http_lb.members_of(api, pool['id'])
     setup = types.SimpleNamespace(
-        lb=lb, pool=pool, member=member, backend=backend,
-        url='http://%s:%d/' % (lb['vip_address'], port),
+        lb=lb, pool=pool, member=member, backend=backend, url=url,
         member_path='/pools/%s/members/%s' % (pool['id'], member['id']))
     assert answered_by_backend(setup)
     yield setup
@@ -155,6 +147,8 @@ def test_an_haproxy_master_killed_mid_change_is_replaced(
     # by the change, or the health monitor's failover) and the LB is ACTIVE.
     api.wait_active(served.lb['id'])
     wait_until(lambda: answered_by_backend(served), 30, 'the VIP does not serve')
+    # A failover serves a moment before its load balancer is ACTIVE again.
+    api.wait_active(served.lb['id'])
     new_master = processes.with_argument_containing(amphora_dir + '/haproxy.cfg')
     assert new_master and master not in new_master
     assert_next_requests_work(api, served)

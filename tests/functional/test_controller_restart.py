@@ -13,6 +13,7 @@ import requests
 from tests.support import amphora
 from tests.support import controller as controller_support
 from tests.support import gate as gate_support
+from tests.support import http_lb
 from tests.support import octavia_api
 from tests.support import ports
 from tests.support import processes
@@ -42,19 +43,10 @@ def own_controller():
 
 
 def serving_lb(api, members):
-    """A load balancer with an HTTP listener and a pool of `members`; (lb, pool, url)."""
-    lb = api.new_loadbalancer(name='restart')
-    port = ports.free_port(lb['vip_address'])
-    listener = api.create_child(lb['id'], 'listeners', 'listener',
-                                loadbalancer_id=lb['id'], protocol='HTTP',
-                                protocol_port=port)
-    pool = api.create_child(lb['id'], 'pools', 'pool', listener_id=listener['id'],
-                            protocol='HTTP', lb_algorithm='ROUND_ROBIN')
-    for member in members:
-        api.create_child(lb['id'], 'pools/%s/members' % pool['id'], 'member',
-                         address=member['address'], protocol_port=member['port'])
-    return lb, pool, 'http://%s:%d/' % (lb['vip_address'], port)
-
+    """(lb, pool, url) of a load balancer serving `members`."""
+    lb, _, pool, url = http_lb.build_http_lb(api, members, health_monitor=False,
+                                             name='restart')
+    return lb, pool, url
 
 def identity(member):
     return '%s:%s' % (member['address'], member['port'])

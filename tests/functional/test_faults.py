@@ -169,19 +169,10 @@ def test_a_thousand_concurrent_connections_through_one_load_balancer(api, tmp_pa
     backend = subprocess.Popen(['haproxy', '-db', '-f', str(config)],
                                stdin=subprocess.DEVNULL, start_new_session=True)
     try:
-        lb = api.create('loadbalancers', 'loadbalancer', name='lb-1000',
-                        vip_subnet_id='35dc0b41-9dc8-5abb-bb66-90b11392828c')
-        api.wait_active(lb['id'])
-        port = ports.free_port(lb['vip_address'])
-        listener = api.create('listeners', 'listener', loadbalancer_id=lb['id'],
-                              protocol='HTTP', protocol_port=port)
-        api.wait_active(lb['id'])
-        pool = api.create('pools', 'pool', listener_id=listener['id'], protocol='HTTP',
-                          lb_algorithm='ROUND_ROBIN')
-        api.wait_active(lb['id'])
-        api.create('pools/%s/members' % pool['id'], 'member', address=address,
-                   protocol_port=backend_port)
-        api.wait_active(lb['id'])
+        lb, listener, _, _ = build_http_lb(
+            api, [{'address': address, 'port': backend_port}], health_monitor=False,
+            name='lb-1000')
+        port = listener['protocol_port']
         began = time.monotonic()
         answers, errors = asyncio.run(
             _hold_connections_then_request(lb['vip_address'], port, CONNECTIONS))

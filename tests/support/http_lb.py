@@ -7,26 +7,29 @@ import requests
 from tests.support import ports
 
 
-def build_http_lb(api, members, health_monitor=True, algorithm='ROUND_ROBIN'):
-    lb = api.create('loadbalancers', 'loadbalancer', name='lb',
-                    vip_subnet_id='35dc0b41-9dc8-5abb-bb66-90b11392828c')
-    api.wait_active(lb['id'])
+def build_http_lb(api, members, health_monitor=True, algorithm='ROUND_ROBIN', name='lb'):
+    """A load balancer with an HTTP listener (on a free port) and its default pool of
+    `members` ({'address', 'port'}), with an HTTP health monitor if asked; once ACTIVE:
+    (load balancer, listener, pool, URL of the VIP)."""
+    lb = api.new_loadbalancer(name=name)
     port = ports.free_port(lb['vip_address'])
-    listener = api.create('listeners', 'listener', loadbalancer_id=lb['id'],
-                          protocol='HTTP', protocol_port=port)
-    api.wait_active(lb['id'])
-    pool = api.create('pools', 'pool', listener_id=listener['id'], protocol='HTTP',
-                      lb_algorithm=algorithm)
-    api.wait_active(lb['id'])
+    listener = api.create_child(lb['id'], 'listeners', 'listener',
+                                loadbalancer_id=lb['id'], protocol='HTTP',
+                                protocol_port=port)
+    pool = api.create_child(lb['id'], 'pools', 'pool', listener_id=listener['id'],
+                            protocol='HTTP', lb_algorithm=algorithm)
     for member in members:
-        api.create('pools/%s/members' % pool['id'], 'member',
-                   address=member['address'], protocol_port=member['port'])
-        api.wait_active(lb['id'])
+        api.create_child(lb['id'], 'pools/%s/members' % pool['id'], 'member',
+                         address=member['address'], protocol_port=member['port'])
     if health_monitor:
-        api.create('healthmonitors', 'healthmonitor', pool_id=pool['id'], type='HTTP',
-                   delay=1, timeout=1, max_retries=1, max_retries_down=1)
-        api.wait_active(lb['id'])
+        api.create_child(lb['id'], 'healthmonitors', 'healthmonitor', pool_id=pool['id'],
+                         type='HTTP', delay=1, timeout=1, max_retries=1,
+                         max_retries_down=1)
     return lb, listener, pool, 'http://%s:%d/' % (lb['vip_address'], port)
+
+
+def members_of(api, pool_id):
+    return api.request('GET', '/pools/%s/members' % pool_id).json()['members']
 
 
 def served_by(url, count):

@@ -1,22 +1,17 @@
 """A load balancer with one object of every type, for tests that go through every
 field of every object."""
 from heat_lbaas.controller import model
-from tests.support import ports
+from tests.support import http_lb
 
 
 def one_of_each(api, member_address, member_port):
     """Load balancer, HTTP listener (on a free port), its default pool with one
     member and an HTTP health monitor, a REJECT policy with one HEADER rule; once
     ACTIVE: (load balancer, listener port, {object type: API path of its object})."""
-    lb = api.new_loadbalancer()
-    port = ports.free_port(lb['vip_address'])
-    listener = api.create_child(lb['id'], 'listeners', 'listener',
-                                loadbalancer_id=lb['id'], protocol='HTTP',
-                                protocol_port=port)
-    pool = api.create_child(lb['id'], 'pools', 'pool', listener_id=listener['id'],
-                            protocol='HTTP', lb_algorithm='ROUND_ROBIN')
-    member = api.create_child(lb['id'], 'pools/%s/members' % pool['id'], 'member',
-                              address=member_address, protocol_port=member_port)
+    lb, listener, pool, _ = http_lb.build_http_lb(
+        api, [{'address': member_address, 'port': member_port}], health_monitor=False)
+    port = listener['protocol_port']
+    member, = http_lb.members_of(api, pool['id'])
     monitor = api.create_child(lb['id'], 'healthmonitors', 'healthmonitor',
                                pool_id=pool['id'], type='HTTP', delay=5, timeout=2,
                                max_retries=2)

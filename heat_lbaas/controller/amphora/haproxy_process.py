@@ -214,10 +214,14 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         if adopted and running and self._served_digest(lb_id) == _digest(config_text):
             return      # what the adopted master serves already
         previous = self._install(lb_id, config_text)
+        # haproxy -c takes a while: a master that died meanwhile is replaced by a start
+        # instead of failing the change on a reload it can no longer do.
+        running = self.master_pid(lb_id)
         try:
             if running:
                 self._reload(lb_id)
             else:
+                self._stop(lb_id)   # what a dead master left: pid file, sockets, workers
                 self._start(lb_id)
         except driver_base.AmphoraError:
             self._restore(lb_id, previous)
