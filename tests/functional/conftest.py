@@ -6,6 +6,7 @@ import tempfile
 import pytest
 
 from tests.support import controller as controller_support
+from tests.support import echo_server as echo_servers
 from tests.support import gate as gate_support
 from tests.support import octavia_api
 from tests.support import processes
@@ -58,3 +59,25 @@ def servers(controller_dir):
     started = web_servers.WebServers(os.path.join(controller_dir, 'webservers'))
     yield started
     started.stop_all()
+
+
+@pytest.fixture
+def echo_server():
+    """echo_server(name, **options): a running EchoServer, stopped after the test."""
+    started = []
+
+    def start(name, **options):
+        server = echo_servers.EchoServer(name, **options)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def loadbalancer(api):
+    lb = api.new_loadbalancer()
+    yield lb
+    api.delete_loadbalancer(lb['id'])

@@ -21,13 +21,6 @@ FIELDS = [
 
 
 @pytest.fixture
-def loadbalancer(api):
-    lb = api.new_loadbalancer()
-    yield lb
-    api.delete_loadbalancer(lb['id'])
-
-
-@pytest.fixture
 def hostile_refs(certificate_dir, tmp_path):
     """name -> a reference that must be refused, each holding or reaching a valid PEM."""
     outside = tmp_path / 'outside.pem'

@@ -12,30 +12,15 @@ import time
 import pytest
 import requests
 
-from tests.support import echo_server
 from tests.support import ports
 from tests.support import tls
 
 
 @pytest.fixture
-def echoes():
-    started = []
-
-    def start(count, tls_bundle=None):
-        servers = [echo_server.EchoServer('echo%d' % n, tls_bundle) for n in range(count)]
-        started.extend(servers)
-        return servers
-
-    yield start
-    for server in started:
-        server.stop()
-
-
-@pytest.fixture
-def loadbalancer(api):
-    lb = api.new_loadbalancer()
-    yield lb
-    api.delete_loadbalancer(lb['id'])
+def echoes(echo_server):
+    """echoes(count, tls_bundle=None): that many echo servers."""
+    return lambda count, tls_bundle=None: [
+        echo_server('echo%d' % n, tls_bundle=tls_bundle) for n in range(count)]
 
 
 def front(api, lb, echo_members, listener_protocol='HTTP', pool_protocol='HTTP',

@@ -9,32 +9,10 @@ import time
 
 import pytest
 
-from tests.support import echo_server
 from tests.support import ports
 from tests.support import tls
 
 SERVER_NAME = 'lb.example.test'
-
-
-@pytest.fixture
-def echoes():
-    started = []
-
-    def start(name, **tls_options):
-        server = echo_server.EchoServer(name, **tls_options)
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
-
-
-@pytest.fixture
-def loadbalancer(api):
-    lb = api.new_loadbalancer()
-    yield lb
-    api.delete_loadbalancer(lb['id'])
 
 
 @pytest.fixture
@@ -107,10 +85,10 @@ def status_of(vip, port, context):
 
 
 def test_mandatory_client_authentication_needs_a_certificate_of_the_ca(
-        api, loadbalancer, echoes, authority, certificate_dir, tmp_path):
+        api, loadbalancer, echo_server, authority, certificate_dir, tmp_path):
     authority.issue(tmp_path / 'client.pem', 'client')
     tls.Authority('other-ca').issue(tmp_path / 'stranger.pem', 'stranger')
-    _, _, port = serve(api, loadbalancer, echoes('echo'), listener={
+    _, _, port = serve(api, loadbalancer, echo_server('echo'), listener={
         'default_tls_container_ref': str(certificate_dir / 'server.pem'),
         'client_ca_tls_container_ref': str(certificate_dir / 'ca.pem'),
         'client_authentication': 'MANDATORY'})
@@ -123,11 +101,11 @@ def test_mandatory_client_authentication_needs_a_certificate_of_the_ca(
 
 
 def test_optional_client_authentication_and_a_revocation_list(
-        api, loadbalancer, echoes, authority, certificate_dir, tmp_path):
+        api, loadbalancer, echo_server, authority, certificate_dir, tmp_path):
     revoked = authority.issue(tmp_path / 'revoked.pem', 'revoked')
     authority.issue(tmp_path / 'kept.pem', 'kept')
     tls.Authority('other-ca').issue(tmp_path / 'stranger.pem', 'stranger')
-    listener, _, port = serve(api, loadbalancer, echoes('echo'), listener={
+    listener, _, port = serve(api, loadbalancer, echo_server('echo'), listener={
         'default_tls_container_ref': str(certificate_dir / 'server.pem'),
         'client_ca_tls_container_ref': str(certificate_dir / 'ca.pem'),
         'client_authentication': 'OPTIONAL'})
@@ -146,8 +124,8 @@ def test_optional_client_authentication_and_a_revocation_list(
 
 
 def test_tls_versions_refuse_a_client_of_another_version(
-        api, loadbalancer, echoes, authority, certificate_dir):
-    listener, _, port = serve(api, loadbalancer, echoes('echo'), listener={
+        api, loadbalancer, echo_server, authority, certificate_dir):
+    listener, _, port = serve(api, loadbalancer, echo_server('echo'), listener={
         'default_tls_container_ref': str(certificate_dir / 'server.pem')})
     vip = loadbalancer['vip_address']
     # Octavia's defaults for a TERMINATED_HTTPS listener: TLS 1.2 and 1.3.
@@ -163,8 +141,8 @@ def test_tls_versions_refuse_a_client_of_another_version(
 
 
 def test_tls_ciphers_limit_what_a_client_may_use(
-        api, loadbalancer, echoes, authority, certificate_dir):
-    _, _, port = serve(api, loadbalancer, echoes('echo'), listener={
+        api, loadbalancer, echo_server, authority, certificate_dir):
+    _, _, port = serve(api, loadbalancer, echo_server('echo'), listener={
         'default_tls_container_ref': str(certificate_dir / 'server.pem'),
         'tls_versions': ['TLSv1.2'], 'tls_ciphers': 'ECDHE-ECDSA-AES256-GCM-SHA384'})
     vip = loadbalancer['vip_address']
@@ -175,8 +153,8 @@ def test_tls_ciphers_limit_what_a_client_may_use(
 
 
 def test_alpn_protocols_are_offered_to_clients(
-        api, loadbalancer, echoes, authority, certificate_dir):
-    listener, _, port = serve(api, loadbalancer, echoes('echo'), listener={
+        api, loadbalancer, echo_server, authority, certificate_dir):
+    listener, _, port = serve(api, loadbalancer, echo_server('echo'), listener={
         'default_tls_container_ref': str(certificate_dir / 'server.pem')})
     vip = loadbalancer['vip_address']
     offered = ['h2', 'http/1.1']
@@ -187,8 +165,8 @@ def test_alpn_protocols_are_offered_to_clients(
 
 
 def test_hsts_header_is_added_to_responses(
-        api, loadbalancer, echoes, authority, certificate_dir):
-    _, _, port = serve(api, loadbalancer, echoes('echo'), listener={
+        api, loadbalancer, echo_server, authority, certificate_dir):
+    _, _, port = serve(api, loadbalancer, echo_server('echo'), listener={
         'default_tls_container_ref': str(certificate_dir / 'server.pem'),
         'hsts_max_age': 31536000, 'hsts_include_subdomains': True,
         'hsts_preload': True})
@@ -198,10 +176,10 @@ def test_hsts_header_is_added_to_responses(
 
 
 def test_reencryption_verifies_members_against_the_ca_and_presents_a_client_certificate(
-        api, loadbalancer, echoes, authority, certificate_dir, tmp_path):
+        api, loadbalancer, echo_server, authority, certificate_dir, tmp_path):
     authority.issue(tmp_path / 'member.pem', 'member.example.test')
     authority.issue(certificate_dir / 'to-members.pem', 'lb-client')
-    trusted = echoes('trusted', tls_bundle=str(tmp_path / 'member.pem'),
+    trusted = echo_server('trusted', tls_bundle=str(tmp_path / 'member.pem'),
                      client_ca=str(certificate_dir / 'ca.pem'))
     _, pool, port = serve(api, loadbalancer, trusted, listener_protocol='HTTP', pool={
         'tls_enabled': True, 'ca_tls_container_ref': str(certificate_dir / 'ca.pem'),
@@ -215,7 +193,7 @@ def test_reencryption_verifies_members_against_the_ca_and_presents_a_client_cert
 
     # A member whose certificate the CA did not sign: no traffic, and its checks fail.
     tls.write_bundle(str(tmp_path / 'self-signed.pem'), 'member.example.test')
-    impostor = echoes('impostor', tls_bundle=str(tmp_path / 'self-signed.pem'))
+    impostor = echo_server('impostor', tls_bundle=str(tmp_path / 'self-signed.pem'))
     member = api.create_child(loadbalancer['id'], 'pools/%s/members' % pool['id'],
                               'member', address=impostor.address,
                               protocol_port=impostor.port)
@@ -231,9 +209,9 @@ def test_reencryption_verifies_members_against_the_ca_and_presents_a_client_cert
     assert http_status(vip, port) == 503
 
 
-def test_reencryption_without_a_ca_does_not_verify(api, loadbalancer, echoes, tmp_path):
+def test_reencryption_without_a_ca_does_not_verify(api, loadbalancer, echo_server, tmp_path):
     tls.write_bundle(str(tmp_path / 'self-signed.pem'), 'member.example.test')
-    member = echoes('self-signed', tls_bundle=str(tmp_path / 'self-signed.pem'))
+    member = echo_server('self-signed', tls_bundle=str(tmp_path / 'self-signed.pem'))
     _, _, port = serve(api, loadbalancer, member, listener_protocol='HTTP',
                        pool={'tls_enabled': True})
     assert json.loads(http_get(loadbalancer['vip_address'], port))['name'] == (
@@ -363,7 +341,7 @@ def served_certificate(vip, port, server_name):
 
 
 def test_the_most_sni_certificates_deploy_with_every_bind_option_and_one_more_is_400(
-        api, loadbalancer, echoes, authority, certificate_dir, controller):
+        api, loadbalancer, echo_server, authority, certificate_dir, controller):
     """Each SNI certificate is two words of the bind line, which HAProxy cuts at 64."""
     most = 20
     names = ['sni%d.example.test' % n for n in range(most + 1)]
@@ -371,7 +349,7 @@ def test_the_most_sni_certificates_deploy_with_every_bind_option_and_one_more_is
               for name in names}
     refs = [str(certificate_dir / (name + '.pem')) for name in names]
     authority.write_crl(certificate_dir / 'crl.pem')
-    listener, _, port = serve(api, loadbalancer, echoes('echo'), listener={
+    listener, _, port = serve(api, loadbalancer, echo_server('echo'), listener={
         'default_tls_container_ref': str(certificate_dir / 'server.pem'),
         'sni_container_refs': refs[:most],
         'client_authentication': 'OPTIONAL',
