@@ -1,4 +1,5 @@
 """/v2/lbaas/l7policies."""
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import base
 from heat_lbaas.controller.api import errors
@@ -52,7 +53,7 @@ class L7Policies(base.Collection):
             self._check_redirect_pool(values, listener)
             provisioning.lock_for_l7policy_change(self.store, listener)
             wanted = values['position']
-            values['position'] = model.MAX_L7POLICY_POSITION
+            values['position'] = octavia.MAX_L7POLICY_POSITION
             row = self.new_row(values, project_id or listener['project_id'])
             self._reorder(listener['id'], row['id'], wanted)
             row = self.store.get(model.L7POLICY, row['id'])

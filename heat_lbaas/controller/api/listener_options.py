@@ -1,6 +1,7 @@
 """Listener options checked beyond their declared types: certificates, TLS options
 and inserted headers, with Octavia's messages. (Allowed CIDRs are a declared kind,
 checked and normalised by api/validation.py.)"""
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller.amphora import certificates
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import tls_options
@@ -11,10 +12,8 @@ TERMINATED_HTTPS = 'TERMINATED_HTTPS'
 REFERENCE_FIELDS = ('default_tls_container_ref', 'sni_container_refs',
                     'client_ca_tls_container_ref', 'client_crl_container_ref')
 # Octavia's insert_headers per listener protocol; values are the strings true/false.
-INSERTABLE_HEADERS = {
-    'HTTP': ('X-Forwarded-For', 'X-Forwarded-Port', 'X-Forwarded-Proto'),
-    'TERMINATED_HTTPS': ('X-Forwarded-For', 'X-Forwarded-Port', 'X-Forwarded-Proto'),
-}
+INSERTABLE_HEADERS = dict.fromkeys(octavia.INSERT_HEADERS_PROTOCOLS,
+                                   octavia.FORWARDED_HEADERS)
 
 
 def check(protocol, values, certificate_store, current=None):

@@ -14,6 +14,7 @@ start already serves every listener and member.
 """
 import dataclasses
 
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import healthmonitors
@@ -258,7 +259,7 @@ class GraphBuilder:
         wanted = plan.values['position']
         plan.values.update(listener_id=listener['id'],
                            redirect_pool_id=pool_ids.get(plan.redirect_pool),
-                           position=model.MAX_L7POLICY_POSITION)
+                           position=octavia.MAX_L7POLICY_POSITION)
         policy = self.l7policies.new_row(plan.values, project_id)
         # Positions as a create of each policy in request order would leave them.
         ordered = l7_positions.ordered_policy_ids(self.store, model.L7POLICY,
