@@ -22,7 +22,6 @@ def check_http_options(monitor_type, values):
 
 class HealthMonitors(base.Collection):
     object_type = model.HEALTH_MONITOR
-    supported = {'type': ('HTTP', 'HTTPS', 'PING', 'TCP', 'TLS-HELLO')}
 
     def create(self, body, project_id):
         values = self.validate_create(body)

@@ -12,14 +12,11 @@ import re
 import urllib.parse
 
 from heat_lbaas import octavia_vocabulary as octavia
-from heat_lbaas.controller import model
 from heat_lbaas.controller.amphora import l7_render
 from heat_lbaas.controller.amphora import pcre2
+from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller.api import errors
 
-# SSL_* rules need TLS client authentication on the listener, which this controller
-# does not offer.
-SUPPORTED_RULE_TYPES = ('HOST_NAME', 'PATH', 'FILE_TYPE', 'HEADER', 'COOKIE')
 DEFAULT_REDIRECT_HTTP_CODE = 302
 # Octavia's MAX_L7RULES_PER_L7POLICY.
 MAX_RULES_PER_POLICY = 50
@@ -72,10 +69,10 @@ def _check_characters(field, value, pattern, explanation, max_length=255):
 def check_rule(rule):
     """`rule`: the full set of a rule's values (after defaults or merged on update)."""
     rule_type, compare_type = rule['type'], rule['compare_type']
-    if rule_type not in SUPPORTED_RULE_TYPES:
+    if rule_type not in capabilities.L7RULE_TYPES:
         raise errors.ProviderUnsupported(
-            'amphora', 'L7 rule type %s is not supported by this controller '
-            '(supported: %s).' % (rule_type, ', '.join(SUPPORTED_RULE_TYPES)))
+            capabilities.PROVIDER, 'L7 rule type %s is not supported by this controller '
+            '(supported: %s).' % (rule_type, ', '.join(capabilities.L7RULE_TYPES)))
     if rule_type in octavia.RULE_TYPES_WITH_KEY:
         if not rule.get('key'):
             raise RuleInvalid('Invalid L7 Rule: L7 rule type requires a key')

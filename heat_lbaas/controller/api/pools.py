@@ -86,8 +86,6 @@ def _check_ca_update(values, current):
 
 class Pools(base.Collection):
     object_type = model.POOL
-    supported = {'protocol': ('HTTP', 'HTTPS', 'TCP', 'PROXY', 'PROXYV2'),
-                 'lb_algorithm': octavia.LB_ALGORITHMS}
 
     def create(self, body, project_id):
         values = self.validate_create(body)

@@ -9,12 +9,9 @@ import re
 
 from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller.amphora import certificates
+from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller.api import errors
 
-# HAProxy with OpenSSL 3 at its default security level completes no handshake older
-# than TLS 1.2 (measured: an internal-error alert even with ssl-min-ver TLSv1.0), so
-# allowing the older versions would be an option silently ignored: they are refused.
-SERVED_TLS_VERSIONS = ('TLSv1.2', 'TLSv1.3')
 # Octavia's VALID_CIPHER_RE: nothing that could end or extend the HAProxy directive.
 CIPHERS_PATTERN = r'[A-Za-z0-9\-+!:@=_.]+'
 # Octavia's [api_settings] defaults for TLS-enabled listeners and pools.
@@ -72,12 +69,13 @@ def check_protocol_options(values):
         invalid = [v for v in versions if v not in octavia.TLS_VERSIONS]
         if invalid:
             raise errors.ValidationFailure('Invalid TLS versions: ' + ', '.join(invalid))
-        unserved = [v for v in versions if v not in SERVED_TLS_VERSIONS]
+        unserved = [v for v in versions if v not in capabilities.TLS_VERSIONS]
         if unserved:
             raise errors.ProviderUnsupported(
-                'amphora', 'TLS versions %s are not supported by this controller '
-                "(its HAProxy and OpenSSL complete no older handshake; supported: %s)."
-                % (', '.join(unserved), ', '.join(SERVED_TLS_VERSIONS)))
+                capabilities.PROVIDER, 'TLS versions %s are not supported by this '
+                'controller (its HAProxy and OpenSSL complete no older handshake; '
+                'supported: %s).'
+                % (', '.join(unserved), ', '.join(capabilities.TLS_VERSIONS)))
     protocols = values.get('alpn_protocols')
     if protocols is not None:
         if protocols == []:
