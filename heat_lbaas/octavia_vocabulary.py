@@ -111,12 +111,8 @@ SSL_DN_FIELDS = ('C', 'ST', 'L', 'O', 'OU', 'CN', 'UID', 'DC', 'EMAILADDRESS',
                  'SERIALNUMBER', 'T', 'GIVENNAME', 'SN', 'INITIALS', 'PSEUDONYM',
                  'GENERATIONQUALIFIER', 'DNQUALIFIER')
 
-# --- statuses and statistics ------------------------------------------------------
+# --- statistics -------------------------------------------------------------------
 
-PROVISIONING_STATUSES = (lib.ACTIVE, lib.DELETED, lib.ERROR, lib.PENDING_CREATE,
-                         lib.PENDING_UPDATE, lib.PENDING_DELETE)
-OPERATING_STATUSES = (lib.ONLINE, lib.DRAINING, lib.OFFLINE, lib.DEGRADED, lib.ERROR,
-                      lib.NO_MONITOR)
 # The counters of GET .../stats, in Octavia's response order.
 STATS_KEYS = (lib.BYTES_IN, lib.BYTES_OUT, lib.ACTIVE_CONNECTIONS,
               lib.TOTAL_CONNECTIONS, lib.REQUEST_ERRORS)

@@ -11,7 +11,6 @@ from heat_lbaas.resources import property_rules
 from heat_lbaas.resources import property_schemas
 
 
-
 def _timeout_ms(description):
     return properties.Schema(
         properties.Schema.INTEGER, description,
