@@ -8,6 +8,8 @@ import dataclasses
 import re
 from typing import Any
 
+from heat_lbaas import octavia_vocabulary as octavia
+
 # Field kinds. IP and CIDR_LIST values are stored (and rendered) in their normalised
 # form; STATUS_CODES are HTTP status codes: one, a list or a low-high range.
 STRING, INTEGER, FLOAT, BOOLEAN, UUID, IP, STRING_LIST, DICT, CIDR_LIST, STATUS_CODES = (
@@ -22,23 +24,13 @@ READ_ONLY, CREATE_ONLY, WRITABLE = 'read_only', 'create_only', 'writable'
 # user sends can add or change configuration.
 URL_PATH_PATTERN = r"/[A-Za-z0-9\-._~%!&()*+,;=:@/]*(\?[A-Za-z0-9\-._~%!&()*+,;=:@/?]*)?"
 EXPECTED_CODES_PATTERN = r'[0-9]{3}(-[0-9]{3}|(,[0-9]{3})*)'
-DOMAIN_NAME_PATTERN = (r'(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*'
-                       r'[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?')
 COOKIE_NAME_PATTERN = r'[A-Za-z0-9_\-.]{1,255}'
 
-# Octavia's MAX_TIMEOUT (24 days) for listener timeouts, in milliseconds; HAProxy's
-# own limit is 2**31 - 1 ms.
-MAX_TIMEOUT_MS = 24 * 24 * 60 * 60 * 1000
 # Health monitor delay and timeout are rendered in seconds: the largest that stays
 # under HAProxy's timer limit (Octavia sets no maximum).
 MAX_MONITOR_SECONDS = (2 ** 31 - 1) // 1000
 # HAProxy reads maxconn as a C int (larger values wrap around without an error).
 MAX_CONNECTION_LIMIT = 2 ** 31 - 1
-
-PROVISIONING_STATUSES = ('ACTIVE', 'DELETED', 'ERROR', 'PENDING_CREATE',
-                         'PENDING_UPDATE', 'PENDING_DELETE')
-OPERATING_STATUSES = ('ONLINE', 'DRAINING', 'OFFLINE', 'DEGRADED', 'ERROR',
-                      'NO_MONITOR')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,14 +120,12 @@ LOADBALANCER = ObjectType(
     ),
     relations=('listeners', 'pools'))
 
-LISTENER_PROTOCOLS = ('HTTP', 'HTTPS', 'TCP', 'TERMINATED_HTTPS', 'UDP', 'SCTP',
-                      'PROMETHEUS')
 LISTENER = ObjectType(
     'listener', 'listeners', 'Listener',
     _common(
         Field('loadbalancer_id', UUID, CREATE_ONLY, required=True, visible=False),
         Field('protocol', access=CREATE_ONLY, required=True,
-              choices=LISTENER_PROTOCOLS),
+              choices=octavia.LISTENER_PROTOCOLS),
         Field('protocol_port', INTEGER, CREATE_ONLY, required=True,
               minimum=1, maximum=65535),
         Field('connection_limit', INTEGER, default=-1, minimum=-1,
@@ -148,16 +138,16 @@ LISTENER = ObjectType(
         Field('default_pool_id', UUID),
         Field('insert_headers', DICT, default={}),
         Field('timeout_client_data', INTEGER, default=50000, minimum=0,
-              maximum=MAX_TIMEOUT_MS),
+              maximum=octavia.MAX_TIMEOUT_MS),
         Field('timeout_member_connect', INTEGER, default=5000, minimum=0,
-              maximum=MAX_TIMEOUT_MS),
+              maximum=octavia.MAX_TIMEOUT_MS),
         Field('timeout_member_data', INTEGER, default=50000, minimum=0,
-              maximum=MAX_TIMEOUT_MS),
+              maximum=octavia.MAX_TIMEOUT_MS),
         Field('timeout_tcp_inspect', INTEGER, default=0, minimum=0,
-              maximum=MAX_TIMEOUT_MS),
+              maximum=octavia.MAX_TIMEOUT_MS),
         Field('client_ca_tls_container_ref'),
         Field('client_authentication', default='NONE',
-              choices=('NONE', 'OPTIONAL', 'MANDATORY')),
+              choices=octavia.CLIENT_AUTH_MODES),
         Field('client_crl_container_ref'),
         Field('allowed_cidrs', CIDR_LIST),
         Field('tls_ciphers', max_length=2048),
@@ -169,15 +159,14 @@ LISTENER = ObjectType(
     ),
     relations=('loadbalancers', 'l7policies'))
 
-LB_ALGORITHMS = ('ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP_PORT', 'SOURCE_IP')
-POOL_PROTOCOLS = ('HTTP', 'HTTPS', 'PROXY', 'PROXYV2', 'TCP', 'UDP', 'SCTP')
 POOL = ObjectType(
     'pool', 'pools', 'Pool',
     _common(
         Field('loadbalancer_id', UUID, CREATE_ONLY, visible=False),
         Field('listener_id', UUID, CREATE_ONLY, visible=False),
-        Field('protocol', access=CREATE_ONLY, required=True, choices=POOL_PROTOCOLS),
-        Field('lb_algorithm', required=True, choices=LB_ALGORITHMS),
+        Field('protocol', access=CREATE_ONLY, required=True,
+              choices=octavia.POOL_PROTOCOLS),
+        Field('lb_algorithm', required=True, choices=octavia.LB_ALGORITHMS),
         Field('session_persistence', DICT),
         Field('healthmonitor_id', UUID, READ_ONLY, omitted_if_null=True),
         Field('tls_container_ref'),
@@ -206,52 +195,42 @@ MEMBER = ObjectType(
         description=HIDDEN_DESCRIPTION,
     ))
 
-HEALTH_MONITOR_TYPES = ('HTTP', 'HTTPS', 'PING', 'TCP', 'TLS-HELLO', 'UDP-CONNECT',
-                        'SCTP')
-HTTP_METHODS = ('CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST',
-                'PUT', 'TRACE')
 HEALTH_MONITOR = ObjectType(
     'healthmonitor', 'healthmonitors', 'Health Monitor',
     _common(
         Field('pool_id', UUID, CREATE_ONLY, required=True, visible=False),
-        Field('type', access=CREATE_ONLY, required=True, choices=HEALTH_MONITOR_TYPES),
+        Field('type', access=CREATE_ONLY, required=True,
+              choices=octavia.HEALTH_MONITOR_TYPES),
         Field('delay', INTEGER, required=True, minimum=0,
               maximum=MAX_MONITOR_SECONDS),
         Field('timeout', INTEGER, required=True, minimum=0,
               maximum=MAX_MONITOR_SECONDS),
         Field('max_retries', INTEGER, required=True, minimum=1, maximum=10),
         Field('max_retries_down', INTEGER, default=3, minimum=1, maximum=10),
-        Field('http_method', choices=HTTP_METHODS),
+        Field('http_method', choices=octavia.HTTP_METHODS),
         Field('url_path', pattern=URL_PATH_PATTERN),
         Field('expected_codes', STATUS_CODES, pattern=EXPECTED_CODES_PATTERN),
-        Field('http_version', FLOAT, choices=(1.0, 1.1)),
-        Field('domain_name', pattern=DOMAIN_NAME_PATTERN),
+        Field('http_version', FLOAT, choices=octavia.HTTP_VERSIONS),
+        Field('domain_name', pattern=octavia.DOMAIN_NAME_PATTERN),
         description=HIDDEN_DESCRIPTION,
     ),
     relations=('pools',))
 
-L7POLICY_ACTIONS = ('REJECT', 'REDIRECT_TO_POOL', 'REDIRECT_TO_URL', 'REDIRECT_PREFIX')
-REDIRECT_HTTP_CODES = (301, 302, 303, 307, 308)
-# Octavia's MAX_POLICY_POSITION.
-MAX_L7POLICY_POSITION = 2147483647
 L7POLICY = ObjectType(
     'l7policy', 'l7policies', 'L7 Policy',
     _common(
-        Field('action', required=True, choices=L7POLICY_ACTIONS),
+        Field('action', required=True, choices=octavia.L7POLICY_ACTIONS),
         Field('listener_id', UUID, CREATE_ONLY, required=True),
         Field('redirect_pool_id', UUID),
         # Checked as http(s) URLs by api/l7_validation.py before they reach HAProxy.
         Field('redirect_url'),
         Field('redirect_prefix'),
         # None on create: append after the listener's last policy.
-        Field('position', INTEGER, minimum=1, maximum=MAX_L7POLICY_POSITION),
-        Field('redirect_http_code', INTEGER, choices=REDIRECT_HTTP_CODES),
+        Field('position', INTEGER, minimum=1, maximum=octavia.MAX_L7POLICY_POSITION),
+        Field('redirect_http_code', INTEGER, choices=octavia.REDIRECT_HTTP_CODES),
     ),
     relations=('rules',))
 
-L7RULE_TYPES = ('HOST_NAME', 'PATH', 'FILE_TYPE', 'HEADER', 'COOKIE',
-                'SSL_CONN_HAS_CERT', 'SSL_VERIFY_RESULT', 'SSL_DN_FIELD')
-L7RULE_COMPARE_TYPES = ('REGEX', 'STARTS_WITH', 'ENDS_WITH', 'CONTAINS', 'EQUAL_TO')
 # Rules have neither name nor description in Octavia; `key` and `value` are checked
 # (character set per type and compare type) by api/l7_validation.py.
 L7RULE = ObjectType(
@@ -260,8 +239,8 @@ L7RULE = ObjectType(
         Field('id', UUID, READ_ONLY),
         *_provisioned(
             Field('l7policy_id', UUID, READ_ONLY, visible=False),
-            Field('type', required=True, choices=L7RULE_TYPES),
-            Field('compare_type', required=True, choices=L7RULE_COMPARE_TYPES),
+            Field('type', required=True, choices=octavia.L7RULE_TYPES),
+            Field('compare_type', required=True, choices=octavia.L7RULE_COMPARE_TYPES),
             Field('key'),
             Field('value', required=True),
             Field('invert', BOOLEAN, default=False),

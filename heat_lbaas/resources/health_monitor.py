@@ -4,6 +4,7 @@ from heat.common.i18n import _
 from heat.engine import constraints
 from heat.engine import properties
 
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.resources import checked_properties
 from heat_lbaas.resources import octavia_object
 from heat_lbaas.resources import property_rules
@@ -31,12 +32,6 @@ class HealthMonitor(checked_properties.ChecksPropertyRules,
         TENANT_ID: 'project_id',
     }
 
-    HTTP_METHODS = (
-        'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'OPTIONS', 'CONNECT', 'PATCH',
-    )
-
-    TYPES = ('PING', 'TCP', 'HTTP', 'HTTPS', 'TLS-HELLO', 'UDP-CONNECT', 'SCTP')
-
     ATTRIBUTES = (
         POOLS_ATTR, PROVISIONING_STATUS_ATTR, OPERATING_STATUS_ATTR,
     ) = (
@@ -61,7 +56,7 @@ class HealthMonitor(checked_properties.ChecksPropertyRules,
         HTTP_METHOD: properties.Schema(
             properties.Schema.STRING,
             _('HTTP method of the check request (HTTP and HTTPS monitors).'),
-            constraints=[constraints.AllowedValues(HTTP_METHODS)],
+            constraints=[constraints.AllowedValues(octavia.HTTP_METHODS)],
             update_allowed=True,
         ),
         MAX_RETRIES: properties.Schema(
@@ -89,7 +84,7 @@ class HealthMonitor(checked_properties.ChecksPropertyRules,
             properties.Schema.STRING,
             _('Kind of check.'),
             required=True,
-            constraints=[constraints.AllowedValues(TYPES)],
+            constraints=[constraints.AllowedValues(octavia.HEALTH_MONITOR_TYPES)],
         ),
         URL_PATH: properties.Schema(
             properties.Schema.STRING,
@@ -110,7 +105,7 @@ class HealthMonitor(checked_properties.ChecksPropertyRules,
             properties.Schema.NUMBER,
             _('HTTP version of the check request (HTTP and HTTPS monitors): 1.0 or '
               '1.1; 1.1 is needed for domain_name.'),
-            constraints=[constraints.AllowedValues([1.0, 1.1])],
+            constraints=[constraints.AllowedValues(octavia.HTTP_VERSIONS)],
             update_allowed=True,
         ),
         DOMAIN_NAME: properties.Schema(
@@ -119,9 +114,7 @@ class HealthMonitor(checked_properties.ChecksPropertyRules,
               'http_version 1.1).'),
             constraints=[
                 constraints.Length(max=255),
-                constraints.AllowedPattern(
-                    r'^(([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*'
-                    r'[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)$'),
+                constraints.AllowedPattern(octavia.DOMAIN_NAME_PATTERN),
             ],
             update_allowed=True,
         ),

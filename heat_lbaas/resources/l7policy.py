@@ -4,6 +4,7 @@ from heat.common.i18n import _
 from heat.engine import constraints
 from heat.engine import properties
 
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.resources import checked_properties
 from heat_lbaas.resources import octavia_object
 from heat_lbaas.resources import property_rules
@@ -30,10 +31,6 @@ class L7Policy(checked_properties.ChecksPropertyRules,
         'tags',
     )
 
-    POLICY_ACTIONS = ('REJECT', 'REDIRECT_TO_POOL', 'REDIRECT_TO_URL', 'REDIRECT_PREFIX')
-    REDIRECT_HTTP_CODES = (301, 302, 303, 307, 308)
-    MAX_POSITION = 2147483647
-
     FIELD_OF_PROPERTY = {
         LISTENER: 'listener_id',
         REDIRECT_POOL: 'redirect_pool_id',
@@ -50,7 +47,7 @@ class L7Policy(checked_properties.ChecksPropertyRules,
               'redirect_url (REDIRECT_TO_URL) or to redirect_prefix followed by the '
               'request path (REDIRECT_PREFIX).'),
             required=True,
-            constraints=[constraints.AllowedValues(POLICY_ACTIONS)],
+            constraints=[constraints.AllowedValues(octavia.L7POLICY_ACTIONS)],
             update_allowed=True,
         ),
         REDIRECT_POOL: properties.Schema(
@@ -76,14 +73,14 @@ class L7Policy(checked_properties.ChecksPropertyRules,
             properties.Schema.INTEGER,
             _('HTTP status of the redirect for REDIRECT_TO_URL and REDIRECT_PREFIX '
               '(Octavia\'s default is 302).'),
-            constraints=[constraints.AllowedValues(REDIRECT_HTTP_CODES)],
+            constraints=[constraints.AllowedValues(octavia.REDIRECT_HTTP_CODES)],
             update_allowed=True,
         ),
         POSITION: properties.Schema(
             properties.Schema.INTEGER,
             _('Position of this policy among the listener\'s policies, from 1; by '
               'default after the last one.'),
-            constraints=[constraints.Range(1, MAX_POSITION)],
+            constraints=[constraints.Range(1, octavia.MAX_L7POLICY_POSITION)],
             update_allowed=True,
         ),
         LISTENER: properties.Schema(

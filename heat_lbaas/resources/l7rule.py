@@ -4,6 +4,7 @@ from heat.common.i18n import _
 from heat.engine import constraints
 from heat.engine import properties
 
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.resources import checked_properties
 from heat_lbaas.resources import octavia_object
 from heat_lbaas.resources import property_rules
@@ -27,10 +28,6 @@ class L7Rule(checked_properties.ChecksPropertyRules,
         'tags',
     )
 
-    TYPES = ('HOST_NAME', 'PATH', 'FILE_TYPE', 'HEADER', 'COOKIE',
-             'SSL_CONN_HAS_CERT', 'SSL_VERIFY_RESULT', 'SSL_DN_FIELD')
-    COMPARE_TYPES = ('REGEX', 'STARTS_WITH', 'ENDS_WITH', 'CONTAINS', 'EQUAL_TO')
-
     FIELD_OF_PROPERTY = {
         L7POLICY: None,  # part of the URL, not of the body
     }
@@ -49,7 +46,7 @@ class L7Rule(checked_properties.ChecksPropertyRules,
               'path\'s extension), HEADER or COOKIE (named by key), or the client '
               'certificate (SSL_CONN_HAS_CERT, SSL_VERIFY_RESULT, SSL_DN_FIELD).'),
             required=True,
-            constraints=[constraints.AllowedValues(TYPES)],
+            constraints=[constraints.AllowedValues(octavia.L7RULE_TYPES)],
             update_allowed=True,
         ),
         COMPARE_TYPE: properties.Schema(
@@ -57,7 +54,7 @@ class L7Rule(checked_properties.ChecksPropertyRules,
             _('How value is compared (FILE_TYPE: REGEX or EQUAL_TO; SSL_CONN_HAS_CERT '
               'and SSL_VERIFY_RESULT: EQUAL_TO).'),
             required=True,
-            constraints=[constraints.AllowedValues(COMPARE_TYPES)],
+            constraints=[constraints.AllowedValues(octavia.L7RULE_COMPARE_TYPES)],
             update_allowed=True,
         ),
         INVERT: properties.Schema(

@@ -14,6 +14,8 @@ import dataclasses
 import enum
 import re
 
+from heat_lbaas import octavia_vocabulary as octavia
+
 
 class Next(enum.Enum):
     """The step a resource takes after looking at an answer of the API."""
@@ -298,11 +300,6 @@ def drain_is_over(drain_started, now, drain_seconds):
     return now >= drain_started + drain_seconds
 
 
-def member_key(member):
-    """How Octavia's batch update matches members: (address, protocol_port)."""
-    return (member['address'], member['protocol_port'])
-
-
 DUPLICATE_MEMBER = ('Another member on this pool is already using ip %s on '
                     'protocol_port %s')
 
@@ -316,9 +313,9 @@ def foreign_member_clash(listed_members, owned_keys, sent_members):
     address:port: without this check it would adopt a member another client created.
     """
     owned = {tuple(key) for key in owned_keys}
-    listed = {member_key(m) for m in listed_members}
+    listed = {octavia.member_identity(m) for m in listed_members}
     for sent in sent_members:
-        key = member_key(sent)
+        key = octavia.member_identity(sent)
         if key in listed and key not in owned:
             return DUPLICATE_MEMBER % key
     return None
@@ -352,9 +349,9 @@ def plan_pool_member_change(listed_members, owned_keys, desired_members, drain_s
     leaving member, by id. Members the resource does not own are never sent nor removed.
     """
     owned = {tuple(key) for key in owned_keys}
-    desired_keys = {member_key(m) for m in desired_members}
+    desired_keys = {octavia.member_identity(m) for m in desired_members}
     leaving = [m for m in listed_members
-               if member_key(m) in owned and member_key(m) not in desired_keys]
+               if octavia.member_identity(m) in owned - desired_keys]
     drained = []
     if drain_seconds > 0 and not whole_stack_deleted:
         drained = [{**batch_fields(m), 'weight': 0} for m in leaving
@@ -362,7 +359,8 @@ def plan_pool_member_change(listed_members, owned_keys, desired_members, drain_s
     batch = list(desired_members) + drained
     return PoolMemberChange(batch=batch or None,
                             drain_seconds=drain_seconds if drained else 0,
-                            leaving=[{'id': m['id'], 'key': list(member_key(m))}
+                            leaving=[{'id': m['id'],
+                                      'key': list(octavia.member_identity(m))}
                                      for m in leaving])
 
 

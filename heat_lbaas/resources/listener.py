@@ -4,21 +4,17 @@ from heat.common.i18n import _
 from heat.engine import constraints
 from heat.engine import properties
 
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.resources import checked_properties
 from heat_lbaas.resources import octavia_object
 from heat_lbaas.resources import property_rules
 from heat_lbaas.resources import property_schemas
 
 
-# Octavia's upper bound for every timeout (24 days, in milliseconds: under HAProxy's
-# timer limit).
-MAX_TIMEOUT_MS = 24 * 24 * 60 * 60 * 1000
-
-
 def _timeout_ms(description):
     return properties.Schema(
         properties.Schema.INTEGER, description,
-        constraints=[constraints.Range(0, MAX_TIMEOUT_MS)], update_allowed=True)
+        constraints=[constraints.Range(0, octavia.MAX_TIMEOUT_MS)], update_allowed=True)
 
 
 class Listener(checked_properties.ChecksPropertyRules, octavia_object.OctaviaObject):
@@ -44,29 +40,11 @@ class Listener(checked_properties.ChecksPropertyRules, octavia_object.OctaviaObj
         'alpn_protocols', 'hsts_max_age', 'hsts_include_subdomains', 'hsts_preload', 'tags',
     )
 
-    # Headers Octavia can add to requests passed to the members.
-    INSERT_HEADER_NAMES = (
-        'X-Forwarded-For', 'X-Forwarded-Port', 'X-Forwarded-Proto', 'X-SSL-Client-Verify',
-        'X-SSL-Client-Has-Cert', 'X-SSL-Client-DN', 'X-SSL-Client-CN',
-        'X-SSL-Issuer', 'X-SSL-Client-SHA1', 'X-SSL-Client-Not-Before',
-        'X-SSL-Client-Not-After',
-    )
-    TLS_VERSION_NAMES = ('SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3')
-    ALPN_PROTOCOL_NAMES = ('http/1.0', 'http/1.1', 'h2')
-
     FIELD_OF_PROPERTY = {
         LOADBALANCER: 'loadbalancer_id',
         DEFAULT_POOL: 'default_pool_id',
         TENANT_ID: 'project_id',
     }
-
-    # The protocols Octavia's API accepts for a listener (Heat's own type also lists PROXY,
-    # which Octavia rejects for listeners).
-    PROTOCOLS = (
-        TCP, HTTP, HTTPS, TERMINATED_HTTPS, UDP, SCTP, PROMETHEUS,
-    ) = (
-        'TCP', 'HTTP', 'HTTPS', 'TERMINATED_HTTPS', 'UDP', 'SCTP', 'PROMETHEUS',
-    )
 
     ATTRIBUTES = (
         LOADBALANCERS_ATTR, DEFAULT_POOL_ID_ATTR,
@@ -87,7 +65,9 @@ class Listener(checked_properties.ChecksPropertyRules, octavia_object.OctaviaObj
             properties.Schema.STRING,
             _('Protocol on which to listen for client traffic.'),
             required=True,
-            constraints=[constraints.AllowedValues(PROTOCOLS)],
+            # The protocols Octavia's API accepts for a listener (Heat's own type
+            # also lists PROXY, which Octavia rejects for listeners).
+            constraints=[constraints.AllowedValues(octavia.LISTENER_PROTOCOLS)],
         ),
         LOADBALANCER: properties.Schema(
             properties.Schema.STRING,
@@ -151,7 +131,8 @@ class Listener(checked_properties.ChecksPropertyRules, octavia_object.OctaviaObj
                     _('"true" to add the %s header.') % header,
                     constraints=[constraints.AllowedValues(['true', 'false', 'True',
                                                             'False'])])
-                for header in INSERT_HEADER_NAMES
+                # Headers Octavia can add to requests passed to the members.
+                for header in octavia.FORWARDED_HEADERS + octavia.SSL_CLIENT_HEADERS
             },
         ),
         CLIENT_CA_TLS_CONTAINER_REF: properties.Schema(
@@ -165,7 +146,7 @@ class Listener(checked_properties.ChecksPropertyRules, octavia_object.OctaviaObj
             _('Whether clients must present a certificate (TERMINATED_HTTPS; OPTIONAL '
               'and MANDATORY need client_ca_tls_container_ref).'),
             default='NONE',
-            constraints=[constraints.AllowedValues(['NONE', 'OPTIONAL', 'MANDATORY'])],
+            constraints=[constraints.AllowedValues(octavia.CLIENT_AUTH_MODES)],
             update_allowed=True,
         ),
         CLIENT_CRL_CONTAINER_REF: properties.Schema(
@@ -183,10 +164,10 @@ class Listener(checked_properties.ChecksPropertyRules, octavia_object.OctaviaObj
         ),
         TLS_VERSIONS: property_schemas.string_list(
             _('TLS versions accepted from clients; defaults to the service\'s.'),
-            item_constraints=[constraints.AllowedValues(TLS_VERSION_NAMES)]),
+            item_constraints=[constraints.AllowedValues(octavia.TLS_VERSIONS)]),
         ALPN_PROTOCOLS: property_schemas.string_list(
             _('Protocols offered by ALPN during the TLS handshake.'),
-            item_constraints=[constraints.AllowedValues(ALPN_PROTOCOL_NAMES)]),
+            item_constraints=[constraints.AllowedValues(octavia.ALPN_PROTOCOLS)]),
         HSTS_MAX_AGE: properties.Schema(
             properties.Schema.INTEGER,
             _('Seconds browsers should remember to use HTTPS only (sends '

@@ -17,6 +17,7 @@ from heat.engine import properties
 from octaviaclient.api import constants as octavia_paths
 from octaviaclient.api.v2 import octavia as octavia_api
 
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.resources import lifecycle
 from heat_lbaas.resources import lifecycle_properties
 from heat_lbaas.resources import member_batches
@@ -192,7 +193,7 @@ class Member(octavia_object.OctaviaObject):
 
     def _listed_member_id(self, pool_id, key):
         for listed in self._listed_members(pool_id):
-            if lifecycle.member_key(listed) == key:
+            if octavia.member_identity(listed) == key:
                 return listed['id']
         return None
 
@@ -276,7 +277,7 @@ class Member(octavia_object.OctaviaObject):
             # that someone else created: those go alone, as a POST that Octavia refuses.
             send, alone = lifecycle.split_create_batch(
                 [(t, entry['key']) for t, entry in batch],
-                [lifecycle.member_key(m) for m in listed])
+                [octavia.member_identity(m) for m in listed])
             member_batches.release(pool_id, alone, solo=True)
             if token in alone or not lifecycle.batch_is_worth_it(send):
                 member_batches.release(pool_id, send)
@@ -295,7 +296,8 @@ class Member(octavia_object.OctaviaObject):
             raise
         key_of = dict((t, entry['key']) for t, entry in batch)
         try:
-            ids = {lifecycle.member_key(m): m['id'] for m in self._listed_members(pool_id)}
+            ids = {octavia.member_identity(m): m['id']
+                   for m in self._listed_members(pool_id)}
         except Exception:
             ids = {}   # each then looks for its own
         member_ids = {t: ids.get(key_of[t]) for t in send}

@@ -4,6 +4,7 @@ from heat.common.i18n import _
 from heat.engine import constraints
 from heat.engine import properties
 
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.resources import checked_properties
 from heat_lbaas.resources import octavia_object
 from heat_lbaas.resources import property_rules
@@ -28,28 +29,11 @@ class Pool(checked_properties.ChecksPropertyRules,
         'tls_versions', 'alpn_protocols', 'tags', 'tenant_id',
     )
 
-    TLS_VERSION_NAMES = ('SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3')
-    ALPN_PROTOCOL_NAMES = ('http/1.0', 'http/1.1', 'h2')
-
     SESSION_PERSISTENCE_KEYS = (
         SESSION_PERSISTENCE_TYPE, SESSION_PERSISTENCE_COOKIE_NAME,
     ) = (
         'type', 'cookie_name',
     )
-
-    SESSION_PERSISTENCE_TYPES = (
-        SOURCE_IP, HTTP_COOKIE, APP_COOKIE,
-    ) = (
-        'SOURCE_IP', 'HTTP_COOKIE', 'APP_COOKIE',
-    )
-
-    LB_ALGORITHMS = (
-        'ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP', 'SOURCE_IP_PORT',
-    )
-
-    # The protocols Octavia's API accepts for a pool (Heat's own type also lists
-    # TERMINATED_HTTPS, which Octavia rejects for pools).
-    PROTOCOLS = ('TCP', 'HTTP', 'HTTPS', 'PROXY', 'PROXYV2', 'UDP', 'SCTP')
 
     FIELD_OF_PROPERTY = {
         LISTENER: 'listener_id',
@@ -76,7 +60,8 @@ class Pool(checked_properties.ChecksPropertyRules,
                     properties.Schema.STRING,
                     _('How requests are tied to a member.'),
                     required=True,
-                    constraints=[constraints.AllowedValues(SESSION_PERSISTENCE_TYPES)],
+                    constraints=[constraints.AllowedValues(
+                        octavia.SESSION_PERSISTENCE_TYPES)],
                 ),
                 SESSION_PERSISTENCE_COOKIE_NAME: properties.Schema(
                     properties.Schema.STRING,
@@ -91,7 +76,7 @@ class Pool(checked_properties.ChecksPropertyRules,
             properties.Schema.STRING,
             _('The algorithm that distributes requests among the members.'),
             required=True,
-            constraints=[constraints.AllowedValues(LB_ALGORITHMS)],
+            constraints=[constraints.AllowedValues(octavia.LB_ALGORITHMS)],
             update_allowed=True,
         ),
         LISTENER: properties.Schema(
@@ -110,7 +95,9 @@ class Pool(checked_properties.ChecksPropertyRules,
             properties.Schema.STRING,
             _('Protocol spoken to the members.'),
             required=True,
-            constraints=[constraints.AllowedValues(PROTOCOLS)],
+            # The protocols Octavia's API accepts for a pool (Heat's own type also
+            # lists TERMINATED_HTTPS, which Octavia rejects for pools).
+            constraints=[constraints.AllowedValues(octavia.POOL_PROTOCOLS)],
         ),
         TLS_ENABLED: properties.Schema(
             properties.Schema.BOOLEAN,
@@ -144,10 +131,10 @@ class Pool(checked_properties.ChecksPropertyRules,
         ),
         TLS_VERSIONS: property_schemas.string_list(
             _('TLS versions used towards the members (with tls_enabled).'),
-            item_constraints=[constraints.AllowedValues(TLS_VERSION_NAMES)]),
+            item_constraints=[constraints.AllowedValues(octavia.TLS_VERSIONS)]),
         ALPN_PROTOCOLS: property_schemas.string_list(
             _('Protocols offered by ALPN to the members (with tls_enabled).'),
-            item_constraints=[constraints.AllowedValues(ALPN_PROTOCOL_NAMES)]),
+            item_constraints=[constraints.AllowedValues(octavia.ALPN_PROTOCOLS)]),
         TAGS: property_schemas.tags('pool'),
         TENANT_ID: property_schemas.tenant_id('pool'),
     }

@@ -18,6 +18,7 @@ from heat.engine import properties
 
 from octaviaclient.api.v2 import octavia as octavia_api
 
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.resources import checked_properties
 from heat_lbaas.resources import lifecycle
 from heat_lbaas.resources import lifecycle_properties
@@ -49,10 +50,10 @@ def live_members_as_in_template(template_members, live_members):
     resource's to remove (Heat merges live state into the resource's old properties,
     which say what the resource owns).
     """
-    live_by_key = {lifecycle.member_key(m): m for m in live_members}
+    live_by_key = {octavia.member_identity(m): m for m in live_members}
     result = []
     for entry in template_members or ():
-        shown = live_by_key.get(lifecycle.member_key(entry))
+        shown = live_by_key.get(octavia.member_identity(entry))
         if shown is None:
             continue
         result.append({
@@ -148,7 +149,7 @@ class PoolMembers(checked_properties.ChecksPropertyRules, octavia_object.Octavia
     def _owned_keys(self):
         """address:port of the members this resource created: its list, and whatever
         it has sent and not deleted since."""
-        keys = {lifecycle.member_key(m) for m in self.properties[self.MEMBERS] or ()}
+        keys = {octavia.member_identity(m) for m in self.properties[self.MEMBERS] or ()}
         return sorted([list(key) for key in keys | self._sent_keys()])
 
     def _remember_sent_keys(self, added=(), removed=()):
@@ -211,7 +212,8 @@ class PoolMembers(checked_properties.ChecksPropertyRules, octavia_object.Octavia
             self._listed_members(), [*body['owned'], *self._sent_keys()], body['members'])
         if clash is not None:
             raise octavia_api.OctaviaClientException(409, message=clash)
-        self._remember_sent_keys(added=[lifecycle.member_key(m) for m in body['members']])
+        self._remember_sent_keys(
+            added=[octavia.member_identity(m) for m in body['members']])
         member.replace_pool_members(self.client(), self._pool_id(), body['members'],
                                     additive_only=True)
         if action == lifecycle.CREATE:
@@ -246,9 +248,10 @@ class PoolMembers(checked_properties.ChecksPropertyRules, octavia_object.Octavia
             return None
         listed = self._listed_members()
         owned = {tuple(key) for key in self._owned_keys()}
-        listed = [m for m in listed if lifecycle.member_key(m) in owned]
+        listed = [m for m in listed if octavia.member_identity(m) in owned]
         if name == self.COUNT_ATTR:
             return len(listed)
         if name == self.MEMBER_IDS_ATTR:
-            return {property_rules.member_key(m): m['id'] for m in listed}
+            return {octavia.member_identity_text(octavia.member_identity(m)): m['id']
+                    for m in listed}
         return None

@@ -6,8 +6,8 @@ rule is unit-tested on its own; the resources raise the message from validate(),
 `openstack orchestration template validate` reports it before anything is created, and
 LBaaS::LoadBalancerTree applies the same rules to the objects nested in it.
 """
+from heat_lbaas import octavia_vocabulary as octavia
 
-HTTP_MONITOR_TYPES = ('HTTP', 'HTTPS')
 HTTP_MONITOR_ONLY = ('http_method', 'url_path', 'expected_codes', 'http_version',
                      'domain_name')
 
@@ -17,27 +17,12 @@ REDIRECT_PROPERTY_OF_ACTION = {
     'REDIRECT_TO_URL': 'redirect_url',
     'REDIRECT_PREFIX': 'redirect_prefix',
 }
-HTTP_REDIRECT_ACTIONS = ('REDIRECT_TO_URL', 'REDIRECT_PREFIX')
 
-RULE_TYPES_WITH_KEY = ('HEADER', 'COOKIE', 'SSL_DN_FIELD')
-COMPARE_TYPES_OF_RULE_TYPE = {
-    'FILE_TYPE': ('REGEX', 'EQUAL_TO'),
-    'SSL_CONN_HAS_CERT': ('EQUAL_TO',),
-    'SSL_VERIFY_RESULT': ('EQUAL_TO',),
-    'SSL_DN_FIELD': ('REGEX', 'STARTS_WITH', 'ENDS_WITH', 'CONTAINS', 'EQUAL_TO'),
-}
-# Octavia's DISTINGUISHED_NAME_FIELD_REGEX choices.
-SSL_DN_FIELDS = ('C', 'ST', 'L', 'O', 'OU', 'CN', 'UID', 'DC', 'EMAILADDRESS',
-                 'SERIALNUMBER', 'T', 'GIVENNAME', 'SN', 'INITIALS', 'PSEUDONYM',
-                 'GENERATIONQUALIFIER', 'DNQUALIFIER')
-
-TERMINATED_HTTPS = 'TERMINATED_HTTPS'
+TERMINATED_HTTPS = octavia.TERMINATED_HTTPS
 # Listener properties that only mean something when the listener terminates TLS.
 TLS_TERMINATION_ONLY = ('sni_container_refs', 'client_ca_tls_container_ref',
                         'client_crl_container_ref', 'tls_ciphers', 'tls_versions',
                         'alpn_protocols', 'hsts_max_age')
-# Octavia inserts headers only into HTTP it reads.
-INSERT_HEADERS_PROTOCOLS = ('HTTP', 'TERMINATED_HTTPS')
 
 
 def _given(props, name):
@@ -63,10 +48,6 @@ def load_balancer_problem(props):
 # Octavia's protocols; Heat's own types also accept PROXY for a listener and
 # TERMINATED_HTTPS for a pool, which Octavia refuses. Checked here as well as by the
 # schema, because template validate checks the schema without values.
-LISTENER_PROTOCOLS = ('TCP', 'HTTP', 'HTTPS', 'TERMINATED_HTTPS', 'UDP', 'SCTP', 'PROMETHEUS')
-POOL_PROTOCOLS = ('TCP', 'HTTP', 'HTTPS', 'PROXY', 'PROXYV2', 'UDP', 'SCTP')
-
-
 def _unknown_protocol(kind, protocol, allowed):
     if protocol is not None and protocol not in allowed:
         return 'Property protocol: Octavia refuses %s for a %s (allowed: %s).' % (
@@ -76,7 +57,7 @@ def _unknown_protocol(kind, protocol, allowed):
 
 def listener_problem(props):
     protocol = props.get('protocol')
-    unknown = _unknown_protocol('listener', protocol, LISTENER_PROTOCOLS)
+    unknown = _unknown_protocol('listener', protocol, octavia.LISTENER_PROTOCOLS)
     if unknown:
         return unknown
     terminated = 'protocol is %s' % TERMINATED_HTTPS
@@ -99,15 +80,16 @@ def listener_problem(props):
     for name in ('hsts_include_subdomains', 'hsts_preload'):
         if props.get(name) and props.get('hsts_max_age') is None:
             return _required_when('hsts_max_age', '%s is true' % name)
-    if _given(props, 'insert_headers') and protocol not in INSERT_HEADERS_PROTOCOLS:
-        return _only_when('insert_headers',
-                          'protocol is one of %s' % ', '.join(INSERT_HEADERS_PROTOCOLS))
+    if (_given(props, 'insert_headers')
+            and protocol not in octavia.INSERT_HEADERS_PROTOCOLS):
+        return _only_when('insert_headers', 'protocol is one of %s'
+                          % ', '.join(octavia.INSERT_HEADERS_PROTOCOLS))
     return None
 
 
 def pool_problem(props, parent_implied=False):
     """`parent_implied`: the pool is nested in a load balancer tree."""
-    unknown = _unknown_protocol('pool', props.get('protocol'), POOL_PROTOCOLS)
+    unknown = _unknown_protocol('pool', props.get('protocol'), octavia.POOL_PROTOCOLS)
     if unknown:
         return unknown
     if not parent_implied and not (_given(props, 'listener')
@@ -115,12 +97,12 @@ def pool_problem(props, parent_implied=False):
         return 'Either property listener or property loadbalancer is required.'
     persistence = props.get('session_persistence') or {}
     kind = persistence.get('type')
-    if kind == 'APP_COOKIE' and not persistence.get('cookie_name'):
+    if kind == octavia.APP_COOKIE and not persistence.get('cookie_name'):
         return _required_when('session_persistence.cookie_name',
-                              'session_persistence type is APP_COOKIE')
-    if kind and kind != 'APP_COOKIE' and persistence.get('cookie_name'):
+                              'session_persistence type is %s' % octavia.APP_COOKIE)
+    if kind and kind != octavia.APP_COOKIE and persistence.get('cookie_name'):
         return _only_when('session_persistence.cookie_name',
-                          'session_persistence type is APP_COOKIE')
+                          'session_persistence type is %s' % octavia.APP_COOKIE)
     if not props.get('tls_enabled'):
         for name in ('tls_ciphers', 'tls_versions', 'alpn_protocols'):
             if _given(props, name):
@@ -132,14 +114,14 @@ def pool_problem(props, parent_implied=False):
 
 def health_monitor_problem(props):
     kind = props.get('type')
-    if kind not in HTTP_MONITOR_TYPES:
+    if kind not in octavia.HTTP_MONITOR_TYPES:
         for name in HTTP_MONITOR_ONLY:
             if _given(props, name):
                 return _only_when(name, 'type is HTTP or HTTPS')
     if _given(props, 'domain_name') and props.get('http_version') != 1.1:
         return _required_when('http_version 1.1', 'domain_name is given')
     # Octavia checks this for UDP health checks only.
-    if (kind == 'UDP-CONNECT' and props.get('timeout') is not None
+    if (kind == octavia.UDP_CONNECT and props.get('timeout') is not None
             and props.get('delay') is not None and props['timeout'] > props['delay']):
         return 'Property timeout (%s) must not exceed property delay (%s) when type is ' \
             'UDP-CONNECT.' % (props['timeout'], props['delay'])
@@ -155,33 +137,31 @@ def l7_policy_problem(props):
         if name != needed and _given(props, name):
             return _only_when(name, 'action is %s' % next(
                 a for a, p in REDIRECT_PROPERTY_OF_ACTION.items() if p == name))
-    if props.get('redirect_http_code') is not None and action not in HTTP_REDIRECT_ACTIONS:
+    if (props.get('redirect_http_code') is not None
+            and action not in octavia.HTTP_REDIRECT_ACTIONS):
         return _only_when('redirect_http_code',
-                          'action is %s' % ' or '.join(HTTP_REDIRECT_ACTIONS))
+                          'action is %s' % ' or '.join(octavia.HTTP_REDIRECT_ACTIONS))
     return None
 
 
 def l7_rule_problem(props):
     rule_type = props.get('type')
     compare_type = props.get('compare_type')
-    if rule_type in RULE_TYPES_WITH_KEY:
+    if rule_type in octavia.RULE_TYPES_WITH_KEY:
         if not _given(props, 'key'):
             return _required_when('key', 'type is %s' % rule_type)
-        if rule_type == 'SSL_DN_FIELD' and props['key'].upper() not in SSL_DN_FIELDS:
+        if (rule_type == octavia.SSL_DN_FIELD
+                and props['key'].upper() not in octavia.SSL_DN_FIELDS):
             return 'Property key must name a distinguished name field (%s).' % (
-                ', '.join(SSL_DN_FIELDS))
+                ', '.join(octavia.SSL_DN_FIELDS))
     elif _given(props, 'key'):
-        return _only_when('key', 'type is one of %s' % ', '.join(RULE_TYPES_WITH_KEY))
-    allowed = COMPARE_TYPES_OF_RULE_TYPE.get(rule_type)
+        return _only_when('key', 'type is one of %s'
+                          % ', '.join(octavia.RULE_TYPES_WITH_KEY))
+    allowed = octavia.COMPARE_TYPES_BY_RULE_TYPE.get(rule_type)
     if allowed and compare_type not in allowed:
         return 'Property compare_type must be one of %s when type is %s.' % (
             ', '.join(allowed), rule_type)
     return None
-
-
-def member_key(member):
-    """How Octavia's batch update matches a member: address and port."""
-    return '%s:%s' % (member['address'], member['protocol_port'])
 
 
 def member_list_problem(members):
@@ -192,7 +172,8 @@ def member_list_problem(members):
             # Not known before create (a server's address): Heat validates with
             # placeholders ('' and 0) for attributes of resources not created yet.
             continue
-        key = member_key(member)
+        # Compared as text: a port given as a string ("80") is the same member.
+        key = octavia.member_identity_text(octavia.member_identity(member))
         if key in seen:
             return 'Property members lists %s more than once.' % key
         seen.add(key)

@@ -63,6 +63,8 @@ def test_production_plugin_registers_only_the_octavia_types(tmp_path):
         assert not loaded['known'][name], '%s is known to a production Heat' % name
     assert not [m for m in loaded['modules'] if m.startswith(
         ('heat_lbaas.devcloud', 'heat_lbaas.controller'))], loaded['modules']
+    # Octavia's values come from the vocabulary both sides share, not the controller.
+    assert 'heat_lbaas.octavia_vocabulary' in loaded['modules'], loaded['modules']
 
 
 def test_devcloud_plugin_adds_the_dev_types(tmp_path):

@@ -10,6 +10,7 @@ import ipaddress
 
 from hypothesis import strategies as st
 
+from heat_lbaas import octavia_vocabulary
 from heat_lbaas.controller import model
 
 MARK = 'INJECTED'
@@ -71,7 +72,7 @@ def _strings(field):
 
 
 def _urls():
-    host = st.from_regex(model.DOMAIN_NAME_PATTERN, fullmatch=True)
+    host = st.from_regex(octavia_vocabulary.DOMAIN_NAME_PATTERN, fullmatch=True)
     path = st.from_regex(model.URL_PATH_PATTERN, fullmatch=True)
     valid = st.builds('{}://{}{}'.format, st.sampled_from(['http', 'https', 'ftp']),
                       host, path)

@@ -1,16 +1,16 @@
 """Octavia's statistics of a load balancer or listener, from HAProxy's counters."""
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller.health import monitor
 
-ZERO = {'bytes_in': 0, 'bytes_out': 0, 'active_connections': 0,
-        'total_connections': 0, 'request_errors': 0}
+# The `show stat` column of each of Octavia's counters, in octavia.STATS_KEYS order
+# (bytes in and out, current and total sessions, request errors).
+HAPROXY_COLUMNS = dict(zip(octavia.STATS_KEYS, ('bin', 'bout', 'scur', 'stot', 'ereq'),
+                           strict=True))
+ZERO = dict.fromkeys(octavia.STATS_KEYS, 0)
 
 
 def _frontend_stats(row):
-    return {'bytes_in': int(row.get('bin') or 0),
-            'bytes_out': int(row.get('bout') or 0),
-            'active_connections': int(row.get('scur') or 0),
-            'total_connections': int(row.get('stot') or 0),
-            'request_errors': int(row.get('ereq') or 0)}
+    return {key: int(row.get(column) or 0) for key, column in HAPROXY_COLUMNS.items()}
 
 
 class Statistics:

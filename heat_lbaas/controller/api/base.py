@@ -1,6 +1,7 @@
 """What every collection of the API shares: look-ups, listing, new rows."""
 import uuid
 
+from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import limits
 from heat_lbaas.controller.api import provisioning
@@ -11,8 +12,6 @@ from heat_lbaas.controller.db import store as store_module
 
 class Collection:
     object_type = None
-    # Values a provider of this controller cannot carry (field -> supported values).
-    supported = {}
 
     def __init__(self, context):
         self.context = context
@@ -28,11 +27,12 @@ class Collection:
         return self.store.find(self.object_type, **equal)
 
     def check_supported(self, values):
-        for name, allowed in self.supported.items():
+        for name, allowed in capabilities.served_values(self.object_type).items():
             value = values.get(name)
             if value is not None and value not in allowed:
                 raise errors.ProviderUnsupported(
-                    'amphora', '%s %s is not supported by this controller (supported: %s).'
+                    capabilities.PROVIDER,
+                    '%s %s is not supported by this controller (supported: %s).'
                     % (name, value, ', '.join(allowed)))
 
     def validate_create(self, body, extra_fields=()):

@@ -1,17 +1,17 @@
 """/v2/lbaas/healthmonitors."""
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import base
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import provisioning
 
-HTTP_TYPES = ('HTTP', 'HTTPS')
 # Octavia's defaults for HTTP(S) monitors; other types must leave these unset.
 HTTP_DEFAULTS = {'http_method': 'GET', 'url_path': '/', 'expected_codes': '200'}
 
 
 def check_http_options(monitor_type, values):
     for name, default in HTTP_DEFAULTS.items():
-        if monitor_type in HTTP_TYPES:
+        if monitor_type in octavia.HTTP_MONITOR_TYPES:
             if values.get(name) is None and name in values:
                 values[name] = default
         elif values.get(name) is not None:
@@ -22,7 +22,6 @@ def check_http_options(monitor_type, values):
 
 class HealthMonitors(base.Collection):
     object_type = model.HEALTH_MONITOR
-    supported = {'type': ('HTTP', 'HTTPS', 'PING', 'TCP', 'TLS-HELLO')}
 
     def create(self, body, project_id):
         values = self.validate_create(body)

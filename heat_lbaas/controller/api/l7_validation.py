@@ -11,16 +11,12 @@ an HAProxy word, start a comment or a new line.
 import re
 import urllib.parse
 
-from heat_lbaas.controller import model
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller.amphora import l7_render
 from heat_lbaas.controller.amphora import pcre2
+from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller.api import errors
 
-# SSL_* rules need TLS client authentication on the listener, which this controller
-# does not offer.
-SUPPORTED_RULE_TYPES = ('HOST_NAME', 'PATH', 'FILE_TYPE', 'HEADER', 'COOKIE')
-RULE_TYPES_WITH_KEY = ('HEADER', 'COOKIE')
-REDIRECT_ACTIONS = ('REDIRECT_TO_URL', 'REDIRECT_PREFIX')
 DEFAULT_REDIRECT_HTTP_CODE = 302
 # Octavia's MAX_L7RULES_PER_L7POLICY.
 MAX_RULES_PER_POLICY = 50
@@ -39,14 +35,6 @@ KEY = r"[A-Za-z0-9!$%&*+\-.^_`|~]+"
 KEY_TEXT = "Value should be an HTTP header or cookie name (letters, digits, !$%&*+-.^_`|~)"
 # RFC 3986 characters without "'" and '#' (a fragment is never sent to a server).
 URL_CHARACTERS = r"[A-Za-z0-9\-._~:/?\[\]@!$&()*+,;=%]+"
-
-COMPARE_TYPES_BY_RULE_TYPE = {
-    'HOST_NAME': model.L7RULE_COMPARE_TYPES,
-    'PATH': model.L7RULE_COMPARE_TYPES,
-    'HEADER': model.L7RULE_COMPARE_TYPES,
-    'COOKIE': model.L7RULE_COMPARE_TYPES,
-    'FILE_TYPE': ('REGEX', 'EQUAL_TO'),
-}
 
 
 class RuleInvalid(errors.ApiError):
@@ -81,18 +69,18 @@ def _check_characters(field, value, pattern, explanation, max_length=255):
 def check_rule(rule):
     """`rule`: the full set of a rule's values (after defaults or merged on update)."""
     rule_type, compare_type = rule['type'], rule['compare_type']
-    if rule_type not in SUPPORTED_RULE_TYPES:
+    if rule_type not in capabilities.L7RULE_TYPES:
         raise errors.ProviderUnsupported(
-            'amphora', 'L7 rule type %s is not supported by this controller '
-            '(supported: %s).' % (rule_type, ', '.join(SUPPORTED_RULE_TYPES)))
-    if rule_type in RULE_TYPES_WITH_KEY:
+            capabilities.PROVIDER, 'L7 rule type %s is not supported by this controller '
+            '(supported: %s).' % (rule_type, ', '.join(capabilities.L7RULE_TYPES)))
+    if rule_type in octavia.RULE_TYPES_WITH_KEY:
         if not rule.get('key'):
             raise RuleInvalid('Invalid L7 Rule: L7 rule type requires a key')
         _check_characters('key', rule['key'], KEY, KEY_TEXT)
     elif rule.get('key') is not None:
         # HAProxy would ignore it; keep it out of the configuration altogether.
         _check_characters('key', rule['key'], KEY, KEY_TEXT)
-    if compare_type not in COMPARE_TYPES_BY_RULE_TYPE[rule_type]:
+    if compare_type not in octavia.COMPARE_TYPES_BY_RULE_TYPE[rule_type]:
         raise RuleInvalid('Invalid L7 Rule: invalid comparison type for rule type')
     value = rule['value']
     if compare_type == 'REGEX':
@@ -145,7 +133,7 @@ def sanitize_policy(policy):
         policy['redirect_url'] = None
     if action != 'REDIRECT_PREFIX':
         policy['redirect_prefix'] = None
-    if action in REDIRECT_ACTIONS:
+    if action in octavia.HTTP_REDIRECT_ACTIONS:
         check_url('redirect_url' if action == 'REDIRECT_TO_URL' else 'redirect_prefix',
                   policy['redirect_url'] or policy['redirect_prefix'])
         policy['redirect_http_code'] = (policy.get('redirect_http_code')

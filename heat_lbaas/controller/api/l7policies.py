@@ -1,14 +1,14 @@
 """/v2/lbaas/l7policies."""
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import base
+from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import l7_validation
 from heat_lbaas.controller.api import listeners
 from heat_lbaas.controller.api import provisioning
 from heat_lbaas.controller.db import l7_positions
 
-# Listener protocols whose traffic HAProxy reads as HTTP, so rules can look into it.
-L7_PROTOCOLS = ('HTTP', 'TERMINATED_HTTPS')
 REDIRECT_FIELDS = ('redirect_pool_id', 'redirect_url', 'redirect_prefix',
                    'redirect_http_code')
 
@@ -29,10 +29,10 @@ class L7Policies(base.Collection):
         listener = self.store.get(model.LISTENER, listener_id)
         if listener is None or listener['provisioning_status'] == 'DELETED':
             raise errors.NotFound(model.LISTENER.title, listener_id)
-        if listener['protocol'] not in L7_PROTOCOLS:
+        if listener['protocol'] not in capabilities.L7_LISTENER_PROTOCOLS:
             # Octavia's amphora driver refuses these the same way.
             raise errors.ProviderUnsupported(
-                'amphora', '%s protocol listeners do not support L7 policies'
+                capabilities.PROVIDER, '%s protocol listeners do not support L7 policies'
                 % listener['protocol'])
         return listener
 
@@ -52,7 +52,7 @@ class L7Policies(base.Collection):
             self._check_redirect_pool(values, listener)
             provisioning.lock_for_l7policy_change(self.store, listener)
             wanted = values['position']
-            values['position'] = model.MAX_L7POLICY_POSITION
+            values['position'] = octavia.MAX_L7POLICY_POSITION
             row = self.new_row(values, project_id or listener['project_id'])
             self._reorder(listener['id'], row['id'], wanted)
             row = self.store.get(model.L7POLICY, row['id'])

@@ -2,6 +2,7 @@
 and inserted headers, with Octavia's messages. (Allowed CIDRs are a declared kind,
 checked and normalised by api/validation.py.)"""
 from heat_lbaas.controller.amphora import certificates
+from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import tls_options
 
@@ -10,11 +11,6 @@ TERMINATED_HTTPS = 'TERMINATED_HTTPS'
 # transaction is caught by tls_options.references_unchanged.
 REFERENCE_FIELDS = ('default_tls_container_ref', 'sni_container_refs',
                     'client_ca_tls_container_ref', 'client_crl_container_ref')
-# Octavia's insert_headers per listener protocol; values are the strings true/false.
-INSERTABLE_HEADERS = {
-    'HTTP': ('X-Forwarded-For', 'X-Forwarded-Port', 'X-Forwarded-Proto'),
-    'TERMINATED_HTTPS': ('X-Forwarded-For', 'X-Forwarded-Port', 'X-Forwarded-Proto'),
-}
 
 
 def check(protocol, values, certificate_store, current=None):
@@ -112,7 +108,8 @@ def _read_references(values, merged, store):
 def _check_insert_headers(protocol, headers):
     if not headers:
         return
-    allowed = INSERTABLE_HEADERS.get(protocol, ())
+    # Values are the strings true/false.
+    allowed = capabilities.INSERT_HEADERS.get(protocol, ())
     unknown = sorted(set(headers) - set(allowed))
     if unknown:
         raise errors.InvalidInput(

@@ -24,7 +24,6 @@ def check_protocols(listener_protocol, pool_protocol):
 
 class Listeners(base.Collection):
     object_type = model.LISTENER
-    supported = {'protocol': ('HTTP', 'HTTPS', 'TCP', 'TERMINATED_HTTPS')}
 
     def create(self, body, project_id):
         values = self.validate_create(body)

@@ -14,7 +14,9 @@ start already serves every listener and member.
 """
 import dataclasses
 
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller import model
+from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import healthmonitors
 from heat_lbaas.controller.api import l7_validation
@@ -219,9 +221,11 @@ class GraphBuilder:
             if plan.default_pool is not None:
                 listeners_module.check_protocols(
                     values['protocol'], pools[plan.default_pool].values['protocol'])
-            if plan.policies and values['protocol'] not in l7policies.L7_PROTOCOLS:
+            if (plan.policies
+                    and values['protocol'] not in capabilities.L7_LISTENER_PROTOCOLS):
                 raise errors.ProviderUnsupported(
-                    'amphora', '%s protocol listeners do not support L7 policies'
+                    capabilities.PROVIDER,
+                    '%s protocol listeners do not support L7 policies'
                     % values['protocol'])
             for policy in plan.policies:
                 if policy.redirect_pool is not None:
@@ -258,7 +262,7 @@ class GraphBuilder:
         wanted = plan.values['position']
         plan.values.update(listener_id=listener['id'],
                            redirect_pool_id=pool_ids.get(plan.redirect_pool),
-                           position=model.MAX_L7POLICY_POSITION)
+                           position=octavia.MAX_L7POLICY_POSITION)
         policy = self.l7policies.new_row(plan.values, project_id)
         # Positions as a create of each policy in request order would leave them.
         ordered = l7_positions.ordered_policy_ids(self.store, model.L7POLICY,

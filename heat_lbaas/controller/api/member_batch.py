@@ -8,16 +8,13 @@ change is one provisioning cycle (pool and load balancer PENDING_UPDATE, members
 PENDING_CREATE/UPDATE/DELETE), which the worker applies as one amphora reload
 rather than one per member, so scaling a pool by N costs one reload, not N.
 """
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import members as members_module
 from heat_lbaas.controller.api import provisioning
 
 WRITABLE = frozenset(f.name for f in model.MEMBER.fields if f.access == model.WRITABLE)
-
-
-def _member_key(values):
-    return values['address'], values['protocol_port']
 
 
 class MemberBatch:
@@ -37,7 +34,7 @@ class MemberBatch:
         wanted, seen = [], set()
         for sent in body['members']:
             values = self.members.validate_create({'member': sent})
-            key = _member_key(values)
+            key = octavia.member_identity(values)
             if key in seen:
                 raise errors.ValidationFailure(
                     'Member with address %s and protocol_port %s appears more than '
@@ -51,9 +48,10 @@ class MemberBatch:
         with self.store.transaction():
             pool = self.members.parent(pool_id)
             provisioning.lock_for_pool_child_change(self.store, pool)
-            current = {_member_key(m): m for m in self.members.list(pool_id=pool_id)}
+            current = {octavia.member_identity(m): m
+                       for m in self.members.list(pool_id=pool_id)}
             for sent, values in wanted:
-                existing = current.pop(_member_key(values), None)
+                existing = current.pop(octavia.member_identity(values), None)
                 if existing is not None:
                     # Only what the request sets changes, as Octavia's update of a
                     # matched member; address, port and subnet stay as created.

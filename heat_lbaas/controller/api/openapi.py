@@ -7,6 +7,7 @@ the document cannot drift from what the controller accepts and answers.
 """
 import re
 
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import querying
 
@@ -15,8 +16,6 @@ DOC_PREFIX = '/v2/lbaas'
 # Octavia's "fully populated" load balancer create nests these children (given as
 # objects, validated by their own declarations on the server).
 NESTED_ON_CREATE = {'loadbalancer': ('listeners', 'pools')}
-STATS_KEYS = ('active_connections', 'bytes_in', 'bytes_out', 'request_errors',
-              'total_connections')
 ID_LIST = {'type': 'array', 'items': {
     'type': 'object', 'required': ['id'], 'properties': {'id': {'type': 'string'}}}}
 FAULT_REF = {'$ref': '#/components/schemas/Fault'}
@@ -248,8 +247,8 @@ def _item_operations(object_type, method):
 def _special_operation(last, method):
     """Routes that are not a collection or one of its objects."""
     if last == 'stats':
-        stats = {'type': 'object', 'required': list(STATS_KEYS),
-                 'properties': {k: {'type': 'integer'} for k in STATS_KEYS}}
+        stats = {'type': 'object', 'required': list(octavia.STATS_KEYS),
+                 'properties': {k: {'type': 'integer'} for k in octavia.STATS_KEYS}}
         return {'summary': 'Traffic statistics', 'responses': {
             '200': dict(description='Counters', **_json(_wrapped('stats', stats))),
             **_faults(404)}}

@@ -1,4 +1,5 @@
 """/v2/lbaas/pools."""
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller import model
 from heat_lbaas.controller.amphora import certificates
 from heat_lbaas.controller.api import base
@@ -7,8 +8,6 @@ from heat_lbaas.controller.api import l7_validation
 from heat_lbaas.controller.api import listeners
 from heat_lbaas.controller.api import provisioning
 from heat_lbaas.controller.api import tls_options
-
-PERSISTENCE_TYPES = ('SOURCE_IP', 'HTTP_COOKIE', 'APP_COOKIE')
 
 
 def normalise_persistence(value):
@@ -21,15 +20,15 @@ def normalise_persistence(value):
         raise errors.InvalidInput('session_persistence', value,
                                   'Unknown attribute: %s' % ', '.join(sorted(unknown)))
     kind = value.get('type')
-    if kind not in PERSISTENCE_TYPES:
+    if kind not in octavia.SESSION_PERSISTENCE_TYPES:
         raise errors.InvalidInput('type', kind, 'Value should be one of: %s'
-                                  % ', '.join(PERSISTENCE_TYPES))
+                                  % ', '.join(octavia.SESSION_PERSISTENCE_TYPES))
     cookie = value.get('cookie_name')
-    if kind == 'APP_COOKIE' and not cookie:
+    if kind == octavia.APP_COOKIE and not cookie:
         raise errors.ValidationFailure(
             "Field 'cookie_name' must be specified when using the 'APP_COOKIE' "
             "session persistence type.")
-    if kind != 'APP_COOKIE' and cookie:
+    if kind != octavia.APP_COOKIE and cookie:
         raise errors.ValidationFailure(
             "Field 'cookie_name' should not be specified when using the '%s' "
             "session persistence type." % kind)
@@ -87,8 +86,6 @@ def _check_ca_update(values, current):
 
 class Pools(base.Collection):
     object_type = model.POOL
-    supported = {'protocol': ('HTTP', 'HTTPS', 'TCP', 'PROXY', 'PROXYV2'),
-                 'lb_algorithm': model.LB_ALGORITHMS}
 
     def create(self, body, project_id):
         values = self.validate_create(body)

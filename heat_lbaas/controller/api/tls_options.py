@@ -7,17 +7,11 @@ the row under the lock use `references_unchanged` to notice a change in between.
 """
 import re
 
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller.amphora import certificates
+from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller.api import errors
 
-# Octavia's TLS_ALL_VERSIONS, oldest first.
-TLS_VERSIONS = ('SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3')
-# HAProxy with OpenSSL 3 at its default security level completes no handshake older
-# than TLS 1.2 (measured: an internal-error alert even with ssl-min-ver TLSv1.0), so
-# allowing the older versions would be an option silently ignored: they are refused.
-SERVED_TLS_VERSIONS = ('TLSv1.2', 'TLSv1.3')
-# Octavia's SUPPORTED_ALPN_PROTOCOLS (all of them served by the amphora).
-ALPN_PROTOCOLS = ('h2', 'http/1.1', 'http/1.0')
 # Octavia's VALID_CIPHER_RE: nothing that could end or extend the HAProxy directive.
 CIPHERS_PATTERN = r'[A-Za-z0-9\-+!:@=_.]+'
 # Octavia's [api_settings] defaults for TLS-enabled listeners and pools.
@@ -72,22 +66,23 @@ def check_protocol_options(values):
             raise errors.ValidationFailure(
                 'Empty TLS version list. Either specify at least one TLS version or '
                 'remove this parameter to use the default.')
-        invalid = [v for v in versions if v not in TLS_VERSIONS]
+        invalid = [v for v in versions if v not in octavia.TLS_VERSIONS]
         if invalid:
             raise errors.ValidationFailure('Invalid TLS versions: ' + ', '.join(invalid))
-        unserved = [v for v in versions if v not in SERVED_TLS_VERSIONS]
+        unserved = [v for v in versions if v not in capabilities.TLS_VERSIONS]
         if unserved:
             raise errors.ProviderUnsupported(
-                'amphora', 'TLS versions %s are not supported by this controller '
-                "(its HAProxy and OpenSSL complete no older handshake; supported: %s)."
-                % (', '.join(unserved), ', '.join(SERVED_TLS_VERSIONS)))
+                capabilities.PROVIDER, 'TLS versions %s are not supported by this '
+                'controller (its HAProxy and OpenSSL complete no older handshake; '
+                'supported: %s).'
+                % (', '.join(unserved), ', '.join(capabilities.TLS_VERSIONS)))
     protocols = values.get('alpn_protocols')
     if protocols is not None:
         if protocols == []:
             raise errors.ValidationFailure(
                 'Empty ALPN protocol list. Either specify at least one ALPN protocol '
                 'or remove this parameter to use the default.')
-        invalid = [p for p in protocols if p not in ALPN_PROTOCOLS]
+        invalid = [p for p in protocols if p not in octavia.ALPN_PROTOCOLS]
         if invalid:
             raise errors.ValidationFailure('Invalid ALPN protocol: ' + ', '.join(invalid))
 
