@@ -5,7 +5,9 @@ from heat.engine import constraints
 from heat.engine import properties
 
 from heat_lbaas.resources import checked_properties
+from heat_lbaas.resources import octavia_calls
 from heat_lbaas.resources import octavia_object
+from heat_lbaas.resources import parent_load_balancer
 from heat_lbaas.resources import property_rules
 from heat_lbaas.resources import property_schemas
 
@@ -25,6 +27,9 @@ class Listener(checked_properties.ChecksPropertyRules, octavia_object.OctaviaObj
     """A listener of a load balancer (property names follow OS::Octavia::Listener)."""
 
     OCTAVIA_KIND = 'Listener'
+    API = octavia_calls.OctaviaCalls('listener', 'listener', 'listeners')
+    PARENTS = (
+        parent_load_balancer.Parent('loadbalancer', parent_load_balancer.LOAD_BALANCER),)
 
     PROPERTIES = (
         PROTOCOL_PORT, PROTOCOL, LOADBALANCER, DEFAULT_POOL, NAME,
@@ -261,18 +266,3 @@ class Listener(checked_properties.ChecksPropertyRules, octavia_object.OctaviaObj
 
     def _update_body(self, prop_diff):
         return property_schemas.without_unset_map_keys(super()._update_body(prop_diff), self.INSERT_HEADERS)
-
-    def _api_create(self, body):
-        return self.client().listener_create(json={'listener': body})['listener']
-
-    def _api_update(self, body):
-        self.client().listener_set(self.resource_id, json={'listener': body})
-
-    def _api_delete(self):
-        self.client().listener_delete(self.resource_id)
-
-    def _api_list_tagged(self, tag):
-        return self.client().listener_list(tags=tag)['listeners']
-
-    def _api_show(self):
-        return self.client().listener_show(self.resource_id)

@@ -4,16 +4,19 @@ one request, retries only after the backoff deadline, the API's message on failu
 from unittest import mock
 
 import pytest
-from octaviaclient.api.v2 import octavia as octavia_api
 from osc_lib import exceptions as osc_exceptions
 
+from heat_lbaas.resources import api_errors
 from heat_lbaas.resources import lifecycle
 from heat_lbaas.resources import health_monitor
 from heat_lbaas.resources import listener
 from heat_lbaas.resources import loadbalancer
 from heat_lbaas.resources import member
-from heat_lbaas.resources import octavia_object
+from heat_lbaas.resources import operations
 from heat_lbaas.resources import pool
+from tests.support.bare_resources import api_error as _api_error
+from tests.support.bare_resources import bare as _bare
+from tests.support.bare_resources import clock  # noqa: F401 (fixture)
 
 LB_ID = 'f5014c83-022f-4c6c-b80e-42ff89e2396b'
 LB_IMMUTABLE = 'Load Balancer %s is immutable and cannot be updated.' % LB_ID
@@ -22,41 +25,12 @@ BAD_ALGORITHM = (
     "of: ROUND_ROBIN, LEAST_CONNECTIONS, SOURCE_IP_PORT, SOURCE_IP")
 
 
-def _api_error(code, faultstring):
-    return octavia_api.OctaviaClientException(code=code, message=faultstring)
-
-
-def _bare(resource_class, resource_id=None):
-    """A resource without Heat's stack machinery: only what the operation loop touches."""
-    resource = object.__new__(resource_class)
-    resource.name = 'the_resource'
-    resource.uuid = '6f1e0c2a-5d0e-4c41-9b8e-2f6c1a7d9e10'
-    resource.resource_id = resource_id
-    resource.octavia = mock.Mock()
-    resource.client = lambda: resource.octavia
-    resource.client_plugin = lambda: mock.Mock(
-        is_not_found=lambda ex: isinstance(ex, osc_exceptions.NotFound))
-
-    def resource_id_set(value):
-        resource.resource_id = value
-    resource.resource_id_set = resource_id_set
-    return resource
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    now = [1000.0]
-    monkeypatch.setattr(octavia_object.time, 'monotonic', lambda: now[0])
-    monkeypatch.setattr(octavia_object.random, 'random', lambda: 0.0)
-    return now
-
-
 def test_create_sends_once_and_waits_for_active(clock):
     resource = _bare(pool.Pool)
     resource.octavia.pool_create.return_value = {'pool': {'id': 'p1'}}
     resource.octavia.pool_show.side_effect = [
         {'provisioning_status': 'PENDING_CREATE'}, {'provisioning_status': 'ACTIVE'}]
-    operation = octavia_object.Operation.start(lifecycle.CREATE, {'protocol': 'HTTP'})
+    operation = operations.Operation.start(lifecycle.CREATE, {'protocol': 'HTTP'})
     assert resource.check_create_complete(operation) is False
     assert resource.check_create_complete(operation) is True
     resource.octavia.pool_create.assert_called_once_with(json={'pool': {'protocol': 'HTTP'}})
@@ -69,7 +43,7 @@ def test_busy_parent_is_retried_only_after_the_backoff_deadline(clock):
         _api_error(409, LB_IMMUTABLE), _api_error(409, LB_IMMUTABLE), {'pool': {'id': 'p1'}}]
     resource.octavia.load_balancer_show.return_value = {'provisioning_status': 'PENDING_UPDATE'}
     resource.octavia.pool_show.return_value = {'provisioning_status': 'ACTIVE'}
-    operation = octavia_object.Operation.start(lifecycle.CREATE, {})
+    operation = operations.Operation.start(lifecycle.CREATE, {})
 
     assert resource.check_create_complete(operation) is False   # refused: retry in 0.125 s
     assert operation['not_before'] == pytest.approx(1000.125)
@@ -88,8 +62,8 @@ def test_parent_in_error_fails_at_once(clock):
     resource = _bare(pool.Pool)
     resource.octavia.pool_create.side_effect = _api_error(409, LB_IMMUTABLE)
     resource.octavia.load_balancer_show.return_value = {'provisioning_status': 'ERROR'}
-    operation = octavia_object.Operation.start(lifecycle.CREATE, {})
-    with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
+    operation = operations.Operation.start(lifecycle.CREATE, {})
+    with pytest.raises(api_errors.OctaviaRequestFailed) as failure:
         resource.check_create_complete(operation)
     assert LB_IMMUTABLE in str(failure.value)
     assert 'ERROR' in str(failure.value)
@@ -99,8 +73,8 @@ def test_parent_in_error_fails_at_once(clock):
 def test_invalid_input_fails_with_the_api_faultstring(clock):
     resource = _bare(pool.Pool)
     resource.octavia.pool_create.side_effect = _api_error(400, BAD_ALGORITHM)
-    operation = octavia_object.Operation.start(lifecycle.CREATE, {'lb_algorithm': 'BOGUS'})
-    with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
+    operation = operations.Operation.start(lifecycle.CREATE, {'lb_algorithm': 'BOGUS'})
+    with pytest.raises(api_errors.OctaviaRequestFailed) as failure:
         resource.check_create_complete(operation)
     assert str(failure.value) == 'Create of Pool failed: %s' % BAD_ALGORITHM
 
@@ -109,8 +83,8 @@ def test_provisioning_error_fails_with_a_clear_message(clock):
     resource = _bare(pool.Pool)
     resource.octavia.pool_create.return_value = {'pool': {'id': 'p1'}}
     resource.octavia.pool_show.return_value = {'provisioning_status': 'ERROR'}
-    with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
-        resource.check_create_complete(octavia_object.Operation.start(lifecycle.CREATE, {}))
+    with pytest.raises(api_errors.OctaviaRequestFailed) as failure:
+        resource.check_create_complete(operations.Operation.start(lifecycle.CREATE, {}))
     assert 'Pool p1 (resource the_resource)' in str(failure.value)
     assert 'provisioning_status ERROR' in str(failure.value)
 
@@ -195,7 +169,7 @@ def test_a_busy_parent_is_waited_for_before_sending(clock):
         {'provisioning_status': 'PENDING_UPDATE'}, {'provisioning_status': 'ACTIVE'}]
     resource.octavia.pool_create.return_value = {'pool': {'id': 'p1'}}
     resource.octavia.pool_show.return_value = {'provisioning_status': 'ACTIVE'}
-    operation = octavia_object.Operation.start(lifecycle.CREATE, {})
+    operation = operations.Operation.start(lifecycle.CREATE, {})
     assert resource.check_create_complete(operation) is False
     resource.octavia.pool_create.assert_not_called()
     clock[0] += 1
@@ -211,8 +185,8 @@ def test_siblings_take_turns_at_the_load_balancer(clock):
         resource.octavia.load_balancer_show.return_value = {'provisioning_status': 'ACTIVE'}
         resource.octavia.pool_create.return_value = {'pool': {'id': pool_id}}
         resource.octavia.pool_show.return_value = {'provisioning_status': 'PENDING_CREATE'}
-    one = octavia_object.Operation.start(lifecycle.CREATE, {})
-    two = octavia_object.Operation.start(lifecycle.CREATE, {})
+    one = operations.Operation.start(lifecycle.CREATE, {})
+    two = operations.Operation.start(lifecycle.CREATE, {})
     assert first.check_create_complete(one) is False      # sent, now pending
     assert second.check_create_complete(two) is False     # waits for its turn
     second.octavia.pool_create.assert_not_called()
@@ -246,11 +220,11 @@ def test_member_waits_for_online_and_fails_naming_it(clock):
     resource.octavia.member_create.return_value = {'member': {'id': 'm1'}}
     resource.octavia.member_show.return_value = {'provisioning_status': 'ACTIVE',
                                                  'operating_status': 'ERROR'}
-    operation = octavia_object.Operation.start(
-        lifecycle.CREATE, {}, then=[(octavia_object.WAIT_ONLINE, 10)])
+    operation = operations.Operation.start(
+        lifecycle.CREATE, {}, then=[(operations.WAIT_ONLINE, 10)])
     assert resource.check_create_complete(operation) is False
     clock[0] += 10
-    with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
+    with pytest.raises(api_errors.OctaviaRequestFailed) as failure:
         resource.check_create_complete(operation)
     assert 'Member m1 (resource the_resource)' in str(failure.value)
     assert 'still ERROR' in str(failure.value)
@@ -262,7 +236,7 @@ def test_member_waits_for_online_and_fails_naming_it(clock):
 def test_check_reports_a_missing_or_broken_object(shown, problem):
     resource = _bare(pool.Pool, resource_id='p1')
     resource.octavia.pool_show.side_effect = [shown]
-    with pytest.raises(octavia_object.OctaviaRequestFailed, match=problem):
+    with pytest.raises(api_errors.OctaviaRequestFailed, match=problem):
         resource.handle_check()
 
 
@@ -335,7 +309,7 @@ def test_create_whose_answer_was_lost_is_found_by_its_owner_tag_not_sent_again(c
     resource.octavia.pool_list.return_value = {'pools': [
         {'id': 'p-created', 'tags': [tag], 'provisioning_status': 'PENDING_CREATE'}]}
     resource.octavia.pool_show.return_value = {'provisioning_status': 'ACTIVE'}
-    operation = octavia_object.Operation.start(lifecycle.CREATE, {'tags': [tag]})
+    operation = operations.Operation.start(lifecycle.CREATE, {'tags': [tag]})
     assert resource.check_create_complete(operation) is False    # lost: retry later
     assert resource.resource_id is None
     clock[0] += 1
@@ -354,7 +328,7 @@ def test_lost_create_without_an_object_is_sent_again(clock):
         ksa_exceptions.ConnectFailure('connection refused'), {'pool': {'id': 'p2'}}]
     resource.octavia.pool_list.return_value = {'pools': []}
     resource.octavia.pool_show.return_value = {'provisioning_status': 'ACTIVE'}
-    operation = octavia_object.Operation.start(lifecycle.CREATE, {})
+    operation = operations.Operation.start(lifecycle.CREATE, {})
     assert resource.check_create_complete(operation) is False
     clock[0] += 1
     assert resource.check_create_complete(operation) is True
@@ -372,7 +346,7 @@ def test_a_refused_failover_of_the_parent_fails_the_delete_naming_why(clock):
     resource.octavia.load_balancer_failover.side_effect = _api_error(
         403, 'Policy does not allow this request to be performed.')
     operation = resource.handle_delete()
-    with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
+    with pytest.raises(api_errors.OctaviaRequestFailed) as failure:
         resource.check_delete_complete(operation)
     assert str(failure.value).startswith('Delete of Member failed: Load Balancer')
     assert 'its failover, needed to remove the object from it, was refused: Policy' in str(
