@@ -1,5 +1,9 @@
 """The operation loop of the LBaaS::* base class carries out the lifecycle decisions:
-one request, retries only after the backoff deadline, the API's message on failure."""
+one request, retries only after the backoff deadline, the API's message on failure.
+
+Tests of what a resource makes of its template build it with Heat's template parser
+(tests/support/heat_templates.py), so that schemas and name-or-id lookups run too; tests
+of the step engine alone use a bare resource (tests/support/bare_resources.py)."""
 
 from unittest import mock
 
@@ -14,9 +18,12 @@ from heat_lbaas.resources import loadbalancer
 from heat_lbaas.resources import member
 from heat_lbaas.resources import operations
 from heat_lbaas.resources import pool
+from heat.common import exception as heat_exception
 from tests.support.bare_resources import api_error as _api_error
 from tests.support.bare_resources import bare as _bare
 from tests.support.bare_resources import clock  # noqa: F401 (fixture)
+from tests.support import heat_templates
+from tests.support.heat_templates import octavia  # noqa: F401 (fixture)
 
 LB_ID = 'f5014c83-022f-4c6c-b80e-42ff89e2396b'
 LB_IMMUTABLE = 'Load Balancer %s is immutable and cannot be updated.' % LB_ID
@@ -129,21 +136,30 @@ def test_update_without_changes_makes_no_request():
     resource.octavia.pool_set.assert_not_called()
 
 
-def test_recreate_deletes_before_it_creates(clock):
-    resource = _bare(health_monitor.HealthMonitor, resource_id='old')
-    resource.properties = {'pool': None}
-    resource.octavia.health_monitor_show.side_effect = [
+# A load balancer (with its pool) no other test takes turns at.
+TEMPLATE_LB_ID = '7a3e9f4c-1d2b-4c5a-8e6f-9a0b1c2d3e4f'
+
+
+def _monitor_template(monitor_type):
+    return heat_templates.hot({'monitor': {'type': 'LBaaS::HealthMonitor', 'properties': {
+        'pool': 'web-pool', 'type': monitor_type, 'delay': 5, 'timeout': 5,
+        'max_retries': 3, 'name': 'web-check'}}})
+
+
+def test_recreate_deletes_before_it_creates(clock, octavia):
+    resource = heat_templates.resource_to_create(_monitor_template('HTTP'), 'monitor')
+    resource.resource_id_set('old')
+    octavia.pool_show.return_value = {'loadbalancers': [{'id': TEMPLATE_LB_ID}]}
+    octavia.load_balancer_show.return_value = {'provisioning_status': 'ACTIVE'}
+    octavia.health_monitor_show.side_effect = [
         {'provisioning_status': 'ACTIVE'},                      # handle_update looks
         osc_exceptions.NotFound(404),                            # old one gone
         {'provisioning_status': 'ACTIVE'}]                       # new one ACTIVE
-    resource.octavia.health_monitor_create.return_value = {'healthmonitor': {'id': 'new'}}
-    resource._create_body_of = lambda props: {'type': 'TCP'}
-    resource.translate_properties = lambda props: None
-    resource.context = None
-    snippet = mock.Mock()
+    octavia.health_monitor_create.return_value = {'healthmonitor': {'id': 'new'}}
+    snippet = heat_templates.new_definition(_monitor_template('TCP'), 'monitor', resource)
     operation = resource.handle_update(snippet, None, {'type': 'TCP'})
     assert resource.check_update_complete(operation) is True
-    calls = [c[0] for c in resource.octavia.method_calls
+    calls = [c[0] for c in octavia.method_calls
              if c[0] in ('health_monitor_delete', 'health_monitor_create')]
     assert calls == ['health_monitor_delete', 'health_monitor_create']
     assert resource.resource_id == 'new'
@@ -240,20 +256,26 @@ def test_check_reports_a_missing_or_broken_object(shown, problem):
         resource.handle_check()
 
 
-def test_live_state_maps_api_fields_back_to_properties():
-    resource = _bare(listener.Listener, resource_id='l1')
-    resource._update_allowed_properties = {'connection_limit', 'default_pool', 'name'}
+def _listener_from_template():
+    """A listener whose updatable properties are those Heat derives from its schema."""
+    template = heat_templates.hot({'web_listener': {'type': 'LBaaS::Listener', 'properties': {
+        'loadbalancer': 'web-lb', 'protocol': 'HTTP', 'protocol_port': 80}}})
+    resource = heat_templates.resource_to_create(template, 'web_listener')
+    resource.resource_id_set('l1')
+    return resource
+
+
+def test_live_state_maps_api_fields_back_to_properties(octavia):
+    resource = _listener_from_template()
     live = resource.parse_live_resource_data(
         {'name': None, 'connection_limit': 100, 'default_pool': 'q'},
         {'connection_limit': 7, 'default_pool_id': 'p', 'name': 'x'})
     assert live == {'connection_limit': 7, 'default_pool': 'p'}
 
 
-def test_live_state_leaves_out_what_the_template_leaves_to_the_api():
+def test_live_state_leaves_out_what_the_template_leaves_to_the_api(octavia):
     # A pool created with `listener:` becomes the listener's default pool: no drift.
-    resource = _bare(listener.Listener, resource_id='l1')
-    resource._update_allowed_properties = {'connection_limit', 'default_pool',
-                                           'timeout_client_data'}
+    resource = _listener_from_template()
     live = resource.parse_live_resource_data(
         {'connection_limit': 100, 'default_pool': None, 'timeout_client_data': None},
         {'connection_limit': 100, 'default_pool_id': 'p', 'timeout_client_data': 50000})
@@ -352,3 +374,48 @@ def test_a_refused_failover_of_the_parent_fails_the_delete_naming_why(clock):
     assert 'its failover, needed to remove the object from it, was refused: Policy' in str(
         failure.value)
     resource.octavia.member_delete.assert_not_called()
+
+
+# --- what a resource makes of its template (Heat's parser, schemas and lookups) --------
+
+def _pool_template(**properties):
+    return heat_templates.hot({'web_pool': {'type': 'LBaaS::Pool', 'properties': {
+        'loadbalancer': 'web-lb', 'protocol': 'HTTP', 'lb_algorithm': 'ROUND_ROBIN',
+        'name': 'web', **properties}}})
+
+
+def test_create_body_names_the_parent_by_id_and_carries_the_owner_tag(octavia):
+    resource = heat_templates.resource_to_create(_pool_template(tags=['blue']), 'web_pool')
+    body = resource.handle_create()['body']
+    # The template names the load balancer; Octavia gets its id, under the API's name.
+    assert body['loadbalancer_id'] == 'id-of-web-lb'
+    assert 'loadbalancer' not in body
+    assert body['tags'] == ['blue', lifecycle.owner_tag(resource.uuid)]
+    assert body['admin_state_up'] is True   # the schema's default
+    assert 'listener_id' not in body        # unset: left to the API
+    assert any(call.kwargs.get('value') == 'web-lb' for call in octavia.find.call_args_list)
+
+
+def test_the_schema_refuses_a_value_octavia_does_not_know(octavia):
+    resource = heat_templates.resource_of(_pool_template(lb_algorithm='BOGUS'), 'web_pool')
+    with pytest.raises(heat_exception.StackValidationFailed) as failure:
+        resource.validate()
+    assert 'lb_algorithm' in str(failure.value)
+    assert 'BOGUS' in str(failure.value)
+
+
+def test_a_member_sends_its_requests_to_the_url_of_its_pool_found_by_name(clock, octavia):
+    template = heat_templates.hot({'web_member': {'type': 'LBaaS::Member', 'properties': {
+        'pool': 'web-pool', 'address': '192.0.2.10', 'protocol_port': 8080,
+        'drain_seconds': 0}}})
+    resource = heat_templates.resource_to_create(template, 'web_member')
+    resource.resource_id_set('m1')
+    resource._whole_stack_is_deleted = lambda: False   # no stack in Heat's database
+    octavia.pool_show.return_value = {'loadbalancers': [{'id': TEMPLATE_LB_ID}]}
+    octavia.load_balancer_show.return_value = {'provisioning_status': 'ACTIVE'}
+    octavia.member_show.side_effect = osc_exceptions.NotFound(404)   # deleted
+    operation = resource.handle_delete()
+    assert [operation['action']] + [a for a, _ in operation['then']] == [
+        lifecycle.DELETE]                    # drain_seconds 0: no drain
+    assert resource.check_delete_complete(operation) is True
+    octavia.member_delete.assert_called_once_with('id-of-web-pool', 'm1')
