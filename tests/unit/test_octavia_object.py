@@ -419,3 +419,19 @@ def test_a_member_sends_its_requests_to_the_url_of_its_pool_found_by_name(clock,
         lifecycle.DELETE]                    # drain_seconds 0: no drain
     assert resource.check_delete_complete(operation) is True
     octavia.member_delete.assert_called_once_with('id-of-web-pool', 'm1')
+
+
+def test_an_l7_rule_names_its_policy_after_its_own_id(clock, octavia):
+    # python-octaviaclient's order for rules (l7rule_delete(rule, policy)), unlike members.
+    template = heat_templates.hot({'rule': {'type': 'LBaaS::L7Rule', 'properties': {
+        'l7policy': 'redirects', 'type': 'PATH', 'compare_type': 'STARTS_WITH',
+        'value': '/api'}}})
+    resource = heat_templates.resource_to_create(template, 'rule')
+    resource.resource_id_set('r1')
+    octavia.l7policy_show.return_value = {'listener_id': 'rule-test-listener'}
+    octavia.listener_show.return_value = {'loadbalancers': [{'id': TEMPLATE_LB_ID}]}
+    octavia.load_balancer_show.return_value = {'provisioning_status': 'ACTIVE'}
+    octavia.l7rule_show.side_effect = osc_exceptions.NotFound(404)
+    assert resource.check_delete_complete(resource.handle_delete()) is True
+    octavia.l7rule_delete.assert_called_once_with('r1', 'id-of-redirects')
+    octavia.l7rule_show.assert_called_once_with('r1', 'id-of-redirects')
