@@ -153,8 +153,7 @@ class HealthMonitor(checked_properties.ChecksPropertyRules,
     # (a pool has at most one monitor, so the reverse order would be refused).
     RECREATE_ON_CHANGE = (TYPE,)
 
-    def translation_rules(self, props):
-        return property_schemas.name_or_id_rules(self, props, {self.POOL: 'get_pool'})
+    NAME_OR_ID_FINDERS = {POOL: 'get_pool'}
 
     def property_problem(self):
         return property_rules.health_monitor_problem(self.properties)

@@ -118,9 +118,7 @@ class L7Policy(checked_properties.ChecksPropertyRules,
             (POSITION, property_schemas.INTEGER))},
     })
 
-    def translation_rules(self, props):
-        return property_schemas.name_or_id_rules(self, props, {
-            self.LISTENER: 'get_listener', self.REDIRECT_POOL: 'get_pool'})
+    NAME_OR_ID_FINDERS = {LISTENER: 'get_listener', REDIRECT_POOL: 'get_pool'}
 
     def property_problem(self):
         return property_rules.l7_policy_problem(self.properties)

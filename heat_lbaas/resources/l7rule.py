@@ -102,8 +102,7 @@ class L7Rule(checked_properties.ChecksPropertyRules,
         'l7policy_id': (property_schemas.STRING, _('ID of the L7 policy of the rule.')),
     })
 
-    def translation_rules(self, props):
-        return property_schemas.name_or_id_rules(self, props, {self.L7POLICY: 'get_l7policy'})
+    NAME_OR_ID_FINDERS = {L7POLICY: 'get_l7policy'}
 
     def property_problem(self):
         return property_rules.l7_rule_problem(self.properties)

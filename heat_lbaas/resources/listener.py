@@ -254,15 +254,9 @@ class Listener(checked_properties.ChecksPropertyRules, octavia_object.OctaviaObj
     # duplicate while the old one exists).
     RECREATE_ON_CHANGE = (PROTOCOL, PROTOCOL_PORT, LOADBALANCER)
 
-    def translation_rules(self, props):
-        return property_schemas.name_or_id_rules(self, props, {
-            self.LOADBALANCER: 'get_loadbalancer', self.DEFAULT_POOL: 'get_pool'})
+    MAPS_WITHOUT_UNSET_KEYS = (INSERT_HEADERS,)
+
+    NAME_OR_ID_FINDERS = {LOADBALANCER: 'get_loadbalancer', DEFAULT_POOL: 'get_pool'}
 
     def property_problem(self):
         return property_rules.listener_problem(self.properties)
-
-    def _create_body(self):
-        return property_schemas.without_unset_map_keys(super()._create_body(), self.INSERT_HEADERS)
-
-    def _update_body(self, prop_diff):
-        return property_schemas.without_unset_map_keys(super()._update_body(prop_diff), self.INSERT_HEADERS)

@@ -143,8 +143,7 @@ class LoadBalancer(checked_properties.ChecksPropertyRules,
         'vip_vnic_type': (property_schemas.STRING, _('VNIC type of the VIP port.')),
     })
 
-    def translation_rules(self, props):
-        return property_schemas.name_or_id_rules(self, props, {self.FLAVOR: 'get_flavor'})
+    NAME_OR_ID_FINDERS = {FLAVOR: 'get_flavor'}
 
     def property_problem(self):
         return property_rules.load_balancer_problem(self.properties)

@@ -164,8 +164,7 @@ class Member(octavia_object.OctaviaObject):
         'vnic_type': (property_schemas.STRING, _('VNIC type of the member port.')),
     })
 
-    def translation_rules(self, props):
-        return property_schemas.name_or_id_rules(self, props, {self.POOL: 'get_pool'})
+    NAME_OR_ID_FINDERS = {POOL: 'get_pool'}
 
     def _pool_id(self):
         return self.properties[self.POOL]

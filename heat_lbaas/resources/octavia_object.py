@@ -27,6 +27,7 @@ from heat_lbaas.resources import live_state
 from heat_lbaas.resources import operations
 from heat_lbaas.resources import ownership
 from heat_lbaas.resources import parent_load_balancer
+from heat_lbaas.resources import property_schemas
 from heat_lbaas.resources import readiness
 from heat_lbaas.resources import request_bodies
 from heat_lbaas.resources import steps
@@ -56,6 +57,10 @@ class OctaviaObject(steps.StepEngine, parent_load_balancer.UnderParentLoadBalanc
     # survive) rather than deleted and created again (lifecycle.decide_how_to_update).
     CAN_FAIL_OVER = False
 
+    # Properties given by name or id: property -> finder of Heat's octavia client plugin
+    # that resolves it to the id (e.g. 'get_pool'), as Heat's translation rules.
+    NAME_OR_ID_FINDERS = {}
+
     # Property names whose API field has another name, e.g. {'loadbalancer':
     # 'loadbalancer_id'}; properties not sent in the body (e.g. a member's pool, which is
     # part of the URL) map to None.
@@ -72,6 +77,9 @@ class OctaviaObject(steps.StepEngine, parent_load_balancer.UnderParentLoadBalanc
     # Properties that steer the resource itself and are never sent to the API
     # (lifecycle_properties.py: readiness and drain).
     LOCAL_PROPERTIES = ('wait_for_online', 'online_timeout', 'drain_seconds')
+
+    def translation_rules(self, props):
+        return property_schemas.name_or_id_rules(self, props, self.NAME_OR_ID_FINDERS)
 
     # --- the API calls, as API declares them ---------------------------------------------
 

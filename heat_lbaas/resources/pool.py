@@ -190,17 +190,9 @@ class Pool(checked_properties.ChecksPropertyRules,
     # same listener would be refused while the old one exists).
     RECREATE_ON_CHANGE = (LISTENER, LOADBALANCER, PROTOCOL)
 
-    def translation_rules(self, props):
-        return property_schemas.name_or_id_rules(self, props, {
-            self.LISTENER: 'get_listener', self.LOADBALANCER: 'get_loadbalancer'})
+    MAPS_WITHOUT_UNSET_KEYS = (SESSION_PERSISTENCE,)
+
+    NAME_OR_ID_FINDERS = {LISTENER: 'get_listener', LOADBALANCER: 'get_loadbalancer'}
 
     def property_problem(self):
         return property_rules.pool_problem(self.properties)
-
-    def _create_body(self):
-        return property_schemas.without_unset_map_keys(
-            super()._create_body(), self.SESSION_PERSISTENCE)
-
-    def _update_body(self, prop_diff):
-        return property_schemas.without_unset_map_keys(
-            super()._update_body(prop_diff), self.SESSION_PERSISTENCE)

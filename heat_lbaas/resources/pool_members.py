@@ -127,8 +127,7 @@ class PoolMembers(checked_properties.ChecksPropertyRules, octavia_object.Octavia
                      _('Number of the members of this list in the pool.')),
     })
 
-    def translation_rules(self, props):
-        return property_schemas.name_or_id_rules(self, props, {self.POOL: 'get_pool'})
+    NAME_OR_ID_FINDERS = {POOL: 'get_pool'}
 
     def property_problem(self):
         return property_rules.member_list_problem(self.properties[self.MEMBERS])

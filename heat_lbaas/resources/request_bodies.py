@@ -2,10 +2,19 @@
 local properties, the name Heat gives an unnamed object, and the owner tag."""
 
 from heat_lbaas.resources import lifecycle
+from heat_lbaas.resources import property_schemas
 
 
 class RequestBodies:
     """Mixin of OctaviaObject."""
+
+    # MAP properties whose unset keys (None, as Heat fills them in) are left out of the
+    # bodies (property_schemas.without_unset_map_keys).
+    MAPS_WITHOUT_UNSET_KEYS = ()
+
+    def _without_unset_map_keys(self, body):
+        return property_schemas.without_unset_map_keys(body, *(
+            self.FIELD_OF_PROPERTY.get(prop, prop) for prop in self.MAPS_WITHOUT_UNSET_KEYS))
 
     def _create_body(self):
         body = self._fields_of(self.properties)
@@ -13,7 +22,7 @@ class RequestBodies:
             body['name'] = self.physical_resource_name()
         if self._is_owner_tagged():
             body['tags'] = lifecycle.with_owner_tag(body.get('tags'), self.uuid)
-        return body
+        return self._without_unset_map_keys(body)
 
     def _update_body(self, prop_diff):
         body = {}
@@ -29,7 +38,7 @@ class RequestBodies:
                 value = lifecycle.with_owner_tag(value, self.uuid)
             # None is sent as null: Octavia's way to unset an optional field.
             body[field] = value
-        return body
+        return self._without_unset_map_keys(body)
 
     def _fields_of(self, properties):
         fields = {}
