@@ -8,7 +8,8 @@ A type declares what it is; this class does the rest. The declarations:
 - PARENTS (parent_load_balancer.Parent): the properties naming its parent;
 - CAN_FAIL_OVER: whether an update repairs an object in ERROR by failover (keeping
   its id and children) rather than by deleting and creating it again;
-- FIELD_OF_PROPERTY, RECREATE_ON_CHANGE and properties_schema.
+- NAME_OR_ID_FINDERS, the properties given by name or id;
+- FIELD_OF_PROPERTY, MAPS_WITHOUT_UNSET_KEYS, RECREATE_ON_CHANGE and properties_schema.
 
 Heat's handlers here only start operations (operations.py) with what lifecycle.py
 decides; the step engine (steps.py) runs them. Request bodies, the parent load balancer,
