@@ -8,21 +8,20 @@ of the step engine alone use a bare resource (tests/support/bare_resources.py)."
 from unittest import mock
 
 import pytest
+from heat.common import exception as heat_exception
 from osc_lib import exceptions as osc_exceptions
 
 from heat_lbaas.resources import api_errors
-from heat_lbaas.resources import lifecycle
 from heat_lbaas.resources import health_monitor
-from heat_lbaas.resources import listener
+from heat_lbaas.resources import lifecycle
 from heat_lbaas.resources import loadbalancer
 from heat_lbaas.resources import member
 from heat_lbaas.resources import operations
 from heat_lbaas.resources import pool
-from heat.common import exception as heat_exception
+from tests.support import heat_templates
 from tests.support.bare_resources import api_error as _api_error
 from tests.support.bare_resources import bare as _bare
 from tests.support.bare_resources import clock  # noqa: F401 (fixture)
-from tests.support import heat_templates
 from tests.support.heat_templates import octavia  # noqa: F401 (fixture)
 
 LB_ID = 'f5014c83-022f-4c6c-b80e-42ff89e2396b'
