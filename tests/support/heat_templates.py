@@ -25,8 +25,9 @@ def hot(resources):
 
 
 def _context():
-    # heat.tests.utils.dummy_context, without importing heat.tests (it selects another
-    # oslo.service backend than the engine modules already loaded).
+    # heat.tests.utils.dummy_context without heat.tests: its modules select oslo.service
+    # backends of their own (importing heat.tests.common after heat.tests.utils fails
+    # with BackendAlreadySelected), and HeatTestCase needs a database.
     return context.RequestContext.from_dict({
         'tenant_id': 'test_tenant_id', 'tenant': 'test_tenant', 'username': 'test_user',
         'password': '', 'roles': [], 'is_admin': False, 'auth_token': 'abcd1234',
