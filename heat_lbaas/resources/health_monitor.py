@@ -6,7 +6,9 @@ from heat.engine import properties
 
 from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.resources import checked_properties
+from heat_lbaas.resources import octavia_calls
 from heat_lbaas.resources import octavia_object
+from heat_lbaas.resources import parent_load_balancer
 from heat_lbaas.resources import property_rules
 from heat_lbaas.resources import property_schemas
 
@@ -16,6 +18,8 @@ class HealthMonitor(checked_properties.ChecksPropertyRules,
     """The health monitor of a pool (property names follow OS::Octavia::HealthMonitor)."""
 
     OCTAVIA_KIND = 'Health Monitor'
+    API = octavia_calls.OctaviaCalls('health_monitor', 'healthmonitor', 'healthmonitors')
+    PARENTS = (parent_load_balancer.Parent('pool', 'Pool'),)
 
     PROPERTIES = (
         ADMIN_STATE_UP, DELAY, EXPECTED_CODES, HTTP_METHOD,
@@ -142,24 +146,7 @@ class HealthMonitor(checked_properties.ChecksPropertyRules,
     # (a pool has at most one monitor, so the reverse order would be refused).
     RECREATE_ON_CHANGE = (TYPE,)
 
-    def translation_rules(self, props):
-        return property_schemas.name_or_id_rules(self, props, {self.POOL: 'get_pool'})
+    NAME_OR_ID_FINDERS = {POOL: 'get_pool'}
 
     def property_problem(self):
         return property_rules.health_monitor_problem(self.properties)
-
-    def _api_create(self, body):
-        return self.client().health_monitor_create(
-            json={'healthmonitor': body})['healthmonitor']
-
-    def _api_update(self, body):
-        self.client().health_monitor_set(self.resource_id, json={'healthmonitor': body})
-
-    def _api_delete(self):
-        self.client().health_monitor_delete(self.resource_id)
-
-    def _api_list_tagged(self, tag):
-        return self.client().health_monitor_list(tags=tag)['healthmonitors']
-
-    def _api_show(self):
-        return self.client().health_monitor_show(self.resource_id)

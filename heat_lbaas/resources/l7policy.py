@@ -6,7 +6,9 @@ from heat.engine import properties
 
 from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.resources import checked_properties
+from heat_lbaas.resources import octavia_calls
 from heat_lbaas.resources import octavia_object
+from heat_lbaas.resources import parent_load_balancer
 from heat_lbaas.resources import property_rules
 from heat_lbaas.resources import property_schemas
 
@@ -21,6 +23,8 @@ class L7Policy(checked_properties.ChecksPropertyRules,
     """
 
     OCTAVIA_KIND = 'L7 Policy'
+    API = octavia_calls.OctaviaCalls('l7policy', 'l7policy', 'l7policies')
+    PARENTS = (parent_load_balancer.Parent('listener', 'Listener'),)
 
     PROPERTIES = (
         NAME, DESCRIPTION, ADMIN_STATE_UP, ACTION, REDIRECT_POOL, REDIRECT_URL,
@@ -111,24 +115,7 @@ class L7Policy(checked_properties.ChecksPropertyRules,
             (POSITION, property_schemas.INTEGER))},
     })
 
-    def translation_rules(self, props):
-        return property_schemas.name_or_id_rules(self, props, {
-            self.LISTENER: 'get_listener', self.REDIRECT_POOL: 'get_pool'})
+    NAME_OR_ID_FINDERS = {LISTENER: 'get_listener', REDIRECT_POOL: 'get_pool'}
 
     def property_problem(self):
         return property_rules.l7_policy_problem(self.properties)
-
-    def _api_create(self, body):
-        return self.client().l7policy_create(json={'l7policy': body})['l7policy']
-
-    def _api_update(self, body):
-        self.client().l7policy_set(self.resource_id, json={'l7policy': body})
-
-    def _api_delete(self):
-        self.client().l7policy_delete(self.resource_id)
-
-    def _api_list_tagged(self, tag):
-        return self.client().l7policy_list(tags=tag)['l7policies']
-
-    def _api_show(self):
-        return self.client().l7policy_show(self.resource_id)

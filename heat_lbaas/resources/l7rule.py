@@ -6,7 +6,9 @@ from heat.engine import properties
 
 from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.resources import checked_properties
+from heat_lbaas.resources import octavia_calls
 from heat_lbaas.resources import octavia_object
+from heat_lbaas.resources import parent_load_balancer
 from heat_lbaas.resources import property_rules
 from heat_lbaas.resources import property_schemas
 
@@ -20,6 +22,10 @@ class L7Rule(checked_properties.ChecksPropertyRules,
     """
 
     OCTAVIA_KIND = 'L7 Rule'
+    API = octavia_calls.OctaviaCalls('l7rule', 'rule', 'rules',
+                                     parent_id=octavia_calls.LAST)
+    URL_PARENT = 'l7policy'
+    PARENTS = (parent_load_balancer.Parent('l7policy', 'L7 Policy'),)
 
     PROPERTIES = (
         ADMIN_STATE_UP, L7POLICY, TYPE, COMPARE_TYPE, INVERT, KEY, VALUE, TAGS,
@@ -93,29 +99,13 @@ class L7Rule(checked_properties.ChecksPropertyRules,
         'l7policy_id': (property_schemas.STRING, _('ID of the L7 policy of the rule.')),
     })
 
-    def translation_rules(self, props):
-        return property_schemas.name_or_id_rules(self, props, {self.L7POLICY: 'get_l7policy'})
+    NAME_OR_ID_FINDERS = {L7POLICY: 'get_l7policy'}
 
     def property_problem(self):
         return property_rules.l7_rule_problem(self.properties)
 
     def _policy_id(self):
         return self.properties[self.L7POLICY]
-
-    def _api_create(self, body):
-        return self.client().l7rule_create(self._policy_id(), json={'rule': body})['rule']
-
-    def _api_update(self, body):
-        self.client().l7rule_set(self.resource_id, self._policy_id(), json={'rule': body})
-
-    def _api_delete(self):
-        self.client().l7rule_delete(self.resource_id, self._policy_id())
-
-    def _api_list_tagged(self, tag):
-        return self.client().l7rule_list(self._policy_id(), tags=tag)['rules']
-
-    def _api_show(self):
-        return self.client().l7rule_show(self.resource_id, self._policy_id())
 
     def _resolve_attribute(self, name):
         if name == 'l7policy_id':

@@ -6,7 +6,9 @@ from heat.engine import properties
 
 from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.resources import checked_properties
+from heat_lbaas.resources import octavia_calls
 from heat_lbaas.resources import octavia_object
+from heat_lbaas.resources import parent_load_balancer
 from heat_lbaas.resources import property_rules
 from heat_lbaas.resources import property_schemas
 
@@ -21,6 +23,9 @@ class Listener(checked_properties.ChecksPropertyRules, octavia_object.OctaviaObj
     """A listener of a load balancer (property names follow OS::Octavia::Listener)."""
 
     OCTAVIA_KIND = 'Listener'
+    API = octavia_calls.OctaviaCalls('listener', 'listener', 'listeners')
+    PARENTS = (
+        parent_load_balancer.Parent('loadbalancer', parent_load_balancer.LOAD_BALANCER),)
 
     PROPERTIES = (
         PROTOCOL_PORT, PROTOCOL, LOADBALANCER, DEFAULT_POOL, NAME,
@@ -230,30 +235,9 @@ class Listener(checked_properties.ChecksPropertyRules, octavia_object.OctaviaObj
     # duplicate while the old one exists).
     RECREATE_ON_CHANGE = (PROTOCOL, PROTOCOL_PORT, LOADBALANCER)
 
-    def translation_rules(self, props):
-        return property_schemas.name_or_id_rules(self, props, {
-            self.LOADBALANCER: 'get_loadbalancer', self.DEFAULT_POOL: 'get_pool'})
+    MAPS_WITHOUT_UNSET_KEYS = (INSERT_HEADERS,)
+
+    NAME_OR_ID_FINDERS = {LOADBALANCER: 'get_loadbalancer', DEFAULT_POOL: 'get_pool'}
 
     def property_problem(self):
         return property_rules.listener_problem(self.properties)
-
-    def _create_body(self):
-        return property_schemas.without_unset_map_keys(super()._create_body(), self.INSERT_HEADERS)
-
-    def _update_body(self, prop_diff):
-        return property_schemas.without_unset_map_keys(super()._update_body(prop_diff), self.INSERT_HEADERS)
-
-    def _api_create(self, body):
-        return self.client().listener_create(json={'listener': body})['listener']
-
-    def _api_update(self, body):
-        self.client().listener_set(self.resource_id, json={'listener': body})
-
-    def _api_delete(self):
-        self.client().listener_delete(self.resource_id)
-
-    def _api_list_tagged(self, tag):
-        return self.client().listener_list(tags=tag)['listeners']
-
-    def _api_show(self):
-        return self.client().listener_show(self.resource_id)

@@ -5,6 +5,7 @@ from heat.engine import constraints
 from heat.engine import properties
 
 from heat_lbaas.resources import checked_properties
+from heat_lbaas.resources import octavia_calls
 from heat_lbaas.resources import octavia_object
 from heat_lbaas.resources import property_rules
 from heat_lbaas.resources import property_schemas
@@ -21,6 +22,12 @@ class LoadBalancer(checked_properties.ChecksPropertyRules,
     """
 
     OCTAVIA_KIND = 'Load Balancer'
+    # Cascade: listeners, pools or members made outside this stack must not keep the
+    # load balancer (and so the stack) from being deleted.
+    API = octavia_calls.OctaviaCalls('load_balancer', 'loadbalancer', 'loadbalancers',
+                                     delete_options=(('cascade', True),))
+    # An update repairs a load balancer in ERROR by failover: its children survive.
+    CAN_FAIL_OVER = True
 
     PROPERTIES = (
         DESCRIPTION, NAME, PROVIDER, VIP_ADDRESS, VIP_SUBNET,
@@ -136,26 +143,7 @@ class LoadBalancer(checked_properties.ChecksPropertyRules,
         'vip_vnic_type': (property_schemas.STRING, _('VNIC type of the VIP port.')),
     })
 
-    def translation_rules(self, props):
-        return property_schemas.name_or_id_rules(self, props, {self.FLAVOR: 'get_flavor'})
+    NAME_OR_ID_FINDERS = {FLAVOR: 'get_flavor'}
 
     def property_problem(self):
         return property_rules.load_balancer_problem(self.properties)
-
-    def _api_create(self, body):
-        return self.client().load_balancer_create(
-            json={'loadbalancer': body})['loadbalancer']
-
-    def _api_update(self, body):
-        self.client().load_balancer_set(self.resource_id, json={'loadbalancer': body})
-
-    def _api_delete(self):
-        # Cascade: listeners, pools or members made outside this stack must not keep the
-        # load balancer (and so the stack) from being deleted.
-        self.client().load_balancer_delete(self.resource_id, cascade=True)
-
-    def _api_list_tagged(self, tag):
-        return self.client().load_balancer_list(tags=tag)['loadbalancers']
-
-    def _api_show(self):
-        return self.client().load_balancer_show(self.resource_id)

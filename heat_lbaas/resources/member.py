@@ -18,10 +18,13 @@ from octaviaclient.api import constants as octavia_paths
 from octaviaclient.api.v2 import octavia as octavia_api
 
 from heat_lbaas import octavia_vocabulary as octavia
+from heat_lbaas.resources import api_errors
 from heat_lbaas.resources import lifecycle
 from heat_lbaas.resources import lifecycle_properties
 from heat_lbaas.resources import member_batches
+from heat_lbaas.resources import octavia_calls
 from heat_lbaas.resources import octavia_object
+from heat_lbaas.resources import parent_load_balancer
 from heat_lbaas.resources import property_schemas
 
 
@@ -54,6 +57,10 @@ class Member(octavia_object.OctaviaObject):
     """
 
     OCTAVIA_KIND = 'Member'
+    API = octavia_calls.OctaviaCalls('member', 'member', 'members',
+                                     parent_id=octavia_calls.FIRST)
+    URL_PARENT = 'pool'
+    PARENTS = (parent_load_balancer.Parent('pool', 'Pool'),)
 
     PROPERTIES = (
         POOL, ADDRESS, PROTOCOL_PORT, MONITOR_ADDRESS, MONITOR_PORT,
@@ -158,27 +165,10 @@ class Member(octavia_object.OctaviaObject):
         'vnic_type': (property_schemas.STRING, _('VNIC type of the member port.')),
     })
 
-    def translation_rules(self, props):
-        return property_schemas.name_or_id_rules(self, props, {self.POOL: 'get_pool'})
+    NAME_OR_ID_FINDERS = {POOL: 'get_pool'}
 
     def _pool_id(self):
         return self.properties[self.POOL]
-
-    def _api_create(self, body):
-        return self.client().member_create(
-            self._pool_id(), json={'member': body})['member']
-
-    def _api_update(self, body):
-        self.client().member_set(self._pool_id(), self.resource_id, json={'member': body})
-
-    def _api_delete(self):
-        self.client().member_delete(self._pool_id(), self.resource_id)
-
-    def _api_list_tagged(self, tag):
-        return self.client().member_list(self._pool_id(), tags=tag)['members']
-
-    def _api_show(self):
-        return self.client().member_show(self._pool_id(), self.resource_id)
 
     # --- coalescing creates and deletes (member_batches.py) ---------------------------
 
@@ -286,7 +276,7 @@ class Member(octavia_object.OctaviaObject):
                 self.client(), pool_id,
                 [entry['body'] for t, entry in batch if t in send], additive_only=True)
         except Exception as ex:
-            error = octavia_object.api_error_of(ex)
+            error = api_errors.api_error_of(ex)
             lasting = error is not None and lifecycle.decide_on_api_error(
                 action, *error).next is not lifecycle.Next.RETRY
             # Refused for good as a batch: each sends alone, and gets its own answer.

@@ -6,7 +6,9 @@ from heat.engine import properties
 
 from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.resources import checked_properties
+from heat_lbaas.resources import octavia_calls
 from heat_lbaas.resources import octavia_object
+from heat_lbaas.resources import parent_load_balancer
 from heat_lbaas.resources import property_rules
 from heat_lbaas.resources import property_schemas
 
@@ -16,6 +18,10 @@ class Pool(checked_properties.ChecksPropertyRules,
     """A pool of a listener or load balancer (property names follow OS::Octavia::Pool)."""
 
     OCTAVIA_KIND = 'Pool'
+    API = octavia_calls.OctaviaCalls('pool', 'pool', 'pools')
+    PARENTS = (
+        parent_load_balancer.Parent('loadbalancer', parent_load_balancer.LOAD_BALANCER),
+        parent_load_balancer.Parent('listener', 'Listener'))
 
     PROPERTIES = (
         ADMIN_STATE_UP, DESCRIPTION, SESSION_PERSISTENCE, NAME,
@@ -171,32 +177,9 @@ class Pool(checked_properties.ChecksPropertyRules,
     # same listener would be refused while the old one exists).
     RECREATE_ON_CHANGE = (LISTENER, LOADBALANCER, PROTOCOL)
 
-    def translation_rules(self, props):
-        return property_schemas.name_or_id_rules(self, props, {
-            self.LISTENER: 'get_listener', self.LOADBALANCER: 'get_loadbalancer'})
+    MAPS_WITHOUT_UNSET_KEYS = (SESSION_PERSISTENCE,)
+
+    NAME_OR_ID_FINDERS = {LISTENER: 'get_listener', LOADBALANCER: 'get_loadbalancer'}
 
     def property_problem(self):
         return property_rules.pool_problem(self.properties)
-
-    def _create_body(self):
-        return property_schemas.without_unset_map_keys(
-            super()._create_body(), self.SESSION_PERSISTENCE)
-
-    def _update_body(self, prop_diff):
-        return property_schemas.without_unset_map_keys(
-            super()._update_body(prop_diff), self.SESSION_PERSISTENCE)
-
-    def _api_create(self, body):
-        return self.client().pool_create(json={'pool': body})['pool']
-
-    def _api_update(self, body):
-        self.client().pool_set(self.resource_id, json={'pool': body})
-
-    def _api_delete(self):
-        self.client().pool_delete(self.resource_id)
-
-    def _api_list_tagged(self, tag):
-        return self.client().pool_list(tags=tag)['pools']
-
-    def _api_show(self):
-        return self.client().pool_show(self.resource_id)

@@ -24,6 +24,8 @@ from heat_lbaas.resources import lifecycle
 from heat_lbaas.resources import lifecycle_properties
 from heat_lbaas.resources import member
 from heat_lbaas.resources import octavia_object
+from heat_lbaas.resources import operations
+from heat_lbaas.resources import parent_load_balancer
 from heat_lbaas.resources import property_rules
 from heat_lbaas.resources import property_schemas
 
@@ -88,6 +90,7 @@ class PoolMembers(checked_properties.ChecksPropertyRules, octavia_object.Octavia
     """
 
     OCTAVIA_KIND = 'Pool'
+    PARENTS = (parent_load_balancer.Parent('pool', 'Pool'),)
 
     PROPERTIES = (POOL, MEMBERS, DRAIN_SECONDS) = (
         'pool', 'members', lifecycle_properties.DRAIN_SECONDS)
@@ -125,8 +128,7 @@ class PoolMembers(checked_properties.ChecksPropertyRules, octavia_object.Octavia
                      _('Number of the members of this list in the pool.')),
     })
 
-    def translation_rules(self, props):
-        return property_schemas.name_or_id_rules(self, props, {self.POOL: 'get_pool'})
+    NAME_OR_ID_FINDERS = {POOL: 'get_pool'}
 
     def property_problem(self):
         return property_rules.member_list_problem(self.properties[self.MEMBERS])
@@ -167,12 +169,12 @@ class PoolMembers(checked_properties.ChecksPropertyRules, octavia_object.Octavia
             steps.append((lifecycle.UPDATE, {'members': plan.batch,
                                              'owned': self._owned_keys()}))
         if plan.drain_seconds:
-            steps.append((octavia_object.DRAIN_WAIT, plan.drain_seconds))
+            steps.append((operations.DRAIN_WAIT, plan.drain_seconds))
         steps += [(lifecycle.DELETE, leaving) for leaving in plan.leaving]
         return steps
 
     def handle_create(self):
-        return octavia_object.Operation.start(lifecycle.CREATE, {
+        return operations.Operation.start(lifecycle.CREATE, {
             'members': member_bodies(self.properties[self.MEMBERS]), 'owned': []})
 
     def handle_update(self, json_snippet, tmpl_diff, prop_diff):
@@ -183,9 +185,7 @@ class PoolMembers(checked_properties.ChecksPropertyRules, octavia_object.Octavia
         steps = self._change_steps(member_bodies(new_properties[self.MEMBERS]),
                                    new_properties[self.DRAIN_SECONDS],
                                    whole_stack_deleted=False)
-        if not steps:
-            return None
-        return octavia_object.Operation.start(*steps[0], then=steps[1:])
+        return operations.Operation.of_steps(steps)
 
     def handle_delete(self):
         if self.resource_id is None or self._load_balancer_is_deleted_with_stack():
@@ -193,9 +193,7 @@ class PoolMembers(checked_properties.ChecksPropertyRules, octavia_object.Octavia
         whole_stack_deleted = self._whole_stack_is_deleted()
         steps = self._change_steps([], self.properties[self.DRAIN_SECONDS],
                                    whole_stack_deleted)
-        if not steps:
-            return None
-        return octavia_object.Operation.start(*steps[0], then=steps[1:], removing=True)
+        return operations.Operation.of_steps(steps, removing=True)
 
     def _send(self, operation):
         action, body = operation['action'], operation['body']

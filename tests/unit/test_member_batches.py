@@ -3,14 +3,16 @@ registry's claims (member_batches), and the member resource carrying them out.""
 import threading
 from unittest import mock
 
+from heat_lbaas.resources import api_errors
 from heat_lbaas.resources import lifecycle
 from heat_lbaas.resources import member
 from heat_lbaas.resources import member_batches
+from heat_lbaas.resources import operations
 from heat_lbaas.resources.lifecycle import Next
 
-from tests.unit.test_octavia_object import _api_error
-from tests.unit.test_octavia_object import _bare
-from tests.unit.test_octavia_object import clock  # noqa: F401 (fixture)
+from tests.support.bare_resources import api_error as _api_error
+from tests.support.bare_resources import bare as _bare
+from tests.support.bare_resources import clock  # noqa: F401 (fixture)
 
 DUPLICATE = 'Another member on this pool is already using ip 10.0.0.1 on protocol_port 80'
 
@@ -108,8 +110,7 @@ def _member(resource_id=None, address='10.0.0.1'):
 
 
 def _create(address):
-    from heat_lbaas.resources import octavia_object
-    return octavia_object.Operation.start(
+    return operations.Operation.start(
         lifecycle.CREATE, {'address': address, 'protocol_port': 80})
 
 
@@ -139,7 +140,6 @@ def test_waiting_creates_go_in_one_additive_batch_and_find_their_ids(clock):
 
 def test_duplicate_in_a_batch_is_sent_alone_and_fails_with_octavias_message(clock):
     import pytest
-    from heat_lbaas.resources import octavia_object
     first, dup = _member(), _member(address='10.0.0.9')
     op1, op_dup = _create('10.0.0.1'), _create('10.0.0.9')
     client = mock.Mock()
@@ -152,7 +152,7 @@ def test_duplicate_in_a_batch_is_sent_alone_and_fails_with_octavias_message(cloc
                           op_dup['body'], None, clock[0])
     assert first.check_create_complete(op1) is True      # alone: the other is a duplicate
     client.create.assert_not_called()
-    with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
+    with pytest.raises(api_errors.OctaviaRequestFailed) as failure:
         dup.check_create_complete(op_dup)
     assert DUPLICATE in str(failure.value)
     assert dup.resource_id is None                       # the foreign member not adopted
@@ -162,13 +162,12 @@ def test_duplicate_in_a_batch_is_sent_alone_and_fails_with_octavias_message(cloc
 def test_deletes_are_never_batched_each_member_is_deleted_by_id(clock):
     # A batch that removes members must list every member to keep, as read before the
     # request: one that another client added in between would be removed with it.
-    from heat_lbaas.resources import octavia_object
     from osc_lib import exceptions as osc_exceptions
     first, second = _member('m1'), _member('m2', address='10.0.0.2')
     first.properties['drain_seconds'] = second.properties['drain_seconds'] = 0
     first._whole_stack_is_deleted = second._whole_stack_is_deleted = lambda: False
-    op1 = octavia_object.Operation.start(lifecycle.DELETE)
-    op2 = octavia_object.Operation.start(lifecycle.DELETE)
+    op1 = operations.Operation.start(lifecycle.DELETE)
+    op2 = operations.Operation.start(lifecycle.DELETE)
     client = mock.Mock()
     first.octavia = second.octavia = client
     client.member_show.side_effect = osc_exceptions.NotFound(404)

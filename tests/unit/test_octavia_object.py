@@ -1,19 +1,28 @@
 """The operation loop of the LBaaS::* base class carries out the lifecycle decisions:
-one request, retries only after the backoff deadline, the API's message on failure."""
+one request, retries only after the backoff deadline, the API's message on failure.
+
+Tests of what a resource makes of its template build it with Heat's template parser
+(tests/support/heat_templates.py), so that schemas and name-or-id lookups run too; tests
+of the step engine alone use a bare resource (tests/support/bare_resources.py)."""
 
 from unittest import mock
 
 import pytest
-from octaviaclient.api.v2 import octavia as octavia_api
+from heat.common import exception as heat_exception
 from osc_lib import exceptions as osc_exceptions
 
-from heat_lbaas.resources import lifecycle
+from heat_lbaas.resources import api_errors
 from heat_lbaas.resources import health_monitor
-from heat_lbaas.resources import listener
+from heat_lbaas.resources import lifecycle
 from heat_lbaas.resources import loadbalancer
 from heat_lbaas.resources import member
-from heat_lbaas.resources import octavia_object
+from heat_lbaas.resources import operations
 from heat_lbaas.resources import pool
+from tests.support import heat_templates
+from tests.support.bare_resources import api_error as _api_error
+from tests.support.bare_resources import bare as _bare
+from tests.support.bare_resources import clock  # noqa: F401 (fixture)
+from tests.support.heat_templates import octavia  # noqa: F401 (fixture)
 
 LB_ID = 'f5014c83-022f-4c6c-b80e-42ff89e2396b'
 LB_IMMUTABLE = 'Load Balancer %s is immutable and cannot be updated.' % LB_ID
@@ -22,41 +31,12 @@ BAD_ALGORITHM = (
     "of: ROUND_ROBIN, LEAST_CONNECTIONS, SOURCE_IP_PORT, SOURCE_IP")
 
 
-def _api_error(code, faultstring):
-    return octavia_api.OctaviaClientException(code=code, message=faultstring)
-
-
-def _bare(resource_class, resource_id=None):
-    """A resource without Heat's stack machinery: only what the operation loop touches."""
-    resource = object.__new__(resource_class)
-    resource.name = 'the_resource'
-    resource.uuid = '6f1e0c2a-5d0e-4c41-9b8e-2f6c1a7d9e10'
-    resource.resource_id = resource_id
-    resource.octavia = mock.Mock()
-    resource.client = lambda: resource.octavia
-    resource.client_plugin = lambda: mock.Mock(
-        is_not_found=lambda ex: isinstance(ex, osc_exceptions.NotFound))
-
-    def resource_id_set(value):
-        resource.resource_id = value
-    resource.resource_id_set = resource_id_set
-    return resource
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    now = [1000.0]
-    monkeypatch.setattr(octavia_object.time, 'monotonic', lambda: now[0])
-    monkeypatch.setattr(octavia_object.random, 'random', lambda: 0.0)
-    return now
-
-
 def test_create_sends_once_and_waits_for_active(clock):
     resource = _bare(pool.Pool)
     resource.octavia.pool_create.return_value = {'pool': {'id': 'p1'}}
     resource.octavia.pool_show.side_effect = [
         {'provisioning_status': 'PENDING_CREATE'}, {'provisioning_status': 'ACTIVE'}]
-    operation = octavia_object.Operation.start(lifecycle.CREATE, {'protocol': 'HTTP'})
+    operation = operations.Operation.start(lifecycle.CREATE, {'protocol': 'HTTP'})
     assert resource.check_create_complete(operation) is False
     assert resource.check_create_complete(operation) is True
     resource.octavia.pool_create.assert_called_once_with(json={'pool': {'protocol': 'HTTP'}})
@@ -69,7 +49,7 @@ def test_busy_parent_is_retried_only_after_the_backoff_deadline(clock):
         _api_error(409, LB_IMMUTABLE), _api_error(409, LB_IMMUTABLE), {'pool': {'id': 'p1'}}]
     resource.octavia.load_balancer_show.return_value = {'provisioning_status': 'PENDING_UPDATE'}
     resource.octavia.pool_show.return_value = {'provisioning_status': 'ACTIVE'}
-    operation = octavia_object.Operation.start(lifecycle.CREATE, {})
+    operation = operations.Operation.start(lifecycle.CREATE, {})
 
     assert resource.check_create_complete(operation) is False   # refused: retry in 0.125 s
     assert operation['not_before'] == pytest.approx(1000.125)
@@ -88,8 +68,8 @@ def test_parent_in_error_fails_at_once(clock):
     resource = _bare(pool.Pool)
     resource.octavia.pool_create.side_effect = _api_error(409, LB_IMMUTABLE)
     resource.octavia.load_balancer_show.return_value = {'provisioning_status': 'ERROR'}
-    operation = octavia_object.Operation.start(lifecycle.CREATE, {})
-    with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
+    operation = operations.Operation.start(lifecycle.CREATE, {})
+    with pytest.raises(api_errors.OctaviaRequestFailed) as failure:
         resource.check_create_complete(operation)
     assert LB_IMMUTABLE in str(failure.value)
     assert 'ERROR' in str(failure.value)
@@ -99,8 +79,8 @@ def test_parent_in_error_fails_at_once(clock):
 def test_invalid_input_fails_with_the_api_faultstring(clock):
     resource = _bare(pool.Pool)
     resource.octavia.pool_create.side_effect = _api_error(400, BAD_ALGORITHM)
-    operation = octavia_object.Operation.start(lifecycle.CREATE, {'lb_algorithm': 'BOGUS'})
-    with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
+    operation = operations.Operation.start(lifecycle.CREATE, {'lb_algorithm': 'BOGUS'})
+    with pytest.raises(api_errors.OctaviaRequestFailed) as failure:
         resource.check_create_complete(operation)
     assert str(failure.value) == 'Create of Pool failed: %s' % BAD_ALGORITHM
 
@@ -109,8 +89,8 @@ def test_provisioning_error_fails_with_a_clear_message(clock):
     resource = _bare(pool.Pool)
     resource.octavia.pool_create.return_value = {'pool': {'id': 'p1'}}
     resource.octavia.pool_show.return_value = {'provisioning_status': 'ERROR'}
-    with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
-        resource.check_create_complete(octavia_object.Operation.start(lifecycle.CREATE, {}))
+    with pytest.raises(api_errors.OctaviaRequestFailed) as failure:
+        resource.check_create_complete(operations.Operation.start(lifecycle.CREATE, {}))
     assert 'Pool p1 (resource the_resource)' in str(failure.value)
     assert 'provisioning_status ERROR' in str(failure.value)
 
@@ -155,21 +135,30 @@ def test_update_without_changes_makes_no_request():
     resource.octavia.pool_set.assert_not_called()
 
 
-def test_recreate_deletes_before_it_creates(clock):
-    resource = _bare(health_monitor.HealthMonitor, resource_id='old')
-    resource.properties = {'pool': None}
-    resource.octavia.health_monitor_show.side_effect = [
+# A load balancer (with its pool) no other test takes turns at.
+TEMPLATE_LB_ID = '7a3e9f4c-1d2b-4c5a-8e6f-9a0b1c2d3e4f'
+
+
+def _monitor_template(monitor_type):
+    return heat_templates.hot({'monitor': {'type': 'LBaaS::HealthMonitor', 'properties': {
+        'pool': 'web-pool', 'type': monitor_type, 'delay': 5, 'timeout': 5,
+        'max_retries': 3, 'name': 'web-check'}}})
+
+
+def test_recreate_deletes_before_it_creates(clock, octavia):
+    resource = heat_templates.resource_to_create(_monitor_template('HTTP'), 'monitor')
+    resource.resource_id_set('old')
+    octavia.pool_show.return_value = {'loadbalancers': [{'id': TEMPLATE_LB_ID}]}
+    octavia.load_balancer_show.return_value = {'provisioning_status': 'ACTIVE'}
+    octavia.health_monitor_show.side_effect = [
         {'provisioning_status': 'ACTIVE'},                      # handle_update looks
         osc_exceptions.NotFound(404),                            # old one gone
         {'provisioning_status': 'ACTIVE'}]                       # new one ACTIVE
-    resource.octavia.health_monitor_create.return_value = {'healthmonitor': {'id': 'new'}}
-    resource._create_body_of = lambda props: {'type': 'TCP'}
-    resource.translate_properties = lambda props: None
-    resource.context = None
-    snippet = mock.Mock()
+    octavia.health_monitor_create.return_value = {'healthmonitor': {'id': 'new'}}
+    snippet = heat_templates.new_definition(_monitor_template('TCP'), 'monitor', resource)
     operation = resource.handle_update(snippet, None, {'type': 'TCP'})
     assert resource.check_update_complete(operation) is True
-    calls = [c[0] for c in resource.octavia.method_calls
+    calls = [c[0] for c in octavia.method_calls
              if c[0] in ('health_monitor_delete', 'health_monitor_create')]
     assert calls == ['health_monitor_delete', 'health_monitor_create']
     assert resource.resource_id == 'new'
@@ -195,7 +184,7 @@ def test_a_busy_parent_is_waited_for_before_sending(clock):
         {'provisioning_status': 'PENDING_UPDATE'}, {'provisioning_status': 'ACTIVE'}]
     resource.octavia.pool_create.return_value = {'pool': {'id': 'p1'}}
     resource.octavia.pool_show.return_value = {'provisioning_status': 'ACTIVE'}
-    operation = octavia_object.Operation.start(lifecycle.CREATE, {})
+    operation = operations.Operation.start(lifecycle.CREATE, {})
     assert resource.check_create_complete(operation) is False
     resource.octavia.pool_create.assert_not_called()
     clock[0] += 1
@@ -211,8 +200,8 @@ def test_siblings_take_turns_at_the_load_balancer(clock):
         resource.octavia.load_balancer_show.return_value = {'provisioning_status': 'ACTIVE'}
         resource.octavia.pool_create.return_value = {'pool': {'id': pool_id}}
         resource.octavia.pool_show.return_value = {'provisioning_status': 'PENDING_CREATE'}
-    one = octavia_object.Operation.start(lifecycle.CREATE, {})
-    two = octavia_object.Operation.start(lifecycle.CREATE, {})
+    one = operations.Operation.start(lifecycle.CREATE, {})
+    two = operations.Operation.start(lifecycle.CREATE, {})
     assert first.check_create_complete(one) is False      # sent, now pending
     assert second.check_create_complete(two) is False     # waits for its turn
     second.octavia.pool_create.assert_not_called()
@@ -246,11 +235,11 @@ def test_member_waits_for_online_and_fails_naming_it(clock):
     resource.octavia.member_create.return_value = {'member': {'id': 'm1'}}
     resource.octavia.member_show.return_value = {'provisioning_status': 'ACTIVE',
                                                  'operating_status': 'ERROR'}
-    operation = octavia_object.Operation.start(
-        lifecycle.CREATE, {}, then=[(octavia_object.WAIT_ONLINE, 10)])
+    operation = operations.Operation.start(
+        lifecycle.CREATE, {}, then=[(operations.WAIT_ONLINE, 10)])
     assert resource.check_create_complete(operation) is False
     clock[0] += 10
-    with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
+    with pytest.raises(api_errors.OctaviaRequestFailed) as failure:
         resource.check_create_complete(operation)
     assert 'Member m1 (resource the_resource)' in str(failure.value)
     assert 'still ERROR' in str(failure.value)
@@ -262,24 +251,30 @@ def test_member_waits_for_online_and_fails_naming_it(clock):
 def test_check_reports_a_missing_or_broken_object(shown, problem):
     resource = _bare(pool.Pool, resource_id='p1')
     resource.octavia.pool_show.side_effect = [shown]
-    with pytest.raises(octavia_object.OctaviaRequestFailed, match=problem):
+    with pytest.raises(api_errors.OctaviaRequestFailed, match=problem):
         resource.handle_check()
 
 
-def test_live_state_maps_api_fields_back_to_properties():
-    resource = _bare(listener.Listener, resource_id='l1')
-    resource._update_allowed_properties = {'connection_limit', 'default_pool', 'name'}
+def _listener_from_template():
+    """A listener whose updatable properties are those Heat derives from its schema."""
+    template = heat_templates.hot({'web_listener': {'type': 'LBaaS::Listener', 'properties': {
+        'loadbalancer': 'web-lb', 'protocol': 'HTTP', 'protocol_port': 80}}})
+    resource = heat_templates.resource_to_create(template, 'web_listener')
+    resource.resource_id_set('l1')
+    return resource
+
+
+def test_live_state_maps_api_fields_back_to_properties(octavia):
+    resource = _listener_from_template()
     live = resource.parse_live_resource_data(
         {'name': None, 'connection_limit': 100, 'default_pool': 'q'},
         {'connection_limit': 7, 'default_pool_id': 'p', 'name': 'x'})
     assert live == {'connection_limit': 7, 'default_pool': 'p'}
 
 
-def test_live_state_leaves_out_what_the_template_leaves_to_the_api():
+def test_live_state_leaves_out_what_the_template_leaves_to_the_api(octavia):
     # A pool created with `listener:` becomes the listener's default pool: no drift.
-    resource = _bare(listener.Listener, resource_id='l1')
-    resource._update_allowed_properties = {'connection_limit', 'default_pool',
-                                           'timeout_client_data'}
+    resource = _listener_from_template()
     live = resource.parse_live_resource_data(
         {'connection_limit': 100, 'default_pool': None, 'timeout_client_data': None},
         {'connection_limit': 100, 'default_pool_id': 'p', 'timeout_client_data': 50000})
@@ -335,7 +330,7 @@ def test_create_whose_answer_was_lost_is_found_by_its_owner_tag_not_sent_again(c
     resource.octavia.pool_list.return_value = {'pools': [
         {'id': 'p-created', 'tags': [tag], 'provisioning_status': 'PENDING_CREATE'}]}
     resource.octavia.pool_show.return_value = {'provisioning_status': 'ACTIVE'}
-    operation = octavia_object.Operation.start(lifecycle.CREATE, {'tags': [tag]})
+    operation = operations.Operation.start(lifecycle.CREATE, {'tags': [tag]})
     assert resource.check_create_complete(operation) is False    # lost: retry later
     assert resource.resource_id is None
     clock[0] += 1
@@ -354,7 +349,7 @@ def test_lost_create_without_an_object_is_sent_again(clock):
         ksa_exceptions.ConnectFailure('connection refused'), {'pool': {'id': 'p2'}}]
     resource.octavia.pool_list.return_value = {'pools': []}
     resource.octavia.pool_show.return_value = {'provisioning_status': 'ACTIVE'}
-    operation = octavia_object.Operation.start(lifecycle.CREATE, {})
+    operation = operations.Operation.start(lifecycle.CREATE, {})
     assert resource.check_create_complete(operation) is False
     clock[0] += 1
     assert resource.check_create_complete(operation) is True
@@ -372,9 +367,70 @@ def test_a_refused_failover_of_the_parent_fails_the_delete_naming_why(clock):
     resource.octavia.load_balancer_failover.side_effect = _api_error(
         403, 'Policy does not allow this request to be performed.')
     operation = resource.handle_delete()
-    with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
+    with pytest.raises(api_errors.OctaviaRequestFailed) as failure:
         resource.check_delete_complete(operation)
     assert str(failure.value).startswith('Delete of Member failed: Load Balancer')
     assert 'its failover, needed to remove the object from it, was refused: Policy' in str(
         failure.value)
     resource.octavia.member_delete.assert_not_called()
+
+
+# --- what a resource makes of its template (Heat's parser, schemas and lookups) --------
+
+def _pool_template(**properties):
+    return heat_templates.hot({'web_pool': {'type': 'LBaaS::Pool', 'properties': {
+        'loadbalancer': 'web-lb', 'protocol': 'HTTP', 'lb_algorithm': 'ROUND_ROBIN',
+        'name': 'web', **properties}}})
+
+
+def test_create_body_names_the_parent_by_id_and_carries_the_owner_tag(octavia):
+    resource = heat_templates.resource_to_create(_pool_template(tags=['blue']), 'web_pool')
+    body = resource.handle_create()['body']
+    # The template names the load balancer; Octavia gets its id, under the API's name.
+    assert body['loadbalancer_id'] == 'id-of-web-lb'
+    assert 'loadbalancer' not in body
+    assert body['tags'] == ['blue', lifecycle.owner_tag(resource.uuid)]
+    assert body['admin_state_up'] is True   # the schema's default
+    assert 'listener_id' not in body        # unset: left to the API
+    assert any(call.kwargs.get('value') == 'web-lb' for call in octavia.find.call_args_list)
+
+
+def test_the_schema_refuses_a_value_octavia_does_not_know(octavia):
+    resource = heat_templates.resource_of(_pool_template(lb_algorithm='BOGUS'), 'web_pool')
+    with pytest.raises(heat_exception.StackValidationFailed) as failure:
+        resource.validate()
+    assert 'lb_algorithm' in str(failure.value)
+    assert 'BOGUS' in str(failure.value)
+
+
+def test_a_member_sends_its_requests_to_the_url_of_its_pool_found_by_name(clock, octavia):
+    template = heat_templates.hot({'web_member': {'type': 'LBaaS::Member', 'properties': {
+        'pool': 'web-pool', 'address': '192.0.2.10', 'protocol_port': 8080,
+        'drain_seconds': 0}}})
+    resource = heat_templates.resource_to_create(template, 'web_member')
+    resource.resource_id_set('m1')
+    resource._whole_stack_is_deleted = lambda: False   # no stack in Heat's database
+    octavia.pool_show.return_value = {'loadbalancers': [{'id': TEMPLATE_LB_ID}]}
+    octavia.load_balancer_show.return_value = {'provisioning_status': 'ACTIVE'}
+    octavia.member_show.side_effect = osc_exceptions.NotFound(404)   # deleted
+    operation = resource.handle_delete()
+    assert [operation['action']] + [a for a, _ in operation['then']] == [
+        lifecycle.DELETE]                    # drain_seconds 0: no drain
+    assert resource.check_delete_complete(operation) is True
+    octavia.member_delete.assert_called_once_with('id-of-web-pool', 'm1')
+
+
+def test_an_l7_rule_names_its_policy_after_its_own_id(clock, octavia):
+    # python-octaviaclient's order for rules (l7rule_delete(rule, policy)), unlike members.
+    template = heat_templates.hot({'rule': {'type': 'LBaaS::L7Rule', 'properties': {
+        'l7policy': 'redirects', 'type': 'PATH', 'compare_type': 'STARTS_WITH',
+        'value': '/api'}}})
+    resource = heat_templates.resource_to_create(template, 'rule')
+    resource.resource_id_set('r1')
+    octavia.l7policy_show.return_value = {'listener_id': 'rule-test-listener'}
+    octavia.listener_show.return_value = {'loadbalancers': [{'id': TEMPLATE_LB_ID}]}
+    octavia.load_balancer_show.return_value = {'provisioning_status': 'ACTIVE'}
+    octavia.l7rule_show.side_effect = osc_exceptions.NotFound(404)
+    assert resource.check_delete_complete(resource.handle_delete()) is True
+    octavia.l7rule_delete.assert_called_once_with('r1', 'id-of-redirects')
+    octavia.l7rule_show.assert_called_once_with('r1', 'id-of-redirects')

@@ -3,9 +3,10 @@ from unittest import mock
 
 import pytest
 
+from heat_lbaas.resources import api_errors
 from heat_lbaas.resources import lifecycle
 from heat_lbaas.resources import member
-from heat_lbaas.resources import octavia_object
+from heat_lbaas.resources import operations
 from heat_lbaas.resources import pool_members
 from heat_lbaas.resources.lifecycle import Next
 
@@ -98,7 +99,7 @@ def test_removing_members_is_additive_drain_batch_wait_then_delete_by_id():
         'members': [{'address': 'a', 'protocol_port': 80},
                     {'address': 'b', 'protocol_port': 80, 'weight': 0}],
         'owned': [['a', 80], ['b', 80]]})
-    assert operation['then'] == [[octavia_object.DRAIN_WAIT, 4], [lifecycle.DELETE, {'id': 'y', 'key': ['b', 80]}]]
+    assert operation['then'] == [[operations.DRAIN_WAIT, 4], [lifecycle.DELETE, {'id': 'y', 'key': ['b', 80]}]]
 
 
 @pytest.mark.parametrize('new_members, drain_seconds, deleted', [
@@ -120,7 +121,7 @@ def test_deleting_the_resource_drains_and_deletes_only_its_own_members():
     assert (operation['action'], operation['body']['members']) == (lifecycle.UPDATE, [
         {'address': 'a', 'protocol_port': 80, 'weight': 0},
         {'address': 'b', 'protocol_port': 80, 'weight': 0}])
-    assert operation['then'] == [[octavia_object.DRAIN_WAIT, 4],
+    assert operation['then'] == [[operations.DRAIN_WAIT, 4],
                                  [lifecycle.DELETE, {'id': 'x', 'key': ['a', 80]}],
                                  [lifecycle.DELETE, {'id': 'y', 'key': ['b', 80]}]]
 
@@ -138,7 +139,7 @@ def test_a_foreign_address_port_fails_as_a_duplicate_and_is_not_adopted():
     resource = _owning(_members_resource(LISTED))
     operation = _update(resource, OWNED + [{'address': 'z', 'protocol_port': 80}])
     resource._parent_load_balancer_id = lambda: None
-    with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
+    with pytest.raises(api_errors.OctaviaRequestFailed) as failure:
         resource.check_update_complete(operation)
     assert ('Another member on this pool is already using ip z on protocol_port 80'
             in str(failure.value))
