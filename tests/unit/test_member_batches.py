@@ -8,9 +8,8 @@ from heat_lbaas.resources import member
 from heat_lbaas.resources import member_batches
 from heat_lbaas.resources.lifecycle import Next
 
-from tests.unit.test_octavia_object import _api_error
-from tests.unit.test_octavia_object import _bare
-from tests.unit.test_octavia_object import clock  # noqa: F401 (fixture)
+from tests.support.resource_doubles import api_error
+from tests.support.resource_doubles import bare_resource
 
 DUPLICATE = 'Another member on this pool is already using ip 10.0.0.1 on protocol_port 80'
 
@@ -100,7 +99,7 @@ def test_registry_claims_each_member_once_across_threads():
 
 
 def _member(resource_id=None, address='10.0.0.1'):
-    resource = _bare(member.Member, resource_id)
+    resource = bare_resource(member.Member, resource_id)
     resource.properties = {'pool': 'p1', 'address': address, 'protocol_port': 80,
                            'drain_seconds': 0, 'weight': 1}
     resource._parent_load_balancer_id = lambda: None
@@ -146,7 +145,7 @@ def test_duplicate_in_a_batch_is_sent_alone_and_fails_with_octavias_message(cloc
     first.octavia = dup.octavia = client
     client.member_list.return_value = {'members': [
         {'id': 'foreign', 'address': '10.0.0.9', 'protocol_port': 80}]}
-    client.member_create.side_effect = [{'member': {'id': 'm1'}}, _api_error(409, DUPLICATE)]
+    client.member_create.side_effect = [{'member': {'id': 'm1'}}, api_error(409, DUPLICATE)]
     client.member_show.return_value = {'provisioning_status': 'ACTIVE'}
     member_batches.enroll('p1', op_dup['token'], 'create', ('10.0.0.9', 80),
                           op_dup['body'], None, clock[0])

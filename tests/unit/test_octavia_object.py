@@ -4,7 +4,6 @@ one request, retries only after the backoff deadline, the API's message on failu
 from unittest import mock
 
 import pytest
-from octaviaclient.api.v2 import octavia as octavia_api
 from osc_lib import exceptions as osc_exceptions
 
 from heat_lbaas.resources import lifecycle
@@ -15,6 +14,9 @@ from heat_lbaas.resources import member
 from heat_lbaas.resources import octavia_object
 from heat_lbaas.resources import pool
 
+from tests.support.resource_doubles import api_error
+from tests.support.resource_doubles import bare_resource
+
 LB_ID = 'f5014c83-022f-4c6c-b80e-42ff89e2396b'
 LB_IMMUTABLE = 'Load Balancer %s is immutable and cannot be updated.' % LB_ID
 BAD_ALGORITHM = (
@@ -22,37 +24,8 @@ BAD_ALGORITHM = (
     "of: ROUND_ROBIN, LEAST_CONNECTIONS, SOURCE_IP_PORT, SOURCE_IP")
 
 
-def _api_error(code, faultstring):
-    return octavia_api.OctaviaClientException(code=code, message=faultstring)
-
-
-def _bare(resource_class, resource_id=None):
-    """A resource without Heat's stack machinery: only what the operation loop touches."""
-    resource = object.__new__(resource_class)
-    resource.name = 'the_resource'
-    resource.uuid = '6f1e0c2a-5d0e-4c41-9b8e-2f6c1a7d9e10'
-    resource.resource_id = resource_id
-    resource.octavia = mock.Mock()
-    resource.client = lambda: resource.octavia
-    resource.client_plugin = lambda: mock.Mock(
-        is_not_found=lambda ex: isinstance(ex, osc_exceptions.NotFound))
-
-    def resource_id_set(value):
-        resource.resource_id = value
-    resource.resource_id_set = resource_id_set
-    return resource
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    now = [1000.0]
-    monkeypatch.setattr(octavia_object.time, 'monotonic', lambda: now[0])
-    monkeypatch.setattr(octavia_object.random, 'random', lambda: 0.0)
-    return now
-
-
 def test_create_sends_once_and_waits_for_active(clock):
-    resource = _bare(pool.Pool)
+    resource = bare_resource(pool.Pool)
     resource.octavia.pool_create.return_value = {'pool': {'id': 'p1'}}
     resource.octavia.pool_show.side_effect = [
         {'provisioning_status': 'PENDING_CREATE'}, {'provisioning_status': 'ACTIVE'}]
@@ -64,9 +37,9 @@ def test_create_sends_once_and_waits_for_active(clock):
 
 
 def test_busy_parent_is_retried_only_after_the_backoff_deadline(clock):
-    resource = _bare(pool.Pool)
+    resource = bare_resource(pool.Pool)
     resource.octavia.pool_create.side_effect = [
-        _api_error(409, LB_IMMUTABLE), _api_error(409, LB_IMMUTABLE), {'pool': {'id': 'p1'}}]
+        api_error(409, LB_IMMUTABLE), api_error(409, LB_IMMUTABLE), {'pool': {'id': 'p1'}}]
     resource.octavia.load_balancer_show.return_value = {'provisioning_status': 'PENDING_UPDATE'}
     resource.octavia.pool_show.return_value = {'provisioning_status': 'ACTIVE'}
     operation = octavia_object.Operation.start(lifecycle.CREATE, {})
@@ -85,8 +58,8 @@ def test_busy_parent_is_retried_only_after_the_backoff_deadline(clock):
 
 
 def test_parent_in_error_fails_at_once(clock):
-    resource = _bare(pool.Pool)
-    resource.octavia.pool_create.side_effect = _api_error(409, LB_IMMUTABLE)
+    resource = bare_resource(pool.Pool)
+    resource.octavia.pool_create.side_effect = api_error(409, LB_IMMUTABLE)
     resource.octavia.load_balancer_show.return_value = {'provisioning_status': 'ERROR'}
     operation = octavia_object.Operation.start(lifecycle.CREATE, {})
     with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
@@ -97,8 +70,8 @@ def test_parent_in_error_fails_at_once(clock):
 
 
 def test_invalid_input_fails_with_the_api_faultstring(clock):
-    resource = _bare(pool.Pool)
-    resource.octavia.pool_create.side_effect = _api_error(400, BAD_ALGORITHM)
+    resource = bare_resource(pool.Pool)
+    resource.octavia.pool_create.side_effect = api_error(400, BAD_ALGORITHM)
     operation = octavia_object.Operation.start(lifecycle.CREATE, {'lb_algorithm': 'BOGUS'})
     with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
         resource.check_create_complete(operation)
@@ -106,7 +79,7 @@ def test_invalid_input_fails_with_the_api_faultstring(clock):
 
 
 def test_provisioning_error_fails_with_a_clear_message(clock):
-    resource = _bare(pool.Pool)
+    resource = bare_resource(pool.Pool)
     resource.octavia.pool_create.return_value = {'pool': {'id': 'p1'}}
     resource.octavia.pool_show.return_value = {'provisioning_status': 'ERROR'}
     with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
@@ -116,7 +89,7 @@ def test_provisioning_error_fails_with_a_clear_message(clock):
 
 
 def test_load_balancer_delete_cascades_and_ends_at_404(clock):
-    resource = _bare(loadbalancer.LoadBalancer, resource_id=LB_ID)
+    resource = bare_resource(loadbalancer.LoadBalancer, resource_id=LB_ID)
     resource.octavia.load_balancer_show.side_effect = [
         {'provisioning_status': 'PENDING_DELETE'}, osc_exceptions.NotFound(404)]
     operation = resource.handle_delete()
@@ -126,20 +99,20 @@ def test_load_balancer_delete_cascades_and_ends_at_404(clock):
 
 
 def test_delete_of_an_object_already_gone_is_done(clock):
-    resource = _bare(pool.Pool, resource_id='p1')
-    resource.octavia.pool_delete.side_effect = _api_error(404, 'Pool p1 not found.')
+    resource = bare_resource(pool.Pool, resource_id='p1')
+    resource.octavia.pool_delete.side_effect = api_error(404, 'Pool p1 not found.')
     assert resource.check_delete_complete(resource.handle_delete()) is True
     resource.octavia.pool_show.assert_not_called()
 
 
 def test_delete_without_an_object_does_nothing():
-    resource = _bare(pool.Pool)
+    resource = bare_resource(pool.Pool)
     assert resource.check_delete_complete(resource.handle_delete()) is True
     resource.octavia.pool_delete.assert_not_called()
 
 
 def test_update_sends_only_the_changed_properties_under_api_names(clock):
-    resource = _bare(pool.Pool, resource_id='p1')
+    resource = bare_resource(pool.Pool, resource_id='p1')
     resource.octavia.pool_show.return_value = {'provisioning_status': 'ACTIVE'}
     operation = resource.handle_update(None, None, {
         'lb_algorithm': 'LEAST_CONNECTIONS',
@@ -150,13 +123,13 @@ def test_update_sends_only_the_changed_properties_under_api_names(clock):
 
 
 def test_update_without_changes_makes_no_request():
-    resource = _bare(pool.Pool, resource_id='p1')
+    resource = bare_resource(pool.Pool, resource_id='p1')
     assert resource.check_update_complete(resource.handle_update(None, None, {})) is True
     resource.octavia.pool_set.assert_not_called()
 
 
 def test_recreate_deletes_before_it_creates(clock):
-    resource = _bare(health_monitor.HealthMonitor, resource_id='old')
+    resource = bare_resource(health_monitor.HealthMonitor, resource_id='old')
     resource.properties = {'pool': None}
     resource.octavia.health_monitor_show.side_effect = [
         {'provisioning_status': 'ACTIVE'},                      # handle_update looks
@@ -176,7 +149,7 @@ def test_recreate_deletes_before_it_creates(clock):
 
 
 def test_object_in_error_is_recreated_on_update(clock):
-    resource = _bare(health_monitor.HealthMonitor, resource_id='old')
+    resource = bare_resource(health_monitor.HealthMonitor, resource_id='old')
     resource.properties = {'pool': None}
     resource.octavia.health_monitor_show.return_value = {'provisioning_status': 'ERROR'}
     resource._create_body_of = lambda props: {}
@@ -188,7 +161,7 @@ def test_object_in_error_is_recreated_on_update(clock):
 
 
 def test_a_busy_parent_is_waited_for_before_sending(clock):
-    resource = _bare(pool.Pool)
+    resource = bare_resource(pool.Pool)
     resource.properties = {'loadbalancer': LB_ID, 'listener': None}
     resource.properties_schema = {'loadbalancer': None, 'listener': None}
     resource.octavia.load_balancer_show.side_effect = [
@@ -204,7 +177,7 @@ def test_a_busy_parent_is_waited_for_before_sending(clock):
 
 
 def test_siblings_take_turns_at_the_load_balancer(clock):
-    first, second = _bare(pool.Pool), _bare(pool.Pool)
+    first, second = bare_resource(pool.Pool), bare_resource(pool.Pool)
     for resource, pool_id in ((first, 'p1'), (second, 'p2')):
         resource.properties = {'loadbalancer': LB_ID, 'listener': None}
         resource.properties_schema = {'loadbalancer': None, 'listener': None}
@@ -223,7 +196,7 @@ def test_siblings_take_turns_at_the_load_balancer(clock):
 
 
 def test_member_is_drained_before_delete(clock):
-    resource = _bare(member.Member, resource_id='m1')
+    resource = bare_resource(member.Member, resource_id='m1')
     resource.properties = {'pool': None, 'weight': 1, 'drain_seconds': 3}
     resource._whole_stack_is_deleted = lambda: False
     resource.octavia.member_show.side_effect = [
@@ -241,7 +214,7 @@ def test_member_is_drained_before_delete(clock):
 
 
 def test_member_waits_for_online_and_fails_naming_it(clock):
-    resource = _bare(member.Member)
+    resource = bare_resource(member.Member)
     resource.properties = {'pool': None}
     resource.octavia.member_create.return_value = {'member': {'id': 'm1'}}
     resource.octavia.member_show.return_value = {'provisioning_status': 'ACTIVE',
@@ -260,14 +233,14 @@ def test_member_waits_for_online_and_fails_naming_it(clock):
     (osc_exceptions.NotFound(404), 'does not exist'),
     ({'provisioning_status': 'ERROR'}, 'provisioning_status ERROR')])
 def test_check_reports_a_missing_or_broken_object(shown, problem):
-    resource = _bare(pool.Pool, resource_id='p1')
+    resource = bare_resource(pool.Pool, resource_id='p1')
     resource.octavia.pool_show.side_effect = [shown]
     with pytest.raises(octavia_object.OctaviaRequestFailed, match=problem):
         resource.handle_check()
 
 
 def test_live_state_maps_api_fields_back_to_properties():
-    resource = _bare(listener.Listener, resource_id='l1')
+    resource = bare_resource(listener.Listener, resource_id='l1')
     resource._update_allowed_properties = {'connection_limit', 'default_pool', 'name'}
     live = resource.parse_live_resource_data(
         {'name': None, 'connection_limit': 100, 'default_pool': 'q'},
@@ -277,7 +250,7 @@ def test_live_state_maps_api_fields_back_to_properties():
 
 def test_live_state_leaves_out_what_the_template_leaves_to_the_api():
     # A pool created with `listener:` becomes the listener's default pool: no drift.
-    resource = _bare(listener.Listener, resource_id='l1')
+    resource = bare_resource(listener.Listener, resource_id='l1')
     resource._update_allowed_properties = {'connection_limit', 'default_pool',
                                            'timeout_client_data'}
     live = resource.parse_live_resource_data(
@@ -291,7 +264,7 @@ ERROR_LB_ID = '0d9c3c8e-7b8f-4a55-9e0a-1b2c3d4e5f60'
 
 
 def test_member_removed_under_a_load_balancer_in_error_fails_it_over_then_deletes(clock):
-    resource = _bare(member.Member, resource_id='m1')
+    resource = bare_resource(member.Member, resource_id='m1')
     resource.properties = {'pool': 'p1', 'weight': 1, 'drain_seconds': 0}
     resource._whole_stack_is_deleted = lambda: False     # a scale-in, not a stack delete
     resource._parent_load_balancer_id = lambda: ERROR_LB_ID
@@ -313,7 +286,7 @@ def test_member_removed_under_a_load_balancer_in_error_fails_it_over_then_delete
 
 def test_member_deleted_with_its_whole_stack_under_a_load_balancer_in_error_is_left_to_the_cascade(
         clock):
-    resource = _bare(member.Member, resource_id='m1')
+    resource = bare_resource(member.Member, resource_id='m1')
     resource.properties = {'pool': 'p1', 'weight': 1, 'drain_seconds': 0}
     resource._whole_stack_is_deleted = lambda: True
     resource._load_balancer_is_deleted_with_stack = lambda: False   # LB of another stack
@@ -327,7 +300,7 @@ def test_member_deleted_with_its_whole_stack_under_a_load_balancer_in_error_is_l
 
 def test_create_whose_answer_was_lost_is_found_by_its_owner_tag_not_sent_again(clock):
     from keystoneauth1 import exceptions as ksa_exceptions
-    resource = _bare(pool.Pool)
+    resource = bare_resource(pool.Pool)
     resource.properties = {}
     resource._parent_load_balancer_id = lambda: None
     resource.octavia.pool_create.side_effect = ksa_exceptions.ConnectTimeout('timed out')
@@ -347,7 +320,7 @@ def test_create_whose_answer_was_lost_is_found_by_its_owner_tag_not_sent_again(c
 
 def test_lost_create_without_an_object_is_sent_again(clock):
     from keystoneauth1 import exceptions as ksa_exceptions
-    resource = _bare(pool.Pool)
+    resource = bare_resource(pool.Pool)
     resource.properties = {}
     resource._parent_load_balancer_id = lambda: None
     resource.octavia.pool_create.side_effect = [
@@ -364,12 +337,12 @@ def test_lost_create_without_an_object_is_sent_again(clock):
 
 def test_a_refused_failover_of_the_parent_fails_the_delete_naming_why(clock):
     # Octavia's default policy lets only admins fail a load balancer over.
-    resource = _bare(member.Member, resource_id='m1')
+    resource = bare_resource(member.Member, resource_id='m1')
     resource.properties = {'pool': 'p1', 'weight': 1, 'drain_seconds': 0}
     resource._whole_stack_is_deleted = lambda: False
     resource._parent_load_balancer_id = lambda: ERROR_LB_ID
     resource.octavia.load_balancer_show.return_value = {'provisioning_status': 'ERROR'}
-    resource.octavia.load_balancer_failover.side_effect = _api_error(
+    resource.octavia.load_balancer_failover.side_effect = api_error(
         403, 'Policy does not allow this request to be performed.')
     operation = resource.handle_delete()
     with pytest.raises(octavia_object.OctaviaRequestFailed) as failure:
