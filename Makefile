@@ -10,6 +10,13 @@ STAMP := $(VENV)/.installed
 # fixtures stop the processes they started; SIGKILL 60 s later if it is still running.
 TEST_TIMEOUT ?= 3000
 PYTEST_ARGS ?=
+# Test processes side by side (pytest-xdist), each test module whole on one of them, so a
+# module's controller or devcloud is its worker's own. Most tests wait on HAProxy and
+# Heat rather than on the CPU, so more workers than cores pays. Modules are handed out in
+# collection order (--no-loadscope-reorder), so the long e2e modules start first instead
+# of last behind the modules with many short tests. TEST_WORKERS=0 runs everything in
+# this process (for -s, --pdb).
+TEST_WORKERS ?= 3
 
 # haproxy lives in /usr/sbin, which is not on a non-root user's PATH on Debian.
 export PATH := $(CURDIR)/$(BIN):$(PATH):/usr/sbin:/sbin
@@ -17,7 +24,8 @@ export PATH := $(CURDIR)/$(BIN):$(PATH):/usr/sbin:/sbin
 # Tests must not pick up a devcloud exported into the calling shell.
 PYTEST := env -u OS_CLOUD -u OS_CLIENT_CONFIG_FILE -u HEAT_LBAAS_DEVCLOUD_DIR \
 	-u HEAT_LBAAS_VIP_SUBNET_ID timeout -s INT -k 60 $(TEST_TIMEOUT) \
-	$(BIN)/python -m pytest -v $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -v --durations=25 -n $(TEST_WORKERS) --dist loadfile \
+	--no-loadscope-reorder $(PYTEST_ARGS)
 
 # A subset with no tests yet (pytest exit code 5) is not a failure.
 ALLOW_EMPTY = || { rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests selected in $(1)"; else exit $$rc; fi; }

@@ -8,9 +8,8 @@ import time
 
 import requests
 
-from tests.e2e.test_autoscaling_web import output
 from tests.support import request_load
-from tests.support.stacks import stack_status
+from tests.support.stacks import output_value, stack_status
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TEMPLATE = str(pathlib.Path(__file__).parent / 'templates' / 'lifecycle.yaml')
@@ -37,14 +36,14 @@ def _delete(devcloud, name):
 
 def test_replacing_monitor_type_and_member_port_makes_no_duplicate(devcloud):
     _create(devcloud, 'repl')
-    monitor_id = output(devcloud, 'repl', 'monitor_id')
-    member_id = output(devcloud, 'repl', 'member_id')
+    monitor_id = output_value(devcloud, 'repl', 'monitor_id')
+    member_id = output_value(devcloud, 'repl', 'member_id')
     began = time.monotonic()
     status, reason = _update(devcloud, 'repl', '--parameter', 'monitor_type=TCP',
                              '--parameter', 'member_port=10')
     assert status == 'UPDATE_COMPLETE', reason
     assert time.monotonic() - began < 60
-    pool_id = output(devcloud, 'repl', 'pool_id')
+    pool_id = output_value(devcloud, 'repl', 'pool_id')
     monitors = devcloud.openstack_json('loadbalancer', 'healthmonitor', 'list')
     assert [(m['id'] != monitor_id, m['type']) for m in monitors] == [(True, 'TCP')]
     members = devcloud.openstack_json('loadbalancer', 'member', 'list', pool_id)
@@ -54,7 +53,7 @@ def test_replacing_monitor_type_and_member_port_makes_no_duplicate(devcloud):
 
 def test_member_in_error_fails_check_and_is_recovered_by_update(devcloud):
     _create(devcloud, 'recover')
-    member_id = output(devcloud, 'recover', 'member_id')
+    member_id = output_value(devcloud, 'recover', 'member_id')
     database = devcloud.state_dir / 'controller' / 'controller.sqlite'
     with sqlite3.connect(str(database)) as db:
         db.execute("UPDATE members SET provisioning_status = 'ERROR' WHERE id = ?",
@@ -65,10 +64,10 @@ def test_member_in_error_fails_check_and_is_recovered_by_update(devcloud):
 
     status, reason = _update(devcloud, 'recover')
     assert status == 'UPDATE_COMPLETE', reason
-    pool_id = output(devcloud, 'recover', 'pool_id')
+    pool_id = output_value(devcloud, 'recover', 'pool_id')
     members = devcloud.openstack_json('loadbalancer', 'member', 'list', pool_id)
     assert [m['provisioning_status'] for m in members] == ['ACTIVE']
-    assert members[0]['id'] == output(devcloud, 'recover', 'member_id') != member_id
+    assert members[0]['id'] == output_value(devcloud, 'recover', 'member_id') != member_id
     devcloud.openstack('stack', 'check', '--wait', 'recover')
     assert stack_status(devcloud, 'recover')[0] == 'CHECK_COMPLETE'
     _delete(devcloud, 'recover')
@@ -77,8 +76,8 @@ def test_member_in_error_fails_check_and_is_recovered_by_update(devcloud):
 def test_member_gone_out_of_band_fails_check_and_is_recreated_by_update(devcloud):
     _create(devcloud, 'gone')
     try:
-        pool_id = output(devcloud, 'gone', 'pool_id')
-        member_id = output(devcloud, 'gone', 'member_id')
+        pool_id = output_value(devcloud, 'gone', 'pool_id')
+        member_id = output_value(devcloud, 'gone', 'member_id')
         devcloud.openstack('loadbalancer', 'member', 'delete', '--wait', pool_id, member_id)
         devcloud.openstack('stack', 'check', '--wait', 'gone', check=False)
         status, reason = stack_status(devcloud, 'gone')
@@ -87,7 +86,7 @@ def test_member_gone_out_of_band_fails_check_and_is_recreated_by_update(devcloud
         status, reason = _update(devcloud, 'gone')
         assert status == 'UPDATE_COMPLETE', reason
         members = devcloud.openstack_json('loadbalancer', 'member', 'list', pool_id)
-        assert [m['id'] for m in members] == [output(devcloud, 'gone', 'member_id')]
+        assert [m['id'] for m in members] == [output_value(devcloud, 'gone', 'member_id')]
         devcloud.openstack('stack', 'check', '--wait', 'gone')
         assert stack_status(devcloud, 'gone')[0] == 'CHECK_COMPLETE'
     finally:
@@ -99,8 +98,8 @@ def test_out_of_band_change_is_brought_back_by_converge(devcloud):
     # 27 passes --converge on to the leaves of the graph only, not to the listener.
     _create(devcloud, 'drift')
     try:
-        listener_id = output(devcloud, 'drift', 'listener_id')
-        pool_id = output(devcloud, 'drift', 'pool_id')
+        listener_id = output_value(devcloud, 'drift', 'listener_id')
+        pool_id = output_value(devcloud, 'drift', 'pool_id')
         devcloud.openstack('loadbalancer', 'listener', 'set', '--connection-limit', '7',
                            '--wait', listener_id)
         ids_before = _physical_ids(devcloud, 'drift')
@@ -144,15 +143,15 @@ def test_scale_in_under_load_loses_no_request(devcloud):
                        '-e', str(ROOT / 'environments/devcloud.yaml'),
                        '--parameter', 'desired_size=3', '--parameter', 'lb_port=8093',
                        '--wait', '--poll', '1', 'drain')
-    lb_url = output(devcloud, 'drain', 'lb_url')
+    lb_url = output_value(devcloud, 'drain', 'lb_url')
     updates_before = _member_updates(devcloud)
     with request_load.RequestLoad(lb_url, timeout=10) as load:
         time.sleep(1)
         for expected in (2, 1):
-            signal = requests.post(output(devcloud, 'drain', 'scale_down_url'), timeout=60)
+            signal = requests.post(output_value(devcloud, 'drain', 'scale_down_url'), timeout=60)
             assert signal.status_code == 200, signal.text
             deadline = time.monotonic() + 60
-            while int(output(devcloud, 'drain', 'current_size')) != expected:
+            while int(output_value(devcloud, 'drain', 'current_size')) != expected:
                 assert time.monotonic() < deadline
                 time.sleep(0.5)
             time.sleep(3)   # past the cooldown, with the member gone

@@ -10,10 +10,10 @@ from octaviaclient.api.v2 import octavia as octavia_client
 import pytest
 import requests
 
-from tests.functional.test_controller_traffic import build_http_lb
-from tests.functional.test_controller_traffic import identity
-from tests.functional.test_controller_traffic import served_by
-from tests.functional.test_controller_traffic import wait_for
+from tests.support.http_lb import build_http_lb
+from tests.support.http_lb import identity
+from tests.support.http_lb import served_by
+from tests.support.http_lb import wait_for
 from tests.support import amphora
 from tests.support import processes
 

@@ -2,8 +2,8 @@
 as soon as it is ACTIVE (one HAProxy start, no reload)."""
 import requests
 
-from tests.functional.test_controller_traffic import identity
-from tests.functional.test_controller_traffic import served_by
+from tests.support.http_lb import identity
+from tests.support.http_lb import served_by
 from tests.support import amphora
 from tests.support import ports
 

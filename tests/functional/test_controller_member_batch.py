@@ -2,9 +2,9 @@
 applied as one HAProxy reload, with real HTTP through the VIP afterwards."""
 import pytest
 
-from tests.functional.test_controller_traffic import build_http_lb
-from tests.functional.test_controller_traffic import identity
-from tests.functional.test_controller_traffic import served_by
+from tests.support.http_lb import build_http_lb
+from tests.support.http_lb import identity
+from tests.support.http_lb import served_by
 from tests.support import amphora
 
 

@@ -9,8 +9,7 @@ import requests
 from tests.support import controller as controller_support
 from tests.support import octavia_api
 from tests.support import processes
-# Other modules still import these from here; they live in tests/support/http_lb.py.
-from tests.support.http_lb import build_http_lb, identity, served_by, wait_for  # noqa: F401
+from tests.support.http_lb import build_http_lb, identity, served_by, wait_for
 
 
 def amphora_processes(controller, lb_id):

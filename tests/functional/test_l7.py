@@ -1,7 +1,7 @@
 """L7 policies and rules with real HAProxy: real HTTP requests through the VIP."""
 import requests
 
-from tests.functional.test_controller_traffic import identity
+from tests.support.http_lb import identity
 from tests.support import ports
 
 VIP_SUBNET = '35dc0b41-9dc8-5abb-bb66-90b11392828c'
