@@ -38,7 +38,7 @@ help:
 	@echo "make unit | functional | e2e   one test suite"
 	@echo "make down           stop the devcloud (heat, controller, haproxy, web servers)"
 	@echo "make clean          down, then remove .devcloud/"
-	@echo "make lint           yamllint templates/ and environments/"
+	@echo "make lint           ruff over the Python sources, yamllint over templates/ and environments/"
 	@echo "make bandit         the security linter, as Octavia's gate runs it (also in make test)"
 	@echo "make bench          benchmarks: figures and targets (not run by make test)"
 	@echo "make sample-config  regenerate etc/heat-lbaas-controller.conf.sample"
@@ -103,7 +103,10 @@ down:
 clean: down
 	rm -rf .devcloud
 
+# ruff checks every Python source of the checkout (rules in pyproject.toml);
+# tests/unit/test_lint.py runs the same.
 lint: venv
+	$(BIN)/ruff check
 	$(BIN)/yamllint -c .yamllint --strict templates environments .yamllint
 
 # As Octavia's gate runs it (medium severity and confidence and above); make test runs

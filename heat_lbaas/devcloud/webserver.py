@@ -4,7 +4,8 @@ Run as `python -m heat_lbaas.devcloud.webserver --server-id ID --stack S --resou
 It binds a random address of its own in a loopback range (default 127.88.0.0/16, which
 Linux routes to `lo` with no setup), so every server can use the same port, and answers
 every GET/HEAD on any path with 200 (`?sleep=SECONDS`: that much later), a body
-`served-by: <stack>/<resource> <address>:<port>` and the header X-Served-By with the same identity. That is how traffic through a load
+`served-by: <stack>/<resource> <address>:<port>` and the header X-Served-By with the same
+identity. That is how traffic through a load
 balancer shows which member served it.
 
 Files, all in the state directory (`$HEAT_LBAAS_DEVCLOUD_DIR/webservers`, or

@@ -120,10 +120,16 @@ class Listener(checked_properties.ChecksPropertyRules, octavia_object.OctaviaObj
                 constraints=[constraints.CustomConstraint('net_cidr')],
             ),
         ),
-        TIMEOUT_CLIENT_DATA: _timeout_ms(_('How long a client may stay inactive (default 50000), in milliseconds.')),
-        TIMEOUT_MEMBER_CONNECT: _timeout_ms(_('How long to wait for a member to accept a connection (default 5000), in milliseconds.')),
-        TIMEOUT_MEMBER_DATA: _timeout_ms(_('How long a member may stay inactive (default 50000), in milliseconds.')),
-        TIMEOUT_TCP_INSPECT: _timeout_ms(_('How long to wait for more TCP data before choosing a pool by content (default 0), in milliseconds.')),
+        TIMEOUT_CLIENT_DATA: _timeout_ms(_(
+            'How long a client may stay inactive (default 50000), in milliseconds.')),
+        TIMEOUT_MEMBER_CONNECT: _timeout_ms(_(
+            'How long to wait for a member to accept a connection (default 5000), in '
+            'milliseconds.')),
+        TIMEOUT_MEMBER_DATA: _timeout_ms(_(
+            'How long a member may stay inactive (default 50000), in milliseconds.')),
+        TIMEOUT_TCP_INSPECT: _timeout_ms(_(
+            'How long to wait for more TCP data before choosing a pool by content '
+            '(default 0), in milliseconds.')),
         INSERT_HEADERS: properties.Schema(
             properties.Schema.MAP,
             _('Headers added to the requests passed to the members, each set to the '

@@ -1,5 +1,6 @@
 """Contract tests: the session recorded from real Octavia 19 (tests/fixtures/
-octavia-v2-samples/log.json, copied from shared/reference), replayed in the same order against the controller.
+octavia-v2-samples/log.json, copied from shared/reference), replayed in the same order
+against the controller.
 
 Every sample's request is sent with the recorded ids replaced by the ids of the
 objects this replay created; the answer must have the recorded status code, the same

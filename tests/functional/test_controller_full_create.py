@@ -96,7 +96,7 @@ def test_listeners_share_a_top_level_pool_by_name(api, servers):
     assert response.status_code == 201, response.text
     lb = response.json()['loadbalancer']
     pool, = lb['pools']
-    assert [l['default_pool_id'] for l in lb['listeners']] == [pool['id']] * 2
+    assert [listener['default_pool_id'] for listener in lb['listeners']] == [pool['id']] * 2
     assert pool['healthmonitor'] is None
     api.wait_active(lb['id'])
     for port in (first, second):

@@ -30,7 +30,7 @@ def low_soft_nofile():
 
 def soft_nofile_of(pid):
     with open('/proc/%d/limits' % pid) as limits:
-        line = next(l for l in limits if l.startswith('Max open files'))
+        line = next(row for row in limits if row.startswith('Max open files'))
     return int(line.split()[3])
 
 

@@ -81,11 +81,11 @@ def test_mitaka_demo_sends_api_paths_to_the_second_pool(api, servers):
     assert shown['position'] == 1 and shown['redirect_http_code'] is None
     assert len(shown['rules']) == 1
     pool2_shown = api.request('GET', '/pools/' + pool2['id']).json()['pool']
-    assert {l['id'] for l in pool2_shown['listeners']} == {listener1['id'],
+    assert {listener['id'] for listener in pool2_shown['listeners']} == {listener1['id'],
                                                            listener2['id']}
     tree = api.request('GET', '/loadbalancers/%s/status' % site.lb['id']).json()
-    first = next(l for l in tree['statuses']['loadbalancer']['listeners']
-                 if l['id'] == listener1['id'])
+    first = next(listener for listener in tree['statuses']['loadbalancer']['listeners']
+                 if listener['id'] == listener1['id'])
     assert [p['id'] for p in first['pools']] == [pool1['id'], pool2['id']]
 
     # A pool an L7 policy redirects to cannot go (Octavia's 409).

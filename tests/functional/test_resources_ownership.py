@@ -230,7 +230,7 @@ def test_replacements_that_cannot_coexist_delete_the_old_object_first(devcloud, 
     after = stacks.physical_ids('swap')
     listeners = devcloud.openstack_json('loadbalancer', 'listener', 'list',
                                         '--loadbalancer', lb_id)
-    assert sorted((l['protocol'], l['protocol_port']) for l in listeners) == [
+    assert sorted((listener['protocol'], listener['protocol_port']) for listener in listeners) == [
         ('HTTP', other_port), ('TCP', port)]
     assert after['listener'] != before['listener']
 
@@ -242,7 +242,7 @@ def test_replacements_that_cannot_coexist_delete_the_old_object_first(devcloud, 
                                     '--loadbalancer', lb_id)
     assert [p['id'] for p in pools] == [moved['pool']]
     shown = devcloud.openstack_json('loadbalancer', 'pool', 'show', moved['pool'])
-    assert [l['id'] for l in shown['listeners']] == [moved['other_listener']]
+    assert [listener['id'] for listener in shown['listeners']] == [moved['other_listener']]
     assert list(listed_members(devcloud, moved['pool'])) == [moved['member']]
     stacks.delete('swap')
     assert devcloud.openstack_json('loadbalancer', 'list') == []

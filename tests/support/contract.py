@@ -1,5 +1,6 @@
 """Compare our API's answers with the ones recorded from real Octavia
-(tests/fixtures/octavia-v2-samples, copied from shared/reference; see its README): same keys at every level, same JSON types,
+(tests/fixtures/octavia-v2-samples, copied from shared/reference; see its README): same keys
+at every level, same JSON types,
 same values (but for the clock and health) once the recorded ids are replaced by
 ours."""
 import json

@@ -99,7 +99,8 @@ def test_removing_members_is_additive_drain_batch_wait_then_delete_by_id():
         'members': [{'address': 'a', 'protocol_port': 80},
                     {'address': 'b', 'protocol_port': 80, 'weight': 0}],
         'owned': [['a', 80], ['b', 80]]})
-    assert operation['then'] == [[operations.DRAIN_WAIT, 4], [lifecycle.DELETE, {'id': 'y', 'key': ['b', 80]}]]
+    assert operation['then'] == [[operations.DRAIN_WAIT, 4],
+                                 [lifecycle.DELETE, {'id': 'y', 'key': ['b', 80]}]]
 
 
 @pytest.mark.parametrize('new_members, drain_seconds, deleted', [

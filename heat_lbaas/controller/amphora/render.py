@@ -159,12 +159,12 @@ def _frontend(tree, listener, pools, certificate_paths):
 
 def _backend_pairs(tree, pools, listeners):
     """(pool, listener) of every backend: default pools and L7 redirect pools."""
-    pairs = [(pools[l['default_pool_id']], l)
-             for l in listeners if l['default_pool_id'] in pools]
+    pairs = [(pools[listener['default_pool_id']], listener)
+             for listener in listeners if listener['default_pool_id'] in pools]
     # L7 policies send to other pools: each (pool, listener) pair gets its backend.
-    pairs += [(pools[pool_id], l) for l in listeners
-              for pool_id in l7_render.redirect_pool_ids(tree, l, pools, _is_live)
-              if pool_id != l['default_pool_id']]
+    pairs += [(pools[pool_id], listener) for listener in listeners
+              for pool_id in l7_render.redirect_pool_ids(tree, listener, pools, _is_live)
+              if pool_id != listener['default_pool_id']]
     return pairs
 
 
@@ -189,8 +189,8 @@ def render_model(tree, stats_socket, certificate_paths=None, ping_command=None):
         # Each connection takes two descriptors; this stays under common ulimits.
         'maxconn': 4000,
         'stats_socket': stats_socket,
-        'frontends': [_frontend(tree, l, pools, certificate_paths)
-                      for l in listeners],
+        'frontends': [_frontend(tree, listener, pools, certificate_paths)
+                      for listener in listeners],
         'ping_command': ping_command,
         'external_checks': any(b['check'] and b['check']['type'] == 'PING'
                                for b in backends),

@@ -1,6 +1,7 @@
 """Octavia's PENDING_* rules: which changes are accepted, and what they lock.
 
-Only ACTIVE parents are mutable (the object changed may also be in ERROR). A change to a child puts the load balancer (and
+Only ACTIVE parents are mutable (the object changed may also be in ERROR). A change to a
+child puts the load balancer (and
 the listeners and pool above the child) into PENDING_UPDATE until the worker has
 applied it; meanwhile other changes get 409, exactly as Octavia answers.
 """
@@ -55,7 +56,7 @@ def check_loadbalancer_mutable(lb, deleting=False):
 
 def listeners_using_pool(store, pool_id):
     """Listeners sending traffic to the pool: as default pool or by an L7 policy."""
-    ids = [l['id'] for l in store.find(model.LISTENER, default_pool_id=pool_id)]
+    ids = [listener['id'] for listener in store.find(model.LISTENER, default_pool_id=pool_id)]
     for policy in store.find(model.L7POLICY, redirect_pool_id=pool_id):
         if policy['listener_id'] not in ids:
             ids.append(policy['listener_id'])

@@ -77,8 +77,9 @@ class Applier:
         configuration uses. Read here, with no database lock held. What only objects
         in ERROR use is the copy staged when the amphora last accepted them."""
         changeable = render.certificate_refs(dataclasses.replace(
-            tree, listeners=[l for l in tree.listeners if l['provisioning_status'] != 'ERROR'],
-            pools=[p for p in tree.pools if p['provisioning_status'] != 'ERROR']))
+            tree, listeners=[listener for listener in tree.listeners
+                             if listener['provisioning_status'] != 'ERROR'],
+            pools=[pool for pool in tree.pools if pool['provisioning_status'] != 'ERROR']))
         reusable = last_good.reusable_certificates(accepted, changeable)
         paths = {}
         for kind, ref in render.certificate_refs(tree):
