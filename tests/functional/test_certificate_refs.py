@@ -104,7 +104,7 @@ def test_a_file_turned_into_a_fifo_fails_the_change_without_blocking_the_worker(
     # The change fails as Octavia's revert does: the listener goes to ERROR, its load
     # balancer back to ACTIVE (it takes the next request).
     deadline = time.monotonic() + 15
-    while listener_status(api, listener['id']) != 'ERROR':
+    while api.listener(listener['id'])['provisioning_status'] != 'ERROR':
         assert time.monotonic() < deadline, 'the worker did not finish the change'
         time.sleep(0.05)
     assert api.loadbalancer(loadbalancer['id'])['provisioning_status'] == 'ACTIVE'
@@ -127,10 +127,5 @@ def test_a_file_turned_into_a_fifo_fails_the_change_without_blocking_the_worker(
                            {'listener': {'name': 'repaired'}})
     assert response.status_code == 200, response.text
     api.wait_active(loadbalancer['id'])
-    assert listener_status(api, listener['id']) == 'ACTIVE'
+    assert api.listener(listener['id'])['provisioning_status'] == 'ACTIVE'
     assert ssl.PEM_cert_to_DER_cert(ssl.get_server_certificate((vip, port))) == repaired
-
-
-def listener_status(api, listener_id):
-    return api.request('GET', '/listeners/' + listener_id).json()['listener'][
-        'provisioning_status']

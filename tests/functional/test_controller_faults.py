@@ -10,7 +10,6 @@ next update and delete of the member are accepted and work.
 import os
 import resource
 import signal
-import time
 import types
 
 import pytest
@@ -50,15 +49,6 @@ def full_log(controller):
         return log.read()
 
 
-def wait_until(predicate, timeout, message):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(message)
-
 
 def member_status(api, setup):
     return api.request('GET', setup.member_path).json()['member']['provisioning_status']
@@ -66,7 +56,7 @@ def member_status(api, setup):
 
 def settled_member_status(api, setup, timeout=30):
     """The member's provisioning status once it is no longer PENDING_*."""
-    return wait_until(lambda: (lambda s: s not in PENDING and s)(
+    return http_lb.wait_for(lambda: (lambda s: s not in PENDING and s)(
         member_status(api, setup)), timeout, 'the member stayed PENDING_*')
 
 
@@ -139,14 +129,14 @@ def test_an_haproxy_master_killed_mid_change_is_replaced(
         update_member(api, served, weight=5)
         # The worker now waits in `haproxy -c`; the master vanishes meanwhile.
         os.kill(master, signal.SIGKILL)
-        wait_until(lambda: not processes.alive(master), 10, 'master still alive')
+        http_lb.wait_for(lambda: not processes.alive(master), 10, 'master still alive')
     finally:
         haproxy_gate.open()
     assert settled_member_status(api, served) in ('ACTIVE', 'ERROR')
     # Whichever way the change ended, an amphora serves again (a new master started
     # by the change, or the health monitor's failover) and the LB is ACTIVE.
     api.wait_active(served.lb['id'])
-    wait_until(lambda: answered_by_backend(served), 30, 'the VIP does not serve')
+    http_lb.wait_for(lambda: answered_by_backend(served), 30, 'the VIP does not serve')
     # A failover serves a moment before its load balancer is ACTIVE again.
     api.wait_active(served.lb['id'])
     new_master = processes.with_argument_containing(amphora_dir + '/haproxy.cfg')
@@ -165,7 +155,7 @@ def test_running_out_of_file_descriptors_does_not_leave_the_change_pending(
         # Below what the controller has open: no new descriptor until restored.
         resource.prlimit(pid, resource.RLIMIT_NOFILE, (8, limits[1]))
         haproxy_gate.open()
-        wait_until(lambda: 'Too many open files' in full_log(controller)[log_before:],
+        http_lb.wait_for(lambda: 'Too many open files' in full_log(controller)[log_before:],
                    20, 'the worker never ran out of descriptors')
     finally:
         resource.prlimit(pid, resource.RLIMIT_NOFILE, limits)

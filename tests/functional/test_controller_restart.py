@@ -74,12 +74,6 @@ def pending_objects(api):
     return found
 
 
-def wait_until(predicate, timeout, message):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, message
-        time.sleep(0.05)
-
 
 @pytest.mark.parametrize('stop', ['SIGKILL', 'SIGTERM'])
 def test_a_stopped_controller_stops_no_request_and_adopts_its_haproxy(own_controller,
@@ -166,7 +160,7 @@ def test_stopped_amphorae_serve_again_after_restart_an_error_one_its_last_good_c
         taken = blocker.getsockname()[1]
         listener = api.create('listeners', 'listener', loadbalancer_id=broken['id'],
                               protocol='HTTP', protocol_port=taken)
-        wait_until(lambda: listener_status(api, listener['id']) == 'ERROR',
+        http_lb.wait_for(lambda: api.listener(listener['id'])['provisioning_status'] == 'ERROR',
                    30, 'the listener did not go to ERROR')
         assert api.loadbalancer(broken['id'])['provisioning_status'] == 'ACTIVE'
         assert answered_by(broken_url, members[1])
@@ -179,21 +173,16 @@ def test_stopped_amphorae_serve_again_after_restart_an_error_one_its_last_good_c
             own_controller.state_dir + '/amphorae/') == []
         stopped_at = time.monotonic()
         own_controller.start()
-        wait_until(lambda: answered_by(good_url, members[0], 1)
+        http_lb.wait_for(lambda: answered_by(good_url, members[0], 1)
                    and answered_by(broken_url, members[1], 1),
                    30, 'a load balancer does not serve after the restart')
         print('all stopped, controller started: both load balancers (one in ERROR) '
               'serve again %.2fs later' % (time.monotonic() - stopped_at))
         api.wait_active(good['id'])
         api.wait_active(broken['id'])
-        assert listener_status(api, listener['id']) == 'ERROR'
+        assert api.listener(listener['id'])['provisioning_status'] == 'ERROR'
         assert pending_objects(api) == []
     finally:
         blocker.close()
     api.delete_loadbalancer(good['id'])
     api.delete_loadbalancer(broken['id'])
-
-
-def listener_status(api, listener_id):
-    return api.request('GET', '/listeners/' + listener_id).json()['listener'][
-        'provisioning_status']

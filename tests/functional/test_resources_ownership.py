@@ -17,6 +17,7 @@ import time
 import requests
 
 from tests.support import devcloud as devcloud_support
+from tests.support import http_lb
 from tests.support import ports
 from tests.support import stacks as stacks_support
 from tests.support.stacks import lb_with_http_listener
@@ -248,15 +249,6 @@ def test_replacements_that_cannot_coexist_delete_the_old_object_first(devcloud, 
     assert devcloud.openstack_json('loadbalancer', 'list') == []
 
 
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError('timed out waiting for %s' % what)
-
 
 def test_create_whose_answer_was_lost_with_the_engine_is_adopted(tmp_path):
     """Heat is SIGKILLed while the controller holds its member create (the controller's
@@ -285,7 +277,7 @@ def test_create_whose_answer_was_lost_with_the_engine_is_adopted(tmp_path):
             pools = requests.get(api + '/pools', timeout=30).json()['pools']
             return [p for p in pools if p['provisioning_status'] == 'ACTIVE']
 
-        pool_id = wait_for(active_pool, 120, 'the pool')[0]['id']
+        pool_id = http_lb.wait_for(active_pool, 120, 'timed out waiting for the pool')[0]['id']
         database = sqlite3.connect(str(cloud.state_dir / 'controller' /
                                        'controller.sqlite'), isolation_level=None)
         database.execute('BEGIN IMMEDIATE')   # the member create waits for this
@@ -293,13 +285,14 @@ def test_create_whose_answer_was_lost_with_the_engine_is_adopted(tmp_path):
             time.sleep(LOCK_SECONDS)
             heat_pid = int((cloud.state_dir / 'pids' / 'heat.pid').read_text().split()[0])
             os.kill(heat_pid, signal.SIGKILL)
-            wait_for(lambda: not devcloud_support.is_alive(heat_pid), 30, 'Heat to die')
+            http_lb.wait_for(lambda: not devcloud_support.is_alive(heat_pid), 30,
+                             'timed out waiting for Heat to die')
         finally:
             database.execute('ROLLBACK')
             database.close()
-        members = wait_for(lambda: requests.get(
+        members = http_lb.wait_for(lambda: requests.get(
             '%s/pools/%s/members' % (api, pool_id), timeout=30).json()['members'],
-            30, 'the member whose answer was lost')
+            30, 'timed out waiting for the member whose answer was lost')
         assert len(members) == 1
 
         cloud.remember_pids()

@@ -40,10 +40,12 @@ def identity(server):
     return '%s:%s' % (server['address'], server['port'])
 
 
-def wait_for(predicate, timeout, message):
+def wait_for(predicate, timeout, message, interval=0.05):
+    """The first true value of predicate() within `timeout` seconds, else fail."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
     raise AssertionError(message)

@@ -47,6 +47,9 @@ class OctaviaApi:
     def loadbalancer(self, lb_id):
         return self.request('GET', '/loadbalancers/' + lb_id).json()['loadbalancer']
 
+    def listener(self, listener_id):
+        return self.request('GET', '/listeners/' + listener_id).json()['listener']
+
     def wait_active(self, lb_id, timeout=30):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
