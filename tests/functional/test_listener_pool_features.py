@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from tests.support import ports
+from tests.support.http_lb import wait_for
 from tests.support import tls
 
 
@@ -137,15 +138,22 @@ def test_round_robin_alternates(api, loadbalancer, echoes):
 
 
 def test_least_connections_avoids_the_busy_member(api, loadbalancer, echoes):
-    _, _, vip, port = front(api, loadbalancer, echoes(2), algorithm='LEAST_CONNECTIONS')
-    slow = {}
-    holder = threading.Thread(target=lambda: slow.update(
-        echoed(vip, port, path='/?sleep=1.5')))
+    members = echoes(2)
+    _, _, vip, port = front(api, loadbalancer, members, algorithm='LEAST_CONNECTIONS')
+    held = {}
+    holder = threading.Thread(target=lambda: held.update(
+        echoed(vip, port, path='/?hold=1')))
     holder.start()
-    time.sleep(0.3)   # the slow request now holds one member's only connection
-    during = names(vip, port, 6)
-    holder.join()
-    assert slow['name'] not in during and sum(during.values()) == 6, (slow, during)
+    try:
+        busy = wait_for(lambda: next((m for m in members if m.holding), None),
+                        timeout=10, message='the held request reached no member')
+        during = names(vip, port, 6)   # while the held request keeps `busy` busy
+    finally:
+        for member in members:
+            member.release()
+        holder.join()
+    assert held['name'] == busy.server.name
+    assert busy.server.name not in during and sum(during.values()) == 6, (held, during)
 
 
 def sources(count):

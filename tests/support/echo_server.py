@@ -18,6 +18,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
         if 'sleep' in query:
             time.sleep(float(query['sleep'][0]))
+        if 'hold' in query:
+            # Held until the test calls release(): a request in flight for exactly as
+            # long as the test needs, however slow the machine is.
+            self.server.holding.set()
+            self.server.released.wait(60)
         # Header names in lower case: HAProxy sends them so over HTTP/1.1.
         body = json.dumps({'name': self.server.name, 'path': self.path,
                            'client': self.client_address[0],
@@ -45,6 +50,8 @@ class EchoServer:
         self.server = http.server.ThreadingHTTPServer((self.address, self.port), _Handler)
         self.server.daemon_threads = True
         self.server.name = name
+        self.server.holding = threading.Event()
+        self.server.released = threading.Event()
         if tls_bundle:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(tls_bundle)
@@ -55,7 +62,17 @@ class EchoServer:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
+    @property
+    def holding(self):
+        """True once a `?hold` request has arrived (and until the server stops)."""
+        return self.server.holding.is_set()
+
+    def release(self):
+        """Answer every `?hold` request, present and future."""
+        self.server.released.set()
+
     def stop(self):
+        self.release()
         self.server.shutdown()
         self.server.server_close()
         self.thread.join()
