@@ -1,9 +1,5 @@
-"""Entry point `tempest.test_plugins = heat_lbaas`.
-
-The scenario tests (stacks that balance, scale and route, checked with real HTTP
-traffic) are the subject of a later issue; this registers the plugin and its options
-so that `tempest list-plugins` shows it and the options can be configured now.
-"""
+"""Entry point `tempest.test_plugins = heat_lbaas`: the scenario tests in
+tempest_plugin/tests/scenario and their options (tempest_plugin/config.py)."""
 import os
 
 from tempest.test_discover import plugins
@@ -17,8 +13,11 @@ class HeatLbaasTempestPlugin(plugins.TempestPlugin):
         return os.path.join(top_level, 'tempest_plugin', 'tests'), top_level
 
     def register_opts(self, conf):
+        conf.register_opts(config.SERVICE_AVAILABLE_OPTIONS,
+                           group=config.service_available_group)
         conf.register_group(config.group)
         conf.register_opts(config.OPTIONS, group=config.group)
 
     def get_opt_lists(self):
-        return [(config.group.name, config.OPTIONS)]
+        return [(config.group.name, config.OPTIONS),
+                (config.service_available_group.name, config.SERVICE_AVAILABLE_OPTIONS)]

@@ -27,9 +27,9 @@ with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
                                              IFF_UP | IFF_LOOPBACK | IFF_RUNNING, bytes(14)))
 program, port = sys.argv[1], int(sys.argv[2])
 server = subprocess.Popen([sys.executable, program, str(port)])
-def ask(method):
+def ask(method, path='/any/path?x=1'):
     with socket.create_connection(('127.0.0.1', port), timeout=5) as c:
-        c.sendall(('%s /any/path?x=1 HTTP/1.0\r\nHost: test\r\n\r\n' % method).encode())
+        c.sendall(('%s %s HTTP/1.0\r\nHost: test\r\n\r\n' % (method, path)).encode())
         answer = b''
         while True:
             chunk = c.recv(65536)
@@ -46,7 +46,11 @@ try:
             if time.monotonic() > deadline or server.poll() is not None:
                 raise
             time.sleep(0.05)
-    print(json.dumps({'answers': answers, 'hostname': socket.gethostname()}))
+    began = time.monotonic()
+    answers['slow'] = ask('GET', '/?sleep=0.5')
+    slow_seconds = time.monotonic() - began
+    print(json.dumps({'answers': answers, 'hostname': socket.gethostname(),
+                      'slow_seconds': slow_seconds}))
 finally:
     server.terminate()
     server.wait(timeout=10)
@@ -104,3 +108,7 @@ def test_its_web_server_answers_get_and_head_with_its_identity(boot_script, tmp_
     assert head.startswith('HTTP/1.0 200 '), head
     assert 'Content-Length: %d' % len('served-by: %s\n' % identity) in head.split('\r\n')
     assert body == '', 'a HEAD answer must have no body: %r' % body
+
+    # ?sleep=SECONDS answers that much later (the slow requests of the scenario tests).
+    assert result['answers']['slow'].partition('\r\n\r\n')[2] == 'served-by: %s\n' % identity
+    assert result['slow_seconds'] >= 0.5
