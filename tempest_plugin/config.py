@@ -32,10 +32,6 @@ OPTIONS = [
                help='Subnet of the load balancers the scenarios create (on the devcloud: '
                     '`heat-lbaas-devcloud env` exports it). Unset: the environments\' '
                     'vip_subnet parameter default.'),
-    cfg.DictOpt('parameters', default={},
-                help='More parameters for every stack, e.g. image:cirros,flavor:m1.tiny,'
-                     'network:private for environments/openstack.yaml (a template that '
-                     'does not declare a parameter does not get it).'),
     cfg.StrOpt('server_control', default='devcloud', choices=['devcloud', 'nova'],
                help='How the member-failure scenario stops and starts a web server: '
                     'devcloud (kill the LBaaS::Dev::WebServer process, start it again as '

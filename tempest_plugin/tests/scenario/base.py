@@ -31,9 +31,7 @@ class Stack:
                 env_paths=CONF.heat_lbaas.environments))
         self.files.update(environment_files)
         declared = self.template.get('parameters', {})
-        self.parameters = {name: value for name, value in
-                           dict(CONF.heat_lbaas.parameters, **parameters).items()
-                           if name in declared}
+        self.parameters = dict(parameters)
         if CONF.heat_lbaas.vip_subnet_id and 'vip_subnet' in declared:
             self.parameters['vip_subnet'] = CONF.heat_lbaas.vip_subnet_id
         self.name = data_utils.rand_name('heat-lbaas-' + template_name.split('.')[0])
