@@ -10,7 +10,7 @@ from heat_lbaas.controller.db import store as store_module
 def test_migrated_schema_matches_the_declarations(tmp_path):
     store = store_module.Store(str(tmp_path / 'c.sqlite'))
     inspector = sa.inspect(store.engine)
-    for object_type in model.OBJECT_TYPES:
+    for object_type in store_module.STORED_TYPES:
         migrated = {c['name'] for c in inspector.get_columns(object_type.collection)}
         declared = {f.name for f in object_type.fields}
         assert migrated == declared, object_type.collection
@@ -49,3 +49,12 @@ def test_migrated_quota_table_matches_its_declaration(tmp_path):
     migrated = {c['name']: c['nullable'] for c in
                 sa.inspect(store.engine).get_columns(quotas.TABLE.name)}
     assert migrated == {c.name: c.nullable for c in quotas.TABLE.columns}
+
+
+def test_migrated_keys_match_the_declarations(tmp_path):
+    # The first declared field is the key: `id`, or `name` for availability zones.
+    store = store_module.Store(str(tmp_path / 'c.sqlite'))
+    inspector = sa.inspect(store.engine)
+    for object_type in store_module.STORED_TYPES:
+        key = inspector.get_pk_constraint(object_type.collection)['constrained_columns']
+        assert key == [object_type.fields[0].name], object_type.collection

@@ -8,6 +8,7 @@ from oslo_utils import strutils
 import webob
 import webob.dec
 
+from heat_lbaas.controller.api import admin_api
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import full_views
 from heat_lbaas.controller.api import healthmonitors
@@ -71,6 +72,8 @@ class Application:
         ]
         # Octavia's quota API; not in the OpenAPI document (self.routes) yet.
         self.admin_routes = self.quota_routes()
+        # Flavors, availability zones, provider capabilities, amphorae (api/admin_api.py).
+        self.admin_routes += admin_api.AdminApi(context, self._json, self._body).routes()
 
     @webob.dec.wsgify
     def __call__(self, request):
@@ -143,8 +146,10 @@ class Application:
         return self._json(200, self._openapi)
 
     def list_providers(self, request):
+        fields = [name for value in request.GET.getall('fields')
+                  for name in value.split(',') if name]
         return self._json(200, {'providers': [
-            {'name': name, 'description': text}
+            views.select_fields({'name': name, 'description': text}, fields)
             for name, text in loadbalancers.PROVIDERS.items()]})
 
     # --- top-level collections -------------------------------------------------

@@ -4,6 +4,7 @@ import ipaddress
 import uuid
 
 from heat_lbaas.controller import model
+from heat_lbaas.controller.api import admin_offerings
 from heat_lbaas.controller.api import base
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import loadbalancer_graph
@@ -27,6 +28,7 @@ class LoadBalancers(base.Collection):
         values = self.validate_create(body)
         if values['provider'] not in PROVIDERS:
             raise errors.ApiError("Provider '%s' is not enabled." % values['provider'])
+        admin_offerings.check_loadbalancer(self.context, values)
         if builder is not None:
             graph = builder.validate(nested)
         with self.store.transaction():

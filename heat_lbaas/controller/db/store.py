@@ -17,6 +17,7 @@ import alembic.config
 from alembic.runtime import migration
 import sqlalchemy as sa
 
+from heat_lbaas.controller import admin_model
 from heat_lbaas.controller import model
 
 _COLUMN_TYPES = {
@@ -37,14 +38,17 @@ def _table(metadata, object_type):
     columns = []
     for field in object_type.fields:
         column_type = _COLUMN_TYPES[field.kind]()
-        if field.name == 'id':
-            columns.append(sa.Column('id', column_type, primary_key=True))
+        # The first field is the key: `id`, or `name` for an availability zone.
+        if field is object_type.fields[0]:
+            columns.append(sa.Column(field.name, column_type, primary_key=True))
         else:
             columns.append(sa.Column(field.name, column_type, nullable=True,
                                      index=field.name.endswith('_id')))
     return sa.Table(object_type.collection, metadata, *columns)
 
 
+# Every declared type with a table (the amphorae of admin_model are computed).
+STORED_TYPES = model.OBJECT_TYPES + admin_model.STORED_TYPES
 MIGRATIONS = os.path.join(os.path.dirname(__file__), 'migrations')
 
 
@@ -77,7 +81,7 @@ class Store:
             connect_args={'check_same_thread': False})
         self.metadata = sa.MetaData()
         self.tables = {t.collection: _table(self.metadata, t)
-                       for t in model.OBJECT_TYPES}
+                       for t in STORED_TYPES}
         migrate(self.engine)
         self._lock = threading.RLock()
         self._connection = None

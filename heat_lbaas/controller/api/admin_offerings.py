@@ -1,0 +1,96 @@
+"""Flavors and availability zones: what an operator offers users, each naming a
+profile; `enabled` decides whether new load balancers may use it. One in use by a
+load balancer cannot be deleted (409), as Octavia's foreign keys ensure."""
+from heat_lbaas.controller import admin_model
+from heat_lbaas.controller import model
+from heat_lbaas.controller.api import admin_collections
+from heat_lbaas.controller.api import admin_profiles
+from heat_lbaas.controller.api import errors
+
+
+class Offerings(admin_collections.AdminCollection):
+    profiles = None             # the admin_profiles.Profiles class of the profile
+    profile_field = None
+    loadbalancer_field = None   # the load balancer column naming the offering
+    duplicate_title = None      # Octavia's name in "A <..> of <name> already exists."
+
+    def check_unique_name(self, name, key_value=None):
+        for row in self.store.find(self.object_type, name=name):
+            if row[self.key] != key_value:
+                raise admin_collections.DuplicateName(self.duplicate_title, name)
+
+    def create(self, body):
+        values = self.values_for_create(body)
+        with self.store.transaction():
+            self.profiles(self.context).get(values[self.profile_field])
+            self.check_unique_name(values['name'])
+            return self.insert(values)
+
+    def update(self, key_value, body):
+        values = self.values_for_update(body)
+        with self.store.transaction():
+            self.get(key_value)
+            if 'name' in values:
+                self.check_unique_name(values['name'], key_value)
+            return self.write(key_value, values)
+
+    def check_unused(self, key_value):
+        users = self.store.find(model.LOADBALANCER, **{self.loadbalancer_field: key_value})
+        if any(lb['provisioning_status'] != 'DELETED' for lb in users):
+            raise admin_collections.ObjectInUse(self.object_type.title, key_value)
+
+
+class Flavors(Offerings):
+    object_type = admin_model.FLAVOR
+    profiles = admin_profiles.FlavorProfiles
+    profile_field = 'flavor_profile_id'
+    loadbalancer_field = 'flavor_id'
+    duplicate_title = 'flavor'
+
+
+class AvailabilityZones(Offerings):
+    object_type = admin_model.AVAILABILITY_ZONE
+    profiles = admin_profiles.AvailabilityZoneProfiles
+    profile_field = 'availability_zone_profile_id'
+    loadbalancer_field = 'availability_zone'
+    duplicate_title = 'availability zone'
+
+
+def check_loadbalancer(context, values):
+    """Octavia's checks of a new load balancer's flavor_id and availability_zone:
+    each must exist (400 'Invalid ...') and be enabled (400 DisabledOption), and its
+    profile must still be accepted by the provider; an availability zone's
+    valid_vip_networks must hold the VIP network."""
+    flavor_id = values.get('flavor_id')
+    if flavor_id:
+        flavor = Flavors(context).find(flavor_id)
+        if flavor is None:
+            raise errors.ValidationFailure('Invalid flavor_id.')
+        if not flavor['enabled']:
+            raise DisabledOption('flavor', flavor_id)
+        profiles = admin_profiles.FlavorProfiles(context)
+        profile = profiles.get(flavor['flavor_profile_id'])
+        profiles.check_data(profile['provider_name'], profile['flavor_data'])
+    zone_name = values.get('availability_zone')
+    if zone_name:
+        zone = AvailabilityZones(context).find(zone_name)
+        if zone is None:
+            raise errors.ValidationFailure('Invalid availability zone.')
+        if not zone['enabled']:
+            raise DisabledOption('availability_zone', zone_name)
+        profiles = admin_profiles.AvailabilityZoneProfiles(context)
+        profile = profiles.get(zone['availability_zone_profile_id'])
+        data = profiles.check_data(profile['provider_name'],
+                                   profile['availability_zone_data'])
+        allowed = [n.lower() for n in data.get('valid_vip_networks') or ()]
+        network = context.conf.controller.vip_network_id
+        if allowed and network.lower() not in allowed:
+            raise errors.ValidationFailure(
+                'Supplied VIP network_id is not allowed by the configuration of '
+                'this deployment.')
+
+
+class DisabledOption(errors.ApiError):
+    def __init__(self, option, value):
+        super().__init__('The selected %s is not allowed in this deployment: %s'
+                         % (option, value))
