@@ -11,10 +11,16 @@ VIP_SUBNET_ID = '35dc0b41-9dc8-5abb-bb66-90b11392828c'
 class OctaviaApi:
     def __init__(self, url):
         self.base = url + '/v2/lbaas'
+        # Octavia's amphora API lives beside /v2/lbaas.
+        self.octavia_base = url + '/v2/octavia'
         self.http = requests.Session()
 
     def request(self, method, path, body=None):
         return self.http.request(method, self.base + path, json=body, timeout=30)
+
+    def octavia_request(self, method, path, body=None):
+        return self.http.request(method, self.octavia_base + path, json=body,
+                                 timeout=30)
 
     def create(self, collection, key, **fields):
         response = self.request('POST', '/' + collection, {key: fields})
