@@ -300,7 +300,7 @@ def test_amphora_stats_count_listener_traffic(api, servers):
     member, = servers.start(1)
     lb, listener, _, url = http_lb.build_http_lb(api, [member], health_monitor=False)
     try:
-        assert http_lb.served_by(url, 3) == {http_lb.identity(member): 3}
+        assert sum(http_lb.served_by(url, 3).values()) == 3
         amphora, = _amphorae_of(api, lb['id'])
         response = api.octavia_request('GET', '/amphorae/%s/stats' % amphora['id'])
         entry, = response.json()['amphora_stats']
@@ -315,32 +315,56 @@ def test_amphora_stats_count_listener_traffic(api, servers):
         api.delete_loadbalancer(lb['id'])
 
 
-def test_amphora_config_renders_the_configuration_again(api, loadbalancer, controller):
-    amphora, = _amphorae_of(api, loadbalancer['id'])
-    config_path = os.path.join(controller.state_dir, 'amphorae', loadbalancer['id'],
-                               'haproxy.cfg')
+@pytest.fixture
+def serving_lb(api, servers):
+    """(load balancer, URL) of one serving HTTP through its amphora."""
+    member, = servers.start(1)
+    lb, _, _, url = http_lb.build_http_lb(api, [member], health_monitor=False)
+    yield lb, url
+    api.delete_loadbalancer(lb['id'])
+
+
+def test_amphora_config_renders_the_configuration_again(api, serving_lb, controller):
+    lb, url = serving_lb
+    amphora, = _amphorae_of(api, lb['id'])
+    config_path = os.path.join(controller.state_dir, 'amphorae', lb['id'], 'haproxy.cfg')
     with open(config_path) as config:
         rendered = config.read()
     with open(config_path, 'a') as config:
         config.write('# changed behind the controller\n')
     response = api.octavia_request('PUT', '/amphorae/%s/config' % amphora['id'])
     assert response.status_code == 202 and response.text == ''
-    api.wait_active(loadbalancer['id'])
+    api.wait_active(lb['id'])
     with open(config_path) as config:
         assert config.read() == rendered
     # A reload, not a new amphora.
-    assert _amphorae_of(api, loadbalancer['id'])[0]['id'] == amphora['id']
+    assert _amphorae_of(api, lb['id'])[0]['id'] == amphora['id']
+    assert sum(http_lb.served_by(url, 2).values()) == 2
 
 
-def test_amphora_failover_brings_a_new_amphora(api, loadbalancer):
-    amphora, = _amphorae_of(api, loadbalancer['id'])
+def test_amphora_failover_brings_a_new_amphora(api, serving_lb):
+    lb, url = serving_lb
+    amphora, = _amphorae_of(api, lb['id'])
     response = api.octavia_request('PUT', '/amphorae/%s/failover' % amphora['id'])
     assert response.status_code == 202, response.text
+    api.wait_active(lb['id'])
+    replaced, = _amphorae_of(api, lb['id'])
+    assert replaced['id'] != amphora['id']
+    assert replaced['created_at'] > amphora['created_at']
+    _fault(api.octavia_request('GET', '/amphorae/' + amphora['id']), 404,
+           'Amphora %s not found.' % amphora['id'])
+    assert sum(http_lb.served_by(url, 2).values()) == 2
+
+
+def test_idle_loadbalancer_has_an_amphora_too(api, loadbalancer):
+    # No listener, so no HAProxy process: Octavia still shows (and fails over) one.
+    amphora, = _amphorae_of(api, loadbalancer['id'])
+    assert _amphorae_of(api, loadbalancer['id']) == [amphora]
+    assert api.octavia_request('PUT', '/amphorae/%s/failover' % amphora['id']
+                               ).status_code == 202
     api.wait_active(loadbalancer['id'])
     replaced, = _amphorae_of(api, loadbalancer['id'])
     assert replaced['id'] != amphora['id']
-    _fault(api.octavia_request('GET', '/amphorae/' + amphora['id']), 404,
-           'Amphora %s not found.' % amphora['id'])
 
 
 # --- openstacksdk, unchanged -----------------------------------------------------------
@@ -371,7 +395,8 @@ def test_openstacksdk_admin_calls(controller, loadbalancer):
     assert lb_proxy.get_availability_zone(zone.name).availability_zone_profile_id == (
         zone_profile.id)
     assert zone.name in [z.name for z in lb_proxy.availability_zones()]
-    lb_proxy.delete_availability_zone(zone)
+    # (openstacksdk's AvailabilityZone has no id: it deletes by name.)
+    lb_proxy.delete_availability_zone(zone.name)
     lb_proxy.delete_availability_zone_profile(zone_profile)
 
     amphora, = lb_proxy.amphorae(loadbalancer_id=loadbalancer['id'])

@@ -3,6 +3,7 @@ an upgrade keeps the data already stored."""
 import sqlalchemy as sa
 
 from heat_lbaas.controller import model
+from heat_lbaas.controller.db import amphorae
 from heat_lbaas.controller.db import quotas
 from heat_lbaas.controller.db import store as store_module
 
@@ -43,12 +44,12 @@ def test_a_database_from_before_migrations_is_adopted_and_upgraded(tmp_path):
     assert 'rules' in sa.inspect(store.engine).get_table_names()
 
 
-def test_migrated_quota_table_matches_its_declaration(tmp_path):
-
+def test_migrated_quota_and_amphora_tables_match_their_declarations(tmp_path):
     store = store_module.Store(str(tmp_path / 'c.sqlite'))
-    migrated = {c['name']: c['nullable'] for c in
-                sa.inspect(store.engine).get_columns(quotas.TABLE.name)}
-    assert migrated == {c.name: c.nullable for c in quotas.TABLE.columns}
+    for table in (quotas.TABLE, amphorae.TABLE):
+        migrated = {c['name']: c['nullable'] for c in
+                    sa.inspect(store.engine).get_columns(table.name)}
+        assert migrated == {c.name: c.nullable for c in table.columns}, table.name
 
 
 def test_migrated_keys_match_the_declarations(tmp_path):

@@ -1,19 +1,19 @@
-"""/v2/octavia/amphorae: each load balancer's amphora, its running HAProxy master.
+"""/v2/octavia/amphorae: each load balancer's amphora, the HAProxy master serving it.
 
-Nothing is stored: an amphora is what runs. Its id is derived from the load
-balancer, the master's PID and the master's start time, so it stays the same across
-reloads (the master re-executes itself in place) and controller restarts (the master
-is adopted), and is new after a failover (a new master), as a failover brings a new
-amphora in Octavia. A load balancer whose master is not running has no amphora.
+An amphora is recorded (db/amphorae.py) the first time it is asked for and its record
+follows the master: the same through reloads (the master re-executes itself in place)
+and controller restarts (the master is adopted), a new amphora once a different
+master serves (a failover, or a restart after the master died), as a failover brings
+a new amphora in Octavia. A load balancer that serves nothing (no listener yet) has
+no HAProxy process but still its amphora, as in Octavia; failing it over gives it a
+new one.
 
 Fields Octavia fills from Nova and Neutron are filled from what stands in for them:
-the VIP is the HA and VRRP address, the load balancer's VIP port id its HA port;
+the VIP is the HA and VRRP address, the load balancer's VIP port its HA port; the
 compute and VRRP port ids are derived from the amphora id (stable, never reused). The
 controller talks to its amphorae over Unix sockets, not a management network, so
 lb_network_ip is null; there is no image, no VRRP and no certificate.
 """
-import datetime
-import os
 import uuid
 
 from heat_lbaas.controller import admin_model
@@ -21,10 +21,12 @@ from heat_lbaas.controller import model
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import loadbalancers
 from heat_lbaas.controller.api import provisioning
+from heat_lbaas.controller.db import amphorae as amphora_records
+from heat_lbaas.controller.db import store as store_module
 
-# Fixed, so the same process always gets the same ids.
+# Fixed, so an amphora's derived ids (compute, VRRP port) never change.
 NAMESPACE = uuid.UUID('4f1b2a3c-6d0e-5b7a-9c8d-2e1f0a3b4c5d')
-STANDALONE, ALLOCATED = 'STANDALONE', 'ALLOCATED'
+STANDALONE, ALLOCATED, BOOTING = 'STANDALONE', 'ALLOCATED', 'BOOTING'
 # Statuses from which `PUT .../config` re-applies the configuration at once; a load
 # balancer being changed gets it rendered by that change anyway.
 RECONFIGURABLE = ('ACTIVE', 'ERROR')
@@ -34,21 +36,11 @@ def _derived(amphora_id, what):
     return str(uuid.uuid5(NAMESPACE, '%s/%s' % (amphora_id, what)))
 
 
-def _boot_time():
-    with open('/proc/stat') as stat:
-        for line in stat:
-            if line.startswith('btime '):
-                return int(line.split()[1])
-    raise OSError('no btime in /proc/stat')
-
-
-def _started(pid):
-    """(start time in clock ticks after boot, as ISO 8601 UTC) of a process."""
+def _start_ticks(pid):
+    """When the process started, in clock ticks after boot: with the PID, it names
+    one process for good (PIDs are reused, not with the same start time)."""
     with open('/proc/%d/stat' % pid) as stat:
-        ticks = int(stat.read().rsplit(')', 1)[1].split()[19])
-    seconds = _boot_time() + ticks / os.sysconf('SC_CLK_TCK')
-    when = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
-    return ticks, when.replace(tzinfo=None).isoformat()
+        return int(stat.read().rsplit(')', 1)[1].split()[19])
 
 
 class Amphorae:
@@ -60,17 +52,38 @@ class Amphorae:
         # The amphora driver, which the statistics read through.
         self.driver = context.stats.driver
 
-    def _of(self, lb):
+    def _master(self, lb_id):
+        """'<pid>/<start ticks>' of the load balancer's running master, or None."""
         master_pid = getattr(self.driver, 'master_pid', None)
-        pid = master_pid(lb['id']) if master_pid else None
+        pid = master_pid(lb_id) if master_pid else None
         if pid is None:
             return None
         try:
-            ticks, created_at = _started(pid)
+            return '%d/%d' % (pid, _start_ticks(pid))
         except (OSError, ValueError, IndexError):
             return None     # it ended meanwhile
-        amphora_id = str(uuid.uuid5(NAMESPACE, '%s/%d/%d' % (lb['id'], pid, ticks)))
-        changed = lb['updated_at'] or lb['created_at'] or created_at
+
+    def _record(self, lb, record):
+        """The amphora record of `lb` brought up to date with its master."""
+        master = self._master(lb['id'])
+        now = store_module.utcnow()
+        if record is not None and master is not None and record['master'] != master:
+            if record['master'] is None:
+                # The first master of a load balancer that served nothing before.
+                record.update(master=master, updated_at=now)
+                amphora_records.update(self.store, record['id'],
+                                       {'master': master, 'updated_at': now})
+                return record
+            amphora_records.delete(self.store, record['id'])
+            record = None
+        if record is None:
+            record = {'id': str(uuid.uuid4()), 'loadbalancer_id': lb['id'],
+                      'master': master, 'created_at': now, 'updated_at': now}
+            amphora_records.insert(self.store, record)
+        return record
+
+    def _view(self, lb, record):
+        amphora_id = record['id']
         return {
             'id': amphora_id, 'loadbalancer_id': lb['id'],
             'compute_id': _derived(amphora_id, 'compute'),
@@ -79,20 +92,27 @@ class Amphorae:
             'vrrp_port_id': _derived(amphora_id, 'vrrp_port'),
             'ha_port_id': lb['vip_port_id'],
             'cert_expiration': None, 'cert_busy': False,
-            'role': STANDALONE, 'status': ALLOCATED,
+            'role': STANDALONE,
+            'status': BOOTING if lb['provisioning_status'] == 'PENDING_CREATE'
+            else ALLOCATED,
             'vrrp_interface': None, 'vrrp_id': None, 'vrrp_priority': None,
             'cached_zone': lb['availability_zone'],
-            'created_at': created_at, 'updated_at': max(created_at, changed),
+            'created_at': record['created_at'], 'updated_at': record['updated_at'],
             'image_id': None, 'compute_flavor': None,
         }
 
     def list(self):
+        """Every load balancer's amphora (records of deleted ones are dropped)."""
         amphorae = []
-        for lb in self.store.find(model.LOADBALANCER):
-            if lb['provisioning_status'] not in ('DELETED', 'PENDING_DELETE'):
-                amphora = self._of(lb)
-                if amphora is not None:
-                    amphorae.append(amphora)
+        with self.store.transaction():
+            records = amphora_records.all_records(self.store)
+            for lb in self.store.find(model.LOADBALANCER):
+                record = records.pop(lb['id'], None)
+                if lb['provisioning_status'] in ('DELETED', 'PENDING_DELETE'):
+                    continue
+                amphorae.append(self._view(lb, self._record(lb, record)))
+            for gone in records.values():
+                amphora_records.delete(self.store, gone['id'])
         return amphorae
 
     def get(self, amphora_id):
@@ -102,9 +122,13 @@ class Amphorae:
         raise errors.NotFound(self.object_type.title, amphora_id)
 
     def failover(self, amphora_id):
-        """Octavia's amphora failover: the load balancer's amphora is replaced."""
-        loadbalancers.LoadBalancers(self.context).failover(
-            self.get(amphora_id)['loadbalancer_id'])
+        """Octavia's amphora failover: the load balancer's amphora is replaced (a
+        new master; without one, a new record stands for the new amphora)."""
+        lb_id = self.get(amphora_id)['loadbalancer_id']
+        loadbalancers.LoadBalancers(self.context).failover(lb_id)
+        with self.store.transaction():
+            if self._master(lb_id) is None:
+                amphora_records.delete(self.store, amphora_id)
 
     def configure(self, amphora_id):
         """Render the load balancer's configuration again from the database and have

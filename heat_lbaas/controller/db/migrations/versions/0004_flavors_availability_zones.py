@@ -1,5 +1,5 @@
 """Flavor profiles, flavors, availability zone profiles and availability zones
-(controller/admin_model.py).
+(controller/admin_model.py), and the amphora records (db/amphorae.py).
 
 Revision ID: 0004
 Revises: 0003
@@ -49,9 +49,17 @@ def upgrade():
         sa.Column('enabled', sa.Boolean(), nullable=True),
         _id('availability_zone_profile_id'),
     )
+    op.create_table(
+        'amphorae',
+        sa.Column('id', sa.String(64), primary_key=True),
+        sa.Column('loadbalancer_id', sa.String(64), nullable=False, unique=True),
+        sa.Column('master', sa.String(64), nullable=True),
+        sa.Column('created_at', sa.String(64), nullable=False),
+        sa.Column('updated_at', sa.String(64), nullable=True),
+    )
 
 
 def downgrade():
-    for table in ('availability_zones', 'availability_zone_profiles', 'flavors',
+    for table in ('amphorae', 'availability_zones', 'availability_zone_profiles', 'flavors',
                   'flavorprofiles'):
         op.drop_table(table)
