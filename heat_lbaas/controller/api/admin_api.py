@@ -21,6 +21,11 @@ from heat_lbaas.controller.api import querying
 from heat_lbaas.controller.api import views
 
 RULE_PREFIX = 'os_load-balancer_api'
+# Octavia's defaults: these rules are for load balancer readers; every other rule of
+# this module is for administrators only.
+READER_RULES = frozenset('%s:%s:%s' % (RULE_PREFIX, rbac_type, action)
+                         for rbac_type in ('flavor', 'availability-zone')
+                         for action in ('get_all', 'get_one'))
 LBAAS_PREFIX = r'/v2(?:\.0)?/lbaas'
 OCTAVIA_PREFIX = r'/v2(?:\.0)?/octavia'
 UUID = r'[0-9a-fA-F-]{36}'
