@@ -42,7 +42,7 @@ SAMPLE = {'{id}': '6c0f3b8e-2a4d-4f7e-9a1b-3c5d7e9f1a2b', '{name}': 'zone-a'}
 
 def _routes():
     # The routes are plain data: no store or driver is reached while building them.
-    context = types.SimpleNamespace(store=None, stats=types.SimpleNamespace(driver=None))
+    context = types.SimpleNamespace(store=None, stats=None)
     return admin_api.AdminApi(context, None, None).routes()
 
 

@@ -49,8 +49,11 @@ class Amphorae:
     def __init__(self, context):
         self.context = context
         self.store = context.store
+
+    @property
+    def driver(self):
         # The amphora driver, which the statistics read through.
-        self.driver = context.stats.driver
+        return self.context.stats.driver
 
     def _master(self, lb_id):
         """'<pid>/<start ticks>' of the load balancer's running master, or None."""
