@@ -407,3 +407,14 @@ def test_openstacksdk_admin_calls(controller, loadbalancer):
     lb_proxy.wait_for_load_balancer(loadbalancer['id'], interval=0.1, wait=30)
     assert [a.id for a in lb_proxy.amphorae(loadbalancer_id=loadbalancer['id'])] != [
         amphora.id]
+
+
+def test_amphora_outlives_a_controller_restart(api, serving_lb, controller):
+    # Last in this module: it restarts the module's controller. The controller stops
+    # alone (HAProxy keeps serving), so the new one adopts the same master.
+    lb, url = serving_lb
+    amphora, = _amphorae_of(api, lb['id'])
+    controller.stop(amphorae=False)
+    controller.start()
+    assert _amphorae_of(api, lb['id']) == [amphora]
+    assert sum(http_lb.served_by(url, 2).values()) == 2
