@@ -294,6 +294,9 @@ def test_amphora_of_a_loadbalancer(api, loadbalancer, controller):
         controller.url + '/v2.0/octavia/amphorae/' + amphora['id']).status_code == 200
     _fault(api.octavia_request('GET', '/amphorae/' + str(uuid.UUID(int=7))), 404,
            'Amphora %s not found.' % uuid.UUID(int=7))
+    # Octavia deletes only amphorae in ERROR.
+    _fault(api.octavia_request('DELETE', '/amphorae/' + amphora['id']), 409,
+           'amphora %s is immutable and cannot be updated.' % amphora['id'])
 
 
 def test_amphora_stats_count_listener_traffic(api, servers):

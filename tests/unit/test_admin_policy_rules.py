@@ -33,6 +33,7 @@ OCTAVIA_RULES = {
         'provider-availability-zone:get_all',
     ('/v2/octavia/amphorae', 'GET'): 'amphora:get_all',
     ('/v2/octavia/amphorae/{id}', 'GET'): 'amphora:get_one',
+    ('/v2/octavia/amphorae/{id}', 'DELETE'): 'amphora:delete',
     ('/v2/octavia/amphorae/{id}/config', 'PUT'): 'amphora:put_config',
     ('/v2/octavia/amphorae/{id}/failover', 'PUT'): 'amphora:put_failover',
     ('/v2/octavia/amphorae/{id}/stats', 'GET'): 'amphora:get_stats',

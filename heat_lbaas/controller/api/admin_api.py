@@ -81,7 +81,8 @@ class AdminApi:
             (_route(OCTAVIA_PREFIX, r'/amphorae'),
              {'GET': _rule('amphora', 'get_all', self.list_amphorae)}),
             (_route(OCTAVIA_PREFIX, r'/amphorae/(%s)' % UUID),
-             {'GET': _rule('amphora', 'get_one', self.show_amphora)}),
+             {'GET': _rule('amphora', 'get_one', self.show_amphora),
+              'DELETE': _rule('amphora', 'delete', self.delete_amphora)}),
             (_route(OCTAVIA_PREFIX, r'/amphorae/(%s)/config' % UUID),
              {'PUT': _rule('amphora', 'put_config', self.configure_amphora)}),
             (_route(OCTAVIA_PREFIX, r'/amphorae/(%s)/failover' % UUID),
@@ -155,6 +156,9 @@ class AdminApi:
     def show_amphora(self, request, amphora_id):
         body = views.select_fields(self.amphorae.get(amphora_id), _fields(request))
         return self.respond(200, {'amphora': body})
+
+    def delete_amphora(self, request, amphora_id):
+        self.amphorae.delete(amphora_id)
 
     def configure_amphora(self, request, amphora_id):
         self.amphorae.configure(amphora_id)

@@ -124,6 +124,12 @@ class Amphorae:
                 return amphora
         raise errors.NotFound(self.object_type.title, amphora_id)
 
+    def delete(self, amphora_id):
+        """Octavia deletes only amphorae in ERROR; each one here serves its load
+        balancer (a dead master is replaced, never left in ERROR), so: 409."""
+        self.get(amphora_id)
+        raise errors.Immutable('amphora', amphora_id)
+
     def failover(self, amphora_id):
         """Octavia's amphora failover: the load balancer's amphora is replaced (a
         new master; without one, a new record stands for the new amphora)."""
