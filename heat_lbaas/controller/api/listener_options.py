@@ -1,7 +1,7 @@
 """Listener options checked beyond their declared types: certificates, TLS options
 and inserted headers, with Octavia's messages. (Allowed CIDRs are a declared kind,
 checked and normalised by api/validation.py.)"""
-from heat_lbaas.controller.amphora import certificates
+from heat_lbaas.controller import certificates
 from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import tls_options

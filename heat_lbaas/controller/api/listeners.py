@@ -25,9 +25,13 @@ def check_protocols(listener_protocol, pool_protocol):
 class Listeners(base.Collection):
     object_type = model.LISTENER
 
+    def check_rules(self, values, current=None):
+        # Reads the certificate files `values` names: done before any database lock.
+        protocol = (current or values)['protocol']
+        listener_options.check(protocol, values, self.context.certificates, current)
+
     def create(self, body, project_id):
         values = self.validate_create(body)
-        listener_options.check(values['protocol'], values, self.context.certificates)
         with self.store.transaction():
             lb = self.store.get(model.LOADBALANCER, values['loadbalancer_id'])
             if lb is None:
@@ -57,12 +61,9 @@ class Listeners(base.Collection):
         check_protocols(protocol or values['protocol'], pool['protocol'])
 
     def update(self, listener_id, body):
-        values = self.validate_update(body)
         # Certificate files are read before the lock is taken (a slow file delays
         # only this request); a concurrent change of a reference meanwhile is a 409.
-        validated = self.get(listener_id)
-        listener_options.check(validated['protocol'], values, self.context.certificates,
-                               validated)
+        values, validated = self.validate_update(body, lambda: self.get(listener_id))
         with self.store.transaction():
             listener = self.get(listener_id)
             self.require_mutable(listener)
