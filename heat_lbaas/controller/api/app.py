@@ -143,8 +143,9 @@ class Application:
         return self._json(200, self._openapi)
 
     def list_providers(self, request):
+        fields = querying.requested_fields(request.GET)
         return self._json(200, {'providers': [
-            {'name': name, 'description': text}
+            views.select_fields({'name': name, 'description': text}, fields)
             for name, text in loadbalancers.PROVIDERS.items()]})
 
     # --- top-level collections -------------------------------------------------

@@ -197,15 +197,10 @@ class GraphBuilder:
 
     @staticmethod
     def _check_listeners(plans, pools):
-        ports = set()
-        for plan in plans:
+        for index, plan in enumerate(plans):
             values = plan.values
-            if values['protocol_port'] in ports:
-                raise errors.Conflict(
-                    'Another Listener on this Load Balancer is already using '
-                    'protocol %s and protocol_port %s'
-                    % (values['protocol'], values['protocol_port']))
-            ports.add(values['protocol_port'])
+            # As Octavia creates them in order: the earlier ones are "already" there.
+            listeners_module.check_port_free(values, [p.values for p in plans[:index]])
             if plan.default_pool is not None:
                 listeners_module.check_protocols(
                     values['protocol'], pools[plan.default_pool].values['protocol'])
@@ -236,6 +231,8 @@ class GraphBuilder:
                 self.store.update(model.POOL, pool['id'],
                                   {'healthmonitor_id': monitor['id']})
         for plan in graph.listeners:
+            # The VIP is placed in this transaction: its IP version is known now.
+            listeners_module.check_cidrs_fit_vip(plan.values.get('allowed_cidrs'), lb)
             plan.values.update(loadbalancer_id=lb['id'],
                                default_pool_id=pool_ids.get(plan.default_pool))
             listener = self.listeners.new_row(plan.values, project_id)
