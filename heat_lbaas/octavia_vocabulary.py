@@ -46,6 +46,15 @@ FORWARDED_HEADERS = ('X-Forwarded-For', 'X-Forwarded-Port', 'X-Forwarded-Proto')
 # Headers about the client certificate (TERMINATED_HTTPS listeners).
 SSL_CLIENT_HEADERS = tuple(lib.SUPPORTED_SSL_HEADERS)
 INSERT_HEADERS_PROTOCOLS = (lib.PROTOCOL_HTTP, lib.PROTOCOL_TERMINATED_HTTPS)
+# The transport protocol of each listener protocol (Octavia's L4_PROTOCOL_MAP): two
+# listeners of a load balancer share a protocol_port only on different ones.
+TRANSPORT_PROTOCOLS = {
+    lib.PROTOCOL_TCP: lib.PROTOCOL_TCP, lib.PROTOCOL_HTTP: lib.PROTOCOL_TCP,
+    lib.PROTOCOL_HTTPS: lib.PROTOCOL_TCP, lib.PROTOCOL_TERMINATED_HTTPS: lib.PROTOCOL_TCP,
+    lib.PROTOCOL_PROXY: lib.PROTOCOL_TCP, lib.PROTOCOL_PROXYV2: lib.PROTOCOL_TCP,
+    lib.PROTOCOL_PROMETHEUS: lib.PROTOCOL_TCP,
+    lib.PROTOCOL_UDP: lib.PROTOCOL_UDP, lib.PROTOCOL_SCTP: lib.PROTOCOL_SCTP,
+}
 
 # --- TLS (listeners and pools) --------------------------------------------------------
 

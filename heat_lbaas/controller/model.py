@@ -55,6 +55,9 @@ class Field:
     # Left out of responses while null, as Octavia (WSME) leaves out unset attributes:
     # a pool without a health monitor has no healthmonitor_id key at all.
     omitted_if_null: bool = False
+    # The only listener protocols on which the field may be set (empty: any), as
+    # Octavia's TLS termination options (checked by api/listener_options.py).
+    listener_protocols: tuple = ()
 
     def default_value(self):
         # Lists and dicts are copied so objects never share one mutable default.
@@ -120,6 +123,9 @@ LOADBALANCER = ObjectType(
     ),
     relations=('listeners', 'pools'))
 
+# The listener protocol that terminates TLS: certificates and HSTS only there.
+TLS_TERMINATING = (octavia.TERMINATED_HTTPS,)
+
 LISTENER = ObjectType(
     'listener', 'listeners', 'Listener',
     _common(
@@ -130,11 +136,13 @@ LISTENER = ObjectType(
               minimum=1, maximum=65535),
         Field('connection_limit', INTEGER, default=-1, minimum=-1,
               maximum=MAX_CONNECTION_LIMIT),
-        Field('default_tls_container_ref', max_length=255),
+        Field('default_tls_container_ref', max_length=255,
+              listener_protocols=TLS_TERMINATING),
         # Each one is two words (`crt <path>`) on the bind line, which HAProxy cuts
         # at 64 words; the bind address and the other TLS options take up to 19
         # (tests/functional/test_tls_options.py renders the longest line).
-        Field('sni_container_refs', STRING_LIST, default=[], max_items=20),
+        Field('sni_container_refs', STRING_LIST, default=[], max_items=20,
+              listener_protocols=TLS_TERMINATING),
         Field('default_pool_id', UUID),
         Field('insert_headers', DICT, default={}),
         Field('timeout_client_data', INTEGER, default=50000, minimum=0,
@@ -145,7 +153,7 @@ LISTENER = ObjectType(
               maximum=octavia.MAX_TIMEOUT_MS),
         Field('timeout_tcp_inspect', INTEGER, default=0, minimum=0,
               maximum=octavia.MAX_TIMEOUT_MS),
-        Field('client_ca_tls_container_ref'),
+        Field('client_ca_tls_container_ref', listener_protocols=TLS_TERMINATING),
         Field('client_authentication', default='NONE',
               choices=octavia.CLIENT_AUTH_MODES),
         Field('client_crl_container_ref'),
@@ -153,7 +161,7 @@ LISTENER = ObjectType(
         Field('tls_ciphers', max_length=2048),
         Field('tls_versions', STRING_LIST),
         Field('alpn_protocols', STRING_LIST),
-        Field('hsts_max_age', INTEGER, minimum=0),
+        Field('hsts_max_age', INTEGER, minimum=0, listener_protocols=TLS_TERMINATING),
         Field('hsts_include_subdomains', BOOLEAN, default=False),
         Field('hsts_preload', BOOLEAN, default=False),
     ),

@@ -17,7 +17,7 @@ import waitress.server
 from heat_lbaas.controller import config
 from heat_lbaas.controller import model
 from heat_lbaas.controller import process_limits
-from heat_lbaas.controller.amphora import certificates
+from heat_lbaas.controller import certificates
 from heat_lbaas.controller.amphora import driver_base
 from heat_lbaas.controller.amphora import haproxy_process
 from heat_lbaas.controller.amphora import private_dir

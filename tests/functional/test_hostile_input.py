@@ -135,9 +135,11 @@ def refused_naming(response, field_name):
     return fault['faultstring']
 
 
-# Refused on this tree's HTTP listener whatever the value (Octavia: HSTS only on
-# TERMINATED_HTTPS); tests/functional/test_tls_options.py deploys them.
-TLS_ONLY = {'hsts_max_age'}
+# Refused on this tree's HTTP listener whatever the value, as declared in model.py
+# (Octavia: certificates and HSTS only on TERMINATED_HTTPS);
+# tests/functional/test_tls_options.py deploys them.
+TLS_ONLY = {f.name for f in model.LISTENER.fields
+            if f.listener_protocols and 'HTTP' not in f.listener_protocols}
 
 
 def test_every_field_kind_at_and_beyond_its_limits(api, servers, controller):

@@ -3,7 +3,7 @@
 `haproxy -c` says whether HAProxy accepts the file; `foreign_lines` says which lines
 the controller's template could not have written: a line whose first word is none of
 the template's keywords, or with characters outside printable ASCII. The keywords are
-read from the template itself (and the L7 lines it takes from amphora/l7_render.py),
+read from the template itself (and the L7 lines of its macros in templates/l7.j2),
 so a new template line needs no change here, while a line injected through a user's
 value ("x\\nstats socket ...") still has to start with one of them at the indentation
 of a section line.
@@ -16,7 +16,7 @@ import subprocess
 from heat_lbaas.controller.amphora import render
 
 TEMPLATE = os.path.join(os.path.dirname(render.__file__), 'templates', 'haproxy.cfg.j2')
-# Lines the template writes through {{ acl }} and {{ action }} (amphora/l7_render.py).
+# Lines the template writes through {{ acl }} and {{ action }} (templates/l7.j2).
 L7_KEYWORDS = ('acl', 'http-request', 'redirect', 'use_backend')
 SECTIONS = ('global', 'defaults', 'frontend', 'backend')
 PRINTABLE = re.compile(r'[ -~]*')

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from heat_lbaas.controller.amphora import certificates
+from heat_lbaas.controller import certificates
 from tests.support import tls
 
 

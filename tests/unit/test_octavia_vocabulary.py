@@ -150,3 +150,9 @@ def test_vocabulary_imports_neither_controller_nor_devcloud_nor_heat():
         ('heat_lbaas.controller', 'heat_lbaas.devcloud', 'heat_lbaas.resources',
          'heat.', 'heat_lbaas.octavia_vocabulary.'))]
     assert 'heat' not in modules
+
+
+def test_every_listener_protocol_has_a_transport_protocol():
+    # Octavia's map also names the pool-only PROXY protocols.
+    assert set(octavia.LISTENER_PROTOCOLS) <= set(octavia.TRANSPORT_PROTOCOLS)
+    assert set(octavia.TRANSPORT_PROTOCOLS.values()) == {'TCP', 'UDP', 'SCTP'}

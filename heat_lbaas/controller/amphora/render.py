@@ -3,10 +3,7 @@
 The tree is first turned into a small render model (plain dicts of ids, addresses,
 numbers and pattern-checked strings), then into text by templates/haproxy.cfg.j2.
 """
-import os
-
-import jinja2
-
+from heat_lbaas.controller.amphora import jinja_env
 from heat_lbaas.controller.amphora import l7_render
 from heat_lbaas.controller.amphora import tls_render
 
@@ -19,14 +16,6 @@ SEND_PROXY = {'PROXY': 'send-proxy', 'PROXYV2': 'send-proxy-v2'}
 HTTP_MODE_PROTOCOLS = ('HTTP', 'TERMINATED_HTTPS')
 LIVE = ('ACTIVE', 'PENDING_CREATE', 'PENDING_UPDATE', 'ERROR')
 CIDRS_PER_LINE = 50
-
-# The output is an HAProxy configuration, not HTML: HTML escaping would corrupt it. What
-# keeps user values from injecting directives is the API's validation and normalisation
-# of every rendered field (api/validation.py), checked by the hostile-input tests.
-_ENVIRONMENT = jinja2.Environment(  # nosec B701
-    loader=jinja2.FileSystemLoader(os.path.join(os.path.dirname(__file__), 'templates')),
-    trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-    keep_trailing_newline=True, autoescape=False)
 
 
 def expected_codes_regex(codes):
@@ -203,4 +192,4 @@ def render(tree, stats_socket, certificate_paths=None, ping_command=None):
     model = render_model(tree, stats_socket, certificate_paths, ping_command)
     if not model['frontends'] or not tree.loadbalancer['admin_state_up']:
         return None
-    return _ENVIRONMENT.get_template('haproxy.cfg.j2').render(**model)
+    return jinja_env.ENVIRONMENT.get_template('haproxy.cfg.j2').render(**model)

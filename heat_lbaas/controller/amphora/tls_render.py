@@ -6,7 +6,7 @@ Every value is a path the worker chose for a staged copy (certificates.staged_na
 a fixed keyword, a TLS version or ALPN protocol from a fixed list, or a cipher string
 checked by the API against Octavia's pattern (no white space, quotes or '#').
 """
-from heat_lbaas.controller.amphora import certificates
+from heat_lbaas.controller import certificates
 
 # Octavia's CLIENT_AUTH_MAP: client_authentication -> HAProxy's `verify`.
 CLIENT_VERIFY = {'NONE': 'none', 'OPTIONAL': 'optional', 'MANDATORY': 'required'}

@@ -146,8 +146,7 @@ class Application:
         return self._json(200, self._openapi)
 
     def list_providers(self, request):
-        fields = [name for value in request.GET.getall('fields')
-                  for name in value.split(',') if name]
+        fields = querying.requested_fields(request.GET)
         return self._json(200, {'providers': [
             views.select_fields({'name': name, 'description': text}, fields)
             for name, text in loadbalancers.PROVIDERS.items()]})

@@ -26,29 +26,36 @@ class Collection:
     def list(self, **equal):
         return self.store.find(self.object_type, **equal)
 
-    def check_supported(self, values):
-        for name, allowed in capabilities.served_values(self.object_type).items():
-            value = values.get(name)
-            if value is not None and value not in allowed:
-                raise errors.ProviderUnsupported(
-                    capabilities.PROVIDER,
-                    '%s %s is not supported by this controller (supported: %s).'
-                    % (name, value, ', '.join(allowed)))
+    # --- validation: the same three steps for every way of writing an object ---
+
+    def check_rules(self, values, current=None):
+        """The type's cross-field rules (Octavia's controller checks), given the
+        schema-checked `values` and, on update, the `current` row. May complete
+        `values` (defaults that depend on other fields). None by default."""
 
     def validate_create(self, body, extra_fields=()):
+        """Field schema, then cross-field rules, then the provider's capabilities:
+        for a single create, a batch member and a fully populated create's objects."""
         values = validation.for_create(self.object_type,
                                        validation.unwrap(self.object_type, body),
                                        extra_fields)
-        self.check_supported(values)
         limits.check_tags(self.context.conf, values)
+        self.check_rules(values)
+        capabilities.check(self.object_type, values)
         return values
 
-    def validate_update(self, body):
+    def validate_update(self, body, current_of):
+        """As validate_create, for the changes `body` makes to the row `current_of()`
+        returns; that is looked up once the body passed the field schema (as in
+        Octavia, a malformed body is a 400 even for an object that does not exist).
+        Returns (changes, current row)."""
         values = validation.for_update(self.object_type,
                                        validation.unwrap(self.object_type, body))
-        self.check_supported(values)
         limits.check_tags(self.context.conf, values)
-        return values
+        current = current_of()
+        self.check_rules(values, current)
+        capabilities.check(self.object_type, values)
+        return values, current
 
     def new_row(self, values, project_id, operating_status='OFFLINE'):
         """Insert a new object (in the caller's transaction), within the project's

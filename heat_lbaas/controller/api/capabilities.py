@@ -1,48 +1,99 @@
 """What this controller's one provider, the amphora (an HAProxy process per load
 balancer), serves: the part of Octavia's vocabulary (heat_lbaas/octavia_vocabulary.py)
-it can carry out. Octavia accepts the rest; here it is refused with a
-ProviderUnsupported error naming what is served, as a real Octavia provider that
-lacks a feature refuses it.
+it can carry out. Octavia accepts the rest; here it is refused with Octavia's
+ProviderUnsupportedOptionError (501) naming what is served, as a real Octavia
+provider that lacks a feature refuses it.
 
-Declared once and read by every way of writing an object: single create and update
-(api/base.py), batch member update (through the members' create validation) and the
-fully populated load balancer create (api/loadbalancer_graph.py, which validates each
-nested object with its collection).
+Declared once and checked last in every way of writing an object (api/base.py:
+field schema, then the type's cross-field rules, then `check` here): single create
+and update, batch member update and the fully populated load balancer create, which
+validates each nested object with its collection.
 """
+import dataclasses
+
 from octavia_lib.common import constants as lib
 
 from heat_lbaas import octavia_vocabulary as octavia
+from heat_lbaas.controller.api import errors
 
 PROVIDER = 'amphora'
 
-# Values of a field the amphora serves, by object type key (model.ObjectType.key);
-# fields not named here take every value Octavia accepts.
-SERVED_VALUES = {
-    # No UDP or SCTP (HAProxy balances neither), no PROMETHEUS endpoint.
-    'listener': {'protocol': (lib.PROTOCOL_HTTP, lib.PROTOCOL_HTTPS, lib.PROTOCOL_TCP,
-                              lib.PROTOCOL_TERMINATED_HTTPS)},
-    'pool': {'protocol': (lib.PROTOCOL_HTTP, lib.PROTOCOL_HTTPS, lib.PROTOCOL_TCP,
-                          lib.PROTOCOL_PROXY, lib.PROTOCOL_PROXYV2)},
-    'healthmonitor': {'type': (lib.HEALTH_MONITOR_HTTP, lib.HEALTH_MONITOR_HTTPS,
-                               lib.HEALTH_MONITOR_PING, lib.HEALTH_MONITOR_TCP,
-                               lib.HEALTH_MONITOR_TLS_HELLO)},
-}
-
-# SSL_* rules need TLS client authentication on the listener, which this controller
-# does not offer. (Checked by api/l7_validation.py, with its own message.)
-L7RULE_TYPES = (lib.L7RULE_TYPE_HOST_NAME, lib.L7RULE_TYPE_PATH,
-                lib.L7RULE_TYPE_FILE_TYPE, lib.L7RULE_TYPE_HEADER,
-                lib.L7RULE_TYPE_COOKIE)
-# Listener protocols whose traffic HAProxy reads as HTTP, so L7 rules can look into it.
-L7_LISTENER_PROTOCOLS = (lib.PROTOCOL_HTTP, lib.PROTOCOL_TERMINATED_HTTPS)
 # HAProxy with OpenSSL 3 at its default security level completes no handshake older
 # than TLS 1.2 (measured: an internal-error alert even with ssl-min-ver TLSv1.0), so
 # allowing the older versions would be an option silently ignored: they are refused.
 TLS_VERSIONS = ('TLSv1.2', 'TLSv1.3')
+
+
+@dataclasses.dataclass(frozen=True)
+class Served:
+    """The values of one field the amphora serves (each item, for a list field)."""
+    values: tuple
+    label: str            # how the refusal names the field
+    why: str = ''         # said before the served values, when not obvious
+
+
+# By object type key (model.ObjectType.key); fields not named take every value
+# Octavia accepts.
+SERVED = {
+    'listener': {
+        # No UDP or SCTP (HAProxy balances neither), no PROMETHEUS endpoint.
+        'protocol': Served((lib.PROTOCOL_HTTP, lib.PROTOCOL_HTTPS, lib.PROTOCOL_TCP,
+                            lib.PROTOCOL_TERMINATED_HTTPS), 'protocol'),
+        'tls_versions': Served(TLS_VERSIONS, 'TLS versions',
+                               'its HAProxy and OpenSSL complete no older handshake'),
+    },
+    'pool': {
+        'protocol': Served((lib.PROTOCOL_HTTP, lib.PROTOCOL_HTTPS, lib.PROTOCOL_TCP,
+                            lib.PROTOCOL_PROXY, lib.PROTOCOL_PROXYV2), 'protocol'),
+        'tls_versions': Served(TLS_VERSIONS, 'TLS versions',
+                               'its HAProxy and OpenSSL complete no older handshake'),
+    },
+    'healthmonitor': {
+        'type': Served((lib.HEALTH_MONITOR_HTTP, lib.HEALTH_MONITOR_HTTPS,
+                        lib.HEALTH_MONITOR_PING, lib.HEALTH_MONITOR_TCP,
+                        lib.HEALTH_MONITOR_TLS_HELLO), 'type'),
+    },
+    'rule': {
+        # SSL_* rules need TLS client authentication on the listener, which this
+        # controller does not offer.
+        'type': Served((lib.L7RULE_TYPE_HOST_NAME, lib.L7RULE_TYPE_PATH,
+                        lib.L7RULE_TYPE_FILE_TYPE, lib.L7RULE_TYPE_HEADER,
+                        lib.L7RULE_TYPE_COOKIE), 'L7 rule type'),
+    },
+}
+
+# Listener protocols whose traffic HAProxy reads as HTTP, so L7 rules can look into it.
+L7_LISTENER_PROTOCOLS = (lib.PROTOCOL_HTTP, lib.PROTOCOL_TERMINATED_HTTPS)
 # Headers the amphora inserts, per listener protocol.
 INSERT_HEADERS = dict.fromkeys(octavia.INSERT_HEADERS_PROTOCOLS, octavia.FORWARDED_HEADERS)
 
 
+def check(object_type, values):
+    """Refuse (501) what of `values` (checked by the field schema and the type's
+    rules) the amphora does not serve."""
+    for name, served in SERVED.get(object_type.key, {}).items():
+        value = values.get(name)
+        if value is None:
+            continue
+        unserved = [v for v in value if v not in served.values] if isinstance(
+            value, list) else ([value] if value not in served.values else [])
+        if unserved:
+            raise errors.ProviderUnsupported(
+                PROVIDER, '%s %s %s not supported by this controller (%ssupported: %s).'
+                % (served.label, ', '.join(unserved),
+                   'are' if isinstance(value, list) else 'is',
+                   served.why + '; ' if served.why else '', ', '.join(served.values)))
+
+
+def check_l7_listener(protocol):
+    """L7 policies only on listeners HAProxy reads as HTTP (Octavia's amphora
+    driver refuses the others the same way)."""
+    if protocol not in L7_LISTENER_PROTOCOLS:
+        raise errors.ProviderUnsupported(
+            PROVIDER, '%s protocol listeners do not support L7 policies' % protocol)
+
+
 def served_values(object_type):
     """{field: values the amphora serves} of `object_type` (a model.ObjectType)."""
-    return SERVED_VALUES.get(object_type.key, {})
+    return {name: served.values
+            for name, served in SERVED.get(object_type.key, {}).items()}

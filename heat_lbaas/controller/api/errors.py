@@ -30,6 +30,11 @@ class ValidationFailure(ApiError):
 
 
 class ProviderUnsupported(ApiError):
+    # Octavia's ProviderUnsupportedOptionError: 501, which WSME words as a server
+    # fault ("Server" for every status of 500 and above).
+    status = 501
+    faultcode = 'Server'
+
     def __init__(self, provider, detail):
         super().__init__("Provider '%s' does not support a requested option: %s"
                          % (provider, detail))

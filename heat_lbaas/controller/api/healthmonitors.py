@@ -23,9 +23,11 @@ def check_http_options(monitor_type, values):
 class HealthMonitors(base.Collection):
     object_type = model.HEALTH_MONITOR
 
+    def check_rules(self, values, current=None):
+        check_http_options((current or values)['type'], values)
+
     def create(self, body, project_id):
         values = self.validate_create(body)
-        check_http_options(values['type'], values)
         with self.store.transaction():
             pool = self.store.get(model.POOL, values['pool_id'])
             if pool is None:
@@ -39,10 +41,8 @@ class HealthMonitors(base.Collection):
         return row
 
     def update(self, hm_id, body):
-        values = self.validate_update(body)
         with self.store.transaction():
-            hm = self.get(hm_id)
-            check_http_options(hm['type'], values)
+            values, hm = self.validate_update(body, lambda: self.get(hm_id))
             self.require_mutable(hm)
             pool = self.store.get(model.POOL, hm['pool_id'])
             provisioning.lock_for_pool_child_change(self.store, pool)

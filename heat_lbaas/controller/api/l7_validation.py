@@ -14,7 +14,6 @@ import urllib.parse
 from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller.amphora import l7_render
 from heat_lbaas.controller.amphora import pcre2
-from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller.api import errors
 
 DEFAULT_REDIRECT_HTTP_CODE = 302
@@ -69,10 +68,6 @@ def _check_characters(field, value, pattern, explanation, max_length=255):
 def check_rule(rule):
     """`rule`: the full set of a rule's values (after defaults or merged on update)."""
     rule_type, compare_type = rule['type'], rule['compare_type']
-    if rule_type not in capabilities.L7RULE_TYPES:
-        raise errors.ProviderUnsupported(
-            capabilities.PROVIDER, 'L7 rule type %s is not supported by this controller '
-            '(supported: %s).' % (rule_type, ', '.join(capabilities.L7RULE_TYPES)))
     if rule_type in octavia.RULE_TYPES_WITH_KEY:
         if not rule.get('key'):
             raise RuleInvalid('Invalid L7 Rule: L7 rule type requires a key')

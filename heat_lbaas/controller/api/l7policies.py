@@ -25,15 +25,20 @@ def _inferred_action(changes):
 class L7Policies(base.Collection):
     object_type = model.L7POLICY
 
+    def check_rules(self, values, current=None):
+        if current is None:
+            l7_validation.sanitize_policy(values)
+            return
+        if 'action' not in values and _inferred_action(values):
+            values['action'] = _inferred_action(values)
+        merged = l7_validation.sanitize_policy(dict(current, **values))
+        values.update({name: merged[name] for name in REDIRECT_FIELDS})
+
     def _listener(self, listener_id):
         listener = self.store.get(model.LISTENER, listener_id)
         if listener is None or listener['provisioning_status'] == 'DELETED':
             raise errors.NotFound(model.LISTENER.title, listener_id)
-        if listener['protocol'] not in capabilities.L7_LISTENER_PROTOCOLS:
-            # Octavia's amphora driver refuses these the same way.
-            raise errors.ProviderUnsupported(
-                capabilities.PROVIDER, '%s protocol listeners do not support L7 policies'
-                % listener['protocol'])
+        capabilities.check_l7_listener(listener['protocol'])
         return listener
 
     def _check_redirect_pool(self, policy, listener):
@@ -46,7 +51,7 @@ class L7Policies(base.Collection):
         listeners.check_protocols(listener['protocol'], pool['protocol'])
 
     def create(self, body, project_id):
-        values = l7_validation.sanitize_policy(self.validate_create(body))
+        values = self.validate_create(body)
         with self.store.transaction():
             listener = self._listener(values['listener_id'])
             self._check_redirect_pool(values, listener)
@@ -66,16 +71,11 @@ class L7Policies(base.Collection):
                               l7_positions.place(ordered, policy_id, position))
 
     def update(self, policy_id, body):
-        changes = self.validate_update(body)
-        if 'action' not in changes and _inferred_action(changes):
-            changes['action'] = _inferred_action(changes)
         with self.store.transaction():
-            policy = self.get(policy_id)
+            changes, policy = self.validate_update(body, lambda: self.get(policy_id))
             self.require_mutable(policy)
             listener = self.store.get(model.LISTENER, policy['listener_id'])
-            merged = l7_validation.sanitize_policy(dict(policy, **changes))
-            changes.update({name: merged[name] for name in REDIRECT_FIELDS})
-            self._check_redirect_pool(merged, listener)
+            self._check_redirect_pool(dict(policy, **changes), listener)
             provisioning.lock_for_l7policy_change(self.store, listener)
             position = changes.pop('position', policy['position'])
             self.save_update(policy, changes)

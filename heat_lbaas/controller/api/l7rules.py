@@ -14,9 +14,11 @@ class L7Rules(base.NestedCollection):
     def _loadbalancer_id(self, policy):
         return self.store.get(model.LISTENER, policy['listener_id'])['loadbalancer_id']
 
+    def check_rules(self, values, current=None):
+        l7_validation.check_rule(dict(current or {}, **values))
+
     def create(self, policy_id, body, project_id):
         values = self.validate_create(body)
-        l7_validation.check_rule(values)
         with self.store.transaction():
             policy = self.parent(policy_id)
             live = [r for r in self.list(l7policy_id=policy_id)
@@ -30,11 +32,10 @@ class L7Rules(base.NestedCollection):
         return row
 
     def update(self, policy_id, rule_id, body):
-        changes = self.validate_update(body)
         with self.store.transaction():
-            rule = self.get_in_parent(policy_id, rule_id)
+            changes, rule = self.validate_update(
+                body, lambda: self.get_in_parent(policy_id, rule_id))
             self.require_mutable(rule)
-            l7_validation.check_rule(dict(rule, **changes))
             policy = self.parent(policy_id)
             provisioning.lock_for_l7rule_change(self.store, policy)
             row = self.save_update(rule, changes)

@@ -1,7 +1,8 @@
 """Listener options checked beyond their declared types: certificates, TLS options
 and inserted headers, with Octavia's messages. (Allowed CIDRs are a declared kind,
 checked and normalised by api/validation.py.)"""
-from heat_lbaas.controller.amphora import certificates
+from heat_lbaas.controller import certificates
+from heat_lbaas.controller import model
 from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import tls_options
@@ -25,6 +26,13 @@ def check(protocol, values, certificate_store, current=None):
     _check_insert_headers(protocol, values.get('insert_headers'))
 
 
+def _set_elsewhere_only(protocol, values):
+    """Fields set in `values` that model.py declares for other listener protocols."""
+    return [f.name for f in model.LISTENER.fields
+            if f.listener_protocols and protocol not in f.listener_protocols
+            and values.get(f.name) not in (None, [], '')]
+
+
 def _server_refs(values):
     return bool(values.get('default_tls_container_ref') or
                 values.get('sni_container_refs'))
@@ -32,8 +40,7 @@ def _server_refs(values):
 
 def _check_references_fit(protocol, values, merged):
     """Certificates on TERMINATED_HTTPS listeners only, and always there."""
-    if protocol != TERMINATED_HTTPS and (
-            _server_refs(values) or values.get('client_ca_tls_container_ref')):
+    if any(name in REFERENCE_FIELDS for name in _set_elsewhere_only(protocol, values)):
         raise errors.ValidationFailure(
             'Certificate container references are not allowed on %s protocol '
             'listeners.' % protocol)
@@ -84,7 +91,7 @@ def _check_hsts(protocol, values, merged, update=False):
             'was not set as well.' if update else
             'HSTS configuration options hsts_include_subdomains and hsts_preload '
             'only make sense if hsts_max_age is set as well.')
-    if values.get('hsts_max_age') is not None and protocol != TERMINATED_HTTPS:
+    if 'hsts_max_age' in _set_elsewhere_only(protocol, values):
         raise errors.ValidationFailure(
             'The HSTS feature can only be used for listeners using the '
             'TERMINATED_HTTPS protocol.')

@@ -1,4 +1,7 @@
 """/v2/lbaas/listeners."""
+import ipaddress
+
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import base
 from heat_lbaas.controller.api import errors
@@ -22,30 +25,53 @@ def check_protocols(listener_protocol, pool_protocol):
             % (pool_protocol, listener_protocol))
 
 
+def check_port_free(values, others):
+    """Octavia's DuplicateListenerEntry (409) if one of the load balancer's `others`
+    listens on the port with the same transport protocol, naming that one's protocol
+    (a UDP listener may share a TCP one's port; this provider serves neither UDP nor
+    SCTP, so among its listeners every pair on one port clashes)."""
+    transport = octavia.TRANSPORT_PROTOCOLS[values['protocol']]
+    for other in others:
+        if (other['protocol_port'] == values['protocol_port'] and
+                octavia.TRANSPORT_PROTOCOLS[other['protocol']] == transport):
+            raise errors.Conflict(
+                'Another Listener on this Load Balancer is already using protocol %s '
+                'and protocol_port %s' % (other['protocol'], values['protocol_port']))
+
+
+def check_cidrs_fit_vip(allowed_cidrs, lb):
+    """Octavia's _validate_cidr_compatible_with_vip: each CIDR of the IP version of
+    a VIP of the load balancer (it has one VIP here)."""
+    vips = [lb['vip_address']]
+    for cidr in allowed_cidrs or ():
+        version = ipaddress.ip_network(cidr, strict=False).version
+        if not any(ipaddress.ip_address(vip).version == version for vip in vips):
+            raise errors.ValidationFailure(
+                'CIDR %s IP version incompatible with all VIPs %s IP version.'
+                % (cidr, vips))
+
+
 class Listeners(base.Collection):
     object_type = model.LISTENER
 
+    def check_rules(self, values, current=None):
+        # Reads the certificate files `values` names: done before any database lock.
+        protocol = (current or values)['protocol']
+        listener_options.check(protocol, values, self.context.certificates, current)
+
     def create(self, body, project_id):
         values = self.validate_create(body)
-        listener_options.check(values['protocol'], values, self.context.certificates)
         with self.store.transaction():
             lb = self.store.get(model.LOADBALANCER, values['loadbalancer_id'])
             if lb is None:
                 raise errors.NotFound(model.LOADBALANCER.title, values['loadbalancer_id'])
-            self._check_port_free(values)
+            check_port_free(values, self.list(loadbalancer_id=lb['id']))
+            check_cidrs_fit_vip(values.get('allowed_cidrs'), lb)
             self._check_default_pool(values, lb['id'])
             provisioning.lock_for_child_change(self.store, lb['id'])
             row = self.new_row(values, project_id or lb['project_id'])
         self.context.worker.submit(lb['id'])
         return row
-
-    def _check_port_free(self, values):
-        for other in self.list(loadbalancer_id=values['loadbalancer_id']):
-            if other['protocol_port'] == values['protocol_port']:
-                raise errors.Conflict(
-                    'Another Listener on this Load Balancer is already using '
-                    'protocol %s and protocol_port %s'
-                    % (values['protocol'], values['protocol_port']))
 
     def _check_default_pool(self, values, lb_id, protocol=None):
         pool_id = values.get('default_pool_id')
@@ -57,17 +83,17 @@ class Listeners(base.Collection):
         check_protocols(protocol or values['protocol'], pool['protocol'])
 
     def update(self, listener_id, body):
-        values = self.validate_update(body)
         # Certificate files are read before the lock is taken (a slow file delays
         # only this request); a concurrent change of a reference meanwhile is a 409.
-        validated = self.get(listener_id)
-        listener_options.check(validated['protocol'], values, self.context.certificates,
-                               validated)
+        values, validated = self.validate_update(body, lambda: self.get(listener_id))
         with self.store.transaction():
             listener = self.get(listener_id)
             self.require_mutable(listener)
             tls_options.references_unchanged(listener_options.REFERENCE_FIELDS,
                                              validated, listener)
+            if values.get('allowed_cidrs'):
+                check_cidrs_fit_vip(values['allowed_cidrs'], self.store.get(
+                    model.LOADBALANCER, listener['loadbalancer_id']))
             self._check_default_pool(values, listener['loadbalancer_id'],
                                      listener['protocol'])
             provisioning.lock_for_child_change(self.store, listener['loadbalancer_id'])

@@ -7,10 +7,11 @@ default_pool or a policy's redirect_pool is either a full pool definition or jus
 {"name": ...} naming one of the top-level `pools` (or one defined elsewhere in the
 request).
 
-Every nested object is validated first, by the same declarations and checks as
-its own POST; only then are all rows inserted, in one transaction, in
-PENDING_CREATE. The worker applies the load balancer once, so the first HAProxy
-start already serves every listener and member.
+Every nested object is validated first by its collection's validate_create, the
+same pipeline (field schema, cross-field rules, provider capabilities) as its own
+POST, as Octavia's _graph_create reuses each controller; only then are all rows
+inserted, in one transaction, in PENDING_CREATE. The worker applies the load
+balancer once, so the first HAProxy start already serves every listener and member.
 """
 import dataclasses
 
@@ -22,7 +23,6 @@ from heat_lbaas.controller.api import healthmonitors
 from heat_lbaas.controller.api import l7_validation
 from heat_lbaas.controller.api import l7policies
 from heat_lbaas.controller.api import l7rules
-from heat_lbaas.controller.api import listener_options
 from heat_lbaas.controller.api import listeners as listeners_module
 from heat_lbaas.controller.api import members as members_module
 from heat_lbaas.controller.api import pools as pools_module
@@ -154,11 +154,8 @@ class GraphBuilder:
 
     def _listener(self, sent):
         _refuse_parent_ids(model.LISTENER, sent, ('loadbalancer_id', 'default_pool_id'))
-        values = self.listeners.validate_create(
+        return self.listeners.validate_create(
             {'listener': dict(sent, loadbalancer_id=PARENT_TO_BE)})
-        listener_options.check(values['protocol'], values,
-                               self.context.certificates)
-        return values
 
     def _policy(self, sent, redirect_pool):
         _refuse_parent_ids(model.L7POLICY, sent, ('listener_id', 'redirect_pool_id'))
@@ -166,14 +163,9 @@ class GraphBuilder:
         values = self.l7policies.validate_create({'l7policy': dict(
             sent, listener_id=PARENT_TO_BE,
             redirect_pool_id=PARENT_TO_BE if redirect_pool else None)})
-        l7_validation.sanitize_policy(values)
         if len(rules) > l7_validation.MAX_RULES_PER_POLICY:
             raise l7_validation.TooManyRules(values['name'] or '(new)')
-        rule_values = []
-        for rule in rules:
-            checked = self.l7rules.validate_create({'rule': rule})
-            l7_validation.check_rule(checked)
-            rule_values.append(checked)
+        rule_values = [self.l7rules.validate_create({'rule': rule}) for rule in rules]
         # sanitize_policy drops the redirect pool of any other action.
         return PolicyPlan(values, redirect_pool if values['redirect_pool_id'] else None,
                           rule_values)
@@ -183,9 +175,6 @@ class GraphBuilder:
         members = _list_of_objects('members', sent.pop('members', None))
         monitor = sent.pop('healthmonitor', None)
         values = self.pools.validate_create({'pool': sent})
-        values['session_persistence'] = pools_module.normalise_persistence(
-            values['session_persistence'])
-        pools_module.check_tls(values, self.context.certificates)
         member_values, seen = [], set()
         for member in members:
             checked = self.members.validate_create({'member': member})
@@ -204,29 +193,19 @@ class GraphBuilder:
             _refuse_parent_ids(model.HEALTH_MONITOR, monitor, ('pool_id',))
             monitor_values = self.healthmonitors.validate_create(
                 {'healthmonitor': dict(monitor, pool_id=PARENT_TO_BE)})
-            healthmonitors.check_http_options(monitor_values['type'], monitor_values)
         return PoolPlan(values, member_values, monitor_values)
 
     @staticmethod
     def _check_listeners(plans, pools):
-        ports = set()
-        for plan in plans:
+        for index, plan in enumerate(plans):
             values = plan.values
-            if values['protocol_port'] in ports:
-                raise errors.Conflict(
-                    'Another Listener on this Load Balancer is already using '
-                    'protocol %s and protocol_port %s'
-                    % (values['protocol'], values['protocol_port']))
-            ports.add(values['protocol_port'])
+            # As Octavia creates them in order: the earlier ones are "already" there.
+            listeners_module.check_port_free(values, [p.values for p in plans[:index]])
             if plan.default_pool is not None:
                 listeners_module.check_protocols(
                     values['protocol'], pools[plan.default_pool].values['protocol'])
-            if (plan.policies
-                    and values['protocol'] not in capabilities.L7_LISTENER_PROTOCOLS):
-                raise errors.ProviderUnsupported(
-                    capabilities.PROVIDER,
-                    '%s protocol listeners do not support L7 policies'
-                    % values['protocol'])
+            if plan.policies:
+                capabilities.check_l7_listener(values['protocol'])
             for policy in plan.policies:
                 if policy.redirect_pool is not None:
                     listeners_module.check_protocols(
@@ -252,6 +231,8 @@ class GraphBuilder:
                 self.store.update(model.POOL, pool['id'],
                                   {'healthmonitor_id': monitor['id']})
         for plan in graph.listeners:
+            # The VIP is placed in this transaction: its IP version is known now.
+            listeners_module.check_cidrs_fit_vip(plan.values.get('allowed_cidrs'), lb)
             plan.values.update(loadbalancer_id=lb['id'],
                                default_pool_id=pool_ids.get(plan.default_pool))
             listener = self.listeners.new_row(plan.values, project_id)

@@ -79,9 +79,8 @@ class LoadBalancers(base.Collection):
         raise errors.Conflict('No more IP addresses available on subnet %s.' % subnet)
 
     def update(self, lb_id, body):
-        values = self.validate_update(body)
         with self.store.transaction():
-            lb = self.get(lb_id)
+            values, lb = self.validate_update(body, lambda: self.get(lb_id))
             provisioning.check_loadbalancer_mutable(lb)
             row = self.save_update(lb, values)
         self.context.worker.submit(lb_id)

@@ -29,9 +29,9 @@ class Members(base.NestedCollection):
         return row
 
     def update(self, pool_id, member_id, body):
-        values = self.validate_update(body)
         with self.store.transaction():
-            member = self.get_in_parent(pool_id, member_id)
+            values, member = self.validate_update(
+                body, lambda: self.get_in_parent(pool_id, member_id))
             pool = self.parent(pool_id)
             provisioning.lock_for_pool_child_change(self.store, pool)
             row = self.save_update(member, values)

@@ -19,6 +19,9 @@ NESTED_ON_CREATE = {'loadbalancer': ('listeners', 'pools')}
 ID_LIST = {'type': 'array', 'items': {
     'type': 'object', 'required': ['id'], 'properties': {'id': {'type': 'string'}}}}
 FAULT_REF = {'$ref': '#/components/schemas/Fault'}
+# `fields=name&fields=id` (or `fields=name,id`): only those keys of each object.
+FIELDS_PARAMETER = {'name': 'fields', 'in': 'query', 'style': 'form', 'explode': True,
+                    'schema': {'type': 'array', 'items': {'type': 'string'}}}
 
 
 # --- schemas from model.py -------------------------------------------------------
@@ -152,15 +155,15 @@ def _templates(pattern, route_prefix):
 
 def _faults(*codes):
     text = {400: 'Invalid input', 404: 'Not found', 409: 'Conflict (immutable '
-            'while PENDING_*, duplicate)', 500: 'Server error'}
+            'while PENDING_*, duplicate)', 500: 'Server error',
+            501: 'An option the provider does not support'}
     return {str(code): dict(description=text[code], **_json(FAULT_REF))
             for code in codes}
 
 
 def _list_parameters(object_type):
     query = [
-        {'name': 'fields', 'in': 'query', 'style': 'form', 'explode': True,
-         'schema': {'type': 'array', 'items': {'type': 'string'}}},
+        FIELDS_PARAMETER,
         {'name': 'limit', 'in': 'query', 'schema': {'type': 'integer'}},
         {'name': 'marker', 'in': 'query', 'schema': {'type': 'string'}},
         {'name': 'sort', 'in': 'query', 'schema': {'type': 'string'}},
@@ -200,7 +203,7 @@ def _collection_operations(object_type, method):
                     request_schema(object_type, creating=True))),
                 'responses': {'201': dict(description='Created, PENDING_CREATE', **_json(
                     _wrapped(object_type.key, _ref(object_type)))),
-                    **_faults(400, 404, 409)}}
+                    **_faults(400, 404, 409, 501)}}
     if method == 'PUT':
         # Batch update: the whole list of members of a pool.
         item = request_schema(object_type, creating=True)['properties'][
@@ -213,16 +216,14 @@ def _collection_operations(object_type, method):
                     'properties': {object_type.collection: {
                         'type': 'array', 'items': item}}})),
                 'responses': {'202': {'description': 'Accepted'},
-                              **_faults(400, 404, 409)}}
+                              **_faults(400, 404, 409, 501)}}
     return None
 
 
 def _item_operations(object_type, method):
     if method == 'GET':
         return {'summary': 'Show a %s' % object_type.title,
-                'parameters': [{'name': 'fields', 'in': 'query', 'style': 'form',
-                                'explode': True, 'schema': {
-                                    'type': 'array', 'items': {'type': 'string'}}}],
+                'parameters': [FIELDS_PARAMETER],
                 'responses': {'200': dict(description='The object', **_json(
                     _wrapped(object_type.key, _ref(object_type)))),
                     **_faults(404)}}
@@ -232,7 +233,7 @@ def _item_operations(object_type, method):
                     request_schema(object_type, creating=False))),
                 'responses': {'200': dict(description='Updated, PENDING_UPDATE', **_json(
                     _wrapped(object_type.key, _ref(object_type)))),
-                    **_faults(400, 404, 409)}}
+                    **_faults(400, 404, 409, 501)}}
     if method == 'DELETE':
         operation = {'summary': 'Delete a %s' % object_type.title,
                      'responses': {'204': {'description': 'Deleting'},
@@ -259,9 +260,9 @@ def _special_operation(last, method):
                              'properties': {'loadbalancer': {'type': 'object'}}}))),
             **_faults(404)}}
     if last == 'providers':
-        return {'summary': 'Enabled providers', 'responses': {
-            '200': dict(description='Providers', **_json(_wrapped('providers', {
-                'type': 'array', 'items': {'type': 'object'}})))}}
+        return {'summary': 'Enabled providers', 'parameters': [FIELDS_PARAMETER],
+                'responses': {'200': dict(description='Providers', **_json(_wrapped(
+                    'providers', {'type': 'array', 'items': {'type': 'object'}})))}}
     if method in ('PUT', 'POST'):
         return {'summary': last.capitalize(), 'responses': {
             '202': {'description': 'Accepted'}, **_faults(404, 409)}}

@@ -1,7 +1,7 @@
 """/v2/lbaas/pools."""
 from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller import model
-from heat_lbaas.controller.amphora import certificates
+from heat_lbaas.controller import certificates
 from heat_lbaas.controller.api import base
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import l7_validation
@@ -87,11 +87,15 @@ def _check_ca_update(values, current):
 class Pools(base.Collection):
     object_type = model.POOL
 
+    def check_rules(self, values, current=None):
+        if current is None or 'session_persistence' in values:
+            values['session_persistence'] = normalise_persistence(
+                values.get('session_persistence'))
+        # Reads the certificate files `values` names: done before any database lock.
+        check_tls(values, self.context.certificates, current)
+
     def create(self, body, project_id):
         values = self.validate_create(body)
-        values['session_persistence'] = normalise_persistence(
-            values['session_persistence'])
-        check_tls(values, self.context.certificates)
         with self.store.transaction():
             lb_id, listener = self._parents(values)
             provisioning.lock_for_child_change(
@@ -135,14 +139,9 @@ class Pools(base.Collection):
         return pool
 
     def update(self, pool_id, body):
-        values = self.validate_update(body)
-        if 'session_persistence' in values:
-            values['session_persistence'] = normalise_persistence(
-                values['session_persistence'])
         # Certificate files are read before the lock is taken (a slow file delays
         # only this request); a concurrent change of a reference meanwhile is a 409.
-        validated = self.get(pool_id)
-        check_tls(values, self.context.certificates, validated)
+        values, validated = self.validate_update(body, lambda: self.get(pool_id))
         with self.store.transaction():
             pool = self._lock(pool_id)
             tls_options.references_unchanged(REFERENCE_FIELDS, validated, pool)

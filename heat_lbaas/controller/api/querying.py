@@ -231,6 +231,11 @@ def apply(request, object_type, items):
             selected = [b for b in selected if rank[b['id']] > rank[marker]]
     page = selected[:limit] if limit else selected
     links = _links(request, limit, page, marker)
-    fields = [name for value in params.getall('fields') for name in value.split(',')
-              if name]
+    fields = requested_fields(params)
     return [views.select_fields(b, fields) for b in page], links
+
+
+def requested_fields(params):
+    """The `fields` query parameter, repeated or comma-separated."""
+    return [name for value in params.getall('fields') for name in value.split(',')
+            if name]

@@ -8,8 +8,7 @@ the row under the lock use `references_unchanged` to notice a change in between.
 import re
 
 from heat_lbaas import octavia_vocabulary as octavia
-from heat_lbaas.controller.amphora import certificates
-from heat_lbaas.controller.api import capabilities
+from heat_lbaas.controller import certificates
 from heat_lbaas.controller.api import errors
 
 # Octavia's VALID_CIPHER_RE: nothing that could end or extend the HAProxy directive.
@@ -69,13 +68,6 @@ def check_protocol_options(values):
         invalid = [v for v in versions if v not in octavia.TLS_VERSIONS]
         if invalid:
             raise errors.ValidationFailure('Invalid TLS versions: ' + ', '.join(invalid))
-        unserved = [v for v in versions if v not in capabilities.TLS_VERSIONS]
-        if unserved:
-            raise errors.ProviderUnsupported(
-                capabilities.PROVIDER, 'TLS versions %s are not supported by this '
-                'controller (its HAProxy and OpenSSL complete no older handshake; '
-                'supported: %s).'
-                % (', '.join(unserved), ', '.join(capabilities.TLS_VERSIONS)))
     protocols = values.get('alpn_protocols')
     if protocols is not None:
         if protocols == []:

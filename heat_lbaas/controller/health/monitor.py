@@ -6,23 +6,15 @@ load balancer whose amphora died (its HAProxy master killed, say) is failed over
 through `fail_over`, as Octavia's health manager does for an amphora that stops
 sending heartbeats.
 """
-import csv
-import io
 import logging
 import threading
 
 from heat_lbaas.controller import model
+from heat_lbaas.controller.amphora import stats
 from heat_lbaas.controller.db import tree as tree_module
 from heat_lbaas.controller.health import rollup
 
 LOG = logging.getLogger(__name__)
-
-
-def parse_show_stat(text):
-    """Rows of `show stat` as dicts (the header line starts with '# ')."""
-    if not text or not text.startswith('# '):
-        return []
-    return list(csv.DictReader(io.StringIO(text[2:])))
 
 
 def member_checks(rows):
@@ -88,4 +80,4 @@ class HealthMonitor:
             if tree is None or tree.loadbalancer['provisioning_status'] != 'ACTIVE':
                 continue
             rollup.store_statuses(self.store, tree, rollup.compute(
-                tree, member_checks(parse_show_stat(text))))
+                tree, member_checks(stats.parse_show_stat(text))))

@@ -13,7 +13,7 @@ import logging
 import os
 
 from heat_lbaas.controller import model
-from heat_lbaas.controller.amphora import certificates
+from heat_lbaas.controller import certificates
 from heat_lbaas.controller.amphora import driver_base
 from heat_lbaas.controller.amphora import render
 from heat_lbaas.controller.db import l7_positions

@@ -1,0 +1,57 @@
+"""The controller's packages import only downwards (docs/architecture.md, "Repository
+layout"): a module importing one of its own layer or above would tie a lower part to
+a higher one (as amphora/stats.py once imported health/)."""
+import ast
+import pathlib
+
+import heat_lbaas.controller
+
+# Top to bottom; a module may import from the layers below its own.
+LAYERS = (
+    ('service', 'amphorae_cli'),
+    ('api',),
+    ('worker',),
+    ('health',),
+    ('amphora',),
+    ('db', 'certificates', 'process_limits'),
+    ('model', 'config'),
+)
+RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
+ROOT = pathlib.Path(heat_lbaas.controller.__file__).parent
+PREFIX = 'heat_lbaas.controller'
+
+
+def _imported_parts(tree):
+    """The controller's top-level parts a module imports."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and (
+                node.module == PREFIX or node.module.startswith(PREFIX + '.')):
+            rest = node.module[len(PREFIX) + 1:]
+            if rest:
+                yield rest.split('.')[0]
+            else:
+                yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith(PREFIX + '.'):
+                    yield alias.name[len(PREFIX) + 1:].split('.')[0]
+
+
+def _modules():
+    for path in sorted(ROOT.rglob('*.py')):
+        part = path.relative_to(ROOT).parts[0].removesuffix('.py')
+        if part != '__init__' and 'migrations' not in path.parts:
+            yield path, part
+
+
+def test_every_part_of_the_controller_has_a_layer():
+    assert {part for _, part in _modules()} == set(RANK)
+
+
+def test_imports_point_down_only():
+    upward = []
+    for path, part in _modules():
+        for imported in _imported_parts(ast.parse(path.read_text())):
+            if imported != part and RANK[imported] <= RANK[part]:
+                upward.append('%s imports %s' % (path.relative_to(ROOT), imported))
+    assert upward == []
