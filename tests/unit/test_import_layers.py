@@ -14,6 +14,7 @@ LAYERS = (
     ('health',),
     ('amphora',),
     ('db', 'certificates', 'process_limits'),
+    ('admin_model',),
     ('model', 'config'),
 )
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
