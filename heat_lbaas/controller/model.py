@@ -3,6 +3,11 @@
 Each `ObjectType` lists its fields once; that list drives request validation and
 defaults (api/validation.py), the stored columns (db/store.py) and the JSON shape of
 responses (api/views.py). Adding a field is a one-line change here.
+
+Each type also names its parent (the object it lives under, whose id its
+`<parent key>_id` column holds), and a field naming another object across the tree
+says which (`refers_to`). Everything that walks the tree (locks, cascades, views,
+the tree loader) derives from these, through graph.py.
 """
 import dataclasses
 import re
@@ -58,6 +63,10 @@ class Field:
     # The only listener protocols on which the field may be set (empty: any), as
     # Octavia's TLS termination options (checked by api/listener_options.py).
     listener_protocols: tuple = ()
+    # The collection of the object this field names, for ids that point across the
+    # tree (a listener's default_pool_id), not at the parent: a reference that is
+    # cleared when that object goes.
+    refers_to: str | None = None
 
     def default_value(self):
         # Lists and dicts are copied so objects never share one mutable default.
@@ -98,12 +107,20 @@ class ObjectType:
     collection: str     # JSON key and path of a list: "loadbalancers"
     title: str          # as Octavia names it in messages: "Load Balancer"
     fields: tuple
-    # Relations shown in responses, computed by api/views.py.
+    # Relations shown in responses, computed by api/views.py (graph.py says what
+    # each one is: the parent, children, or the listeners using the object).
     relations: tuple = ()
+    # The object type this one lives under (None for the load balancer, the root).
+    parent: 'ObjectType | None' = dataclasses.field(default=None, repr=False)
 
     @property
     def field_map(self):
         return {f.name: f for f in self.fields}
+
+    @property
+    def parent_field(self):
+        """The column holding the parent's id: loadbalancer_id, pool_id, ..."""
+        return None if self.parent is None else self.parent.key + '_id'
 
 
 LOADBALANCER = ObjectType(
@@ -143,7 +160,7 @@ LISTENER = ObjectType(
         # (tests/functional/test_tls_options.py renders the longest line).
         Field('sni_container_refs', STRING_LIST, default=[], max_items=20,
               listener_protocols=TLS_TERMINATING),
-        Field('default_pool_id', UUID),
+        Field('default_pool_id', UUID, refers_to='pools'),
         Field('insert_headers', DICT, default={}),
         Field('timeout_client_data', INTEGER, default=50000, minimum=0,
               maximum=octavia.MAX_TIMEOUT_MS),
@@ -165,7 +182,8 @@ LISTENER = ObjectType(
         Field('hsts_include_subdomains', BOOLEAN, default=False),
         Field('hsts_preload', BOOLEAN, default=False),
     ),
-    relations=('loadbalancers', 'l7policies'))
+    relations=('loadbalancers', 'l7policies'),
+    parent=LOADBALANCER)
 
 POOL = ObjectType(
     'pool', 'pools', 'Pool',
@@ -176,7 +194,8 @@ POOL = ObjectType(
               choices=octavia.POOL_PROTOCOLS),
         Field('lb_algorithm', required=True, choices=octavia.LB_ALGORITHMS),
         Field('session_persistence', DICT),
-        Field('healthmonitor_id', UUID, READ_ONLY, omitted_if_null=True),
+        Field('healthmonitor_id', UUID, READ_ONLY, omitted_if_null=True,
+              refers_to='healthmonitors'),
         Field('tls_container_ref'),
         Field('ca_tls_container_ref'),
         Field('crl_container_ref'),
@@ -185,7 +204,8 @@ POOL = ObjectType(
         Field('tls_versions', STRING_LIST),
         Field('alpn_protocols', STRING_LIST),
     ),
-    relations=('loadbalancers', 'listeners', 'members'))
+    relations=('loadbalancers', 'listeners', 'members'),
+    parent=LOADBALANCER)
 
 MEMBER = ObjectType(
     'member', 'members', 'Member',
@@ -201,7 +221,8 @@ MEMBER = ObjectType(
         Field('monitor_port', INTEGER, minimum=1, maximum=65535),
         Field('vnic_type', access=READ_ONLY, default='normal'),
         description=HIDDEN_DESCRIPTION,
-    ))
+    ),
+    parent=POOL)
 
 HEALTH_MONITOR = ObjectType(
     'healthmonitor', 'healthmonitors', 'Health Monitor',
@@ -222,14 +243,15 @@ HEALTH_MONITOR = ObjectType(
         Field('domain_name', pattern=octavia.DOMAIN_NAME_PATTERN),
         description=HIDDEN_DESCRIPTION,
     ),
-    relations=('pools',))
+    relations=('pools',),
+    parent=POOL)
 
 L7POLICY = ObjectType(
     'l7policy', 'l7policies', 'L7 Policy',
     _common(
         Field('action', required=True, choices=octavia.L7POLICY_ACTIONS),
         Field('listener_id', UUID, CREATE_ONLY, required=True),
-        Field('redirect_pool_id', UUID),
+        Field('redirect_pool_id', UUID, refers_to='pools'),
         # Checked as http(s) URLs by api/l7_validation.py before they reach HAProxy.
         Field('redirect_url'),
         Field('redirect_prefix'),
@@ -237,7 +259,8 @@ L7POLICY = ObjectType(
         Field('position', INTEGER, minimum=1, maximum=octavia.MAX_L7POLICY_POSITION),
         Field('redirect_http_code', INTEGER, choices=octavia.REDIRECT_HTTP_CODES),
     ),
-    relations=('rules',))
+    relations=('rules',),
+    parent=LISTENER)
 
 # Rules have neither name nor description in Octavia; `key` and `value` are checked
 # (character set per type and compare type) by api/l7_validation.py.
@@ -253,7 +276,8 @@ L7RULE = ObjectType(
             Field('value', required=True),
             Field('invert', BOOLEAN, default=False),
         ),
-    ))
+    ),
+    parent=L7POLICY)
 
 OBJECT_TYPES = (LOADBALANCER, LISTENER, POOL, MEMBER, HEALTH_MONITOR, L7POLICY, L7RULE)
 BY_COLLECTION = {t.collection: t for t in OBJECT_TYPES}

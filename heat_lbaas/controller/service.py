@@ -18,6 +18,7 @@ from heat_lbaas.controller import config
 from heat_lbaas.controller import model
 from heat_lbaas.controller import process_limits
 from heat_lbaas.controller import certificates
+from heat_lbaas.controller import status_transitions
 from heat_lbaas.controller.amphora import driver_base
 from heat_lbaas.controller.amphora import haproxy_process
 from heat_lbaas.controller.amphora import private_dir
@@ -63,7 +64,8 @@ class Controller:
         self.health = monitor.HealthMonitor(
             self.store, self.driver, conf.controller.health_interval,
             fail_over=functools.partial(failover.fail_over, self.failovers,
-                                        self.worker, allowed=failover.HEALTH_ALLOWED))
+                                        self.worker,
+                                        allowed=status_transitions.FAILOVER_BY_HEALTH))
         self.context = Context(conf, self.store, self.worker,
                                stats.Statistics(self.driver), config.vip_network(conf),
                                self.failovers, self.certificates)
@@ -87,14 +89,12 @@ class Controller:
         for lb in self.store.find(model.LOADBALANCER):
             known.add(lb['id'])
             serving = None
-            if lb['provisioning_status'] != 'PENDING_DELETE':
+            if status_transitions.adopts_amphora(lb):
                 try:
                     serving = self.driver.adopt(lb['id'])
                 except driver_base.AmphoraError as error:
                     LOG.error('Load balancer %s: %s', lb['id'], error)
-            if lb['provisioning_status'] == 'ACTIVE' and not serving:
-                self.store.update(model.LOADBALANCER, lb['id'],
-                                  {'provisioning_status': 'PENDING_UPDATE'})
+            status_transitions.resume(self.store, lb, serving)
             self.worker.submit(lb['id'])
         for lb_id in self.driver.running_ids():
             if lb_id not in known:

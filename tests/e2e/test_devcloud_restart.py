@@ -18,6 +18,7 @@ import requests
 
 from tests.support import amphora
 from tests.support import devcloud as devcloud_support
+from tests.support import octavia_api
 from tests.support import ports
 from tests.support import request_load
 from tests.support import stacks as stacks_support
@@ -130,24 +131,6 @@ def lb_provisioning_status(cloud, lb_id):
                         timeout=5).json()['loadbalancer']['provisioning_status']
 
 
-def pending_objects(cloud, lb_id):
-    """(type, id, status) of every object of the load balancer in PENDING_*."""
-    tree = requests.get('%s/v2/lbaas/loadbalancers/%s/status' % (cloud.controller_url, lb_id),
-                        timeout=5).json()['statuses']['loadbalancer']
-    found = []
-
-    def visit(kind, node):
-        if node.get('provisioning_status', '').startswith('PENDING_'):
-            found.append((kind, node.get('id'), node['provisioning_status']))
-        for child_kind in ('listeners', 'pools', 'members', 'health_monitor'):
-            children = node.get(child_kind) or []
-            for child in ([children] if isinstance(children, dict) else children):
-                visit(child_kind, child)
-
-    visit('loadbalancer', tree)
-    return found
-
-
 def test_controller_killed_in_the_middle_of_a_scale_out(cloud, web_stack):
     """The existing members keep serving throughout; after `up` the scale-out completes
     (or fails cleanly and the next update converges); nothing stays PENDING_*."""
@@ -188,7 +171,7 @@ def test_controller_killed_in_the_middle_of_a_scale_out(cloud, web_stack):
              load.answered, len(load.failures)))
     assert load.failures == []
     assert status == 'UPDATE_COMPLETE'
-    assert pending_objects(cloud, lb_id) == []
+    assert octavia_api.OctaviaApi(cloud.controller_url).pending_objects(lb_id) == []
     assert lb_provisioning_status(cloud, lb_id) == 'ACTIVE'
     deadline = time.monotonic() + 60
     while len(members_answering(url, 30)) < before + 1:

@@ -60,21 +60,6 @@ def answered_by(url, member, tries=20):
         return False
 
 
-def pending_objects(api):
-    found = []
-    for collection in ('loadbalancers', 'listeners', 'pools', 'healthmonitors',
-                       'l7policies'):
-        for row in api.request('GET', '/' + collection).json()[collection]:
-            if row['provisioning_status'].startswith('PENDING_'):
-                found.append((collection, row['id'], row['provisioning_status']))
-    for pool in api.request('GET', '/pools').json()['pools']:
-        for row in api.request('GET', '/pools/%s/members' % pool['id']).json()['members']:
-            if row['provisioning_status'].startswith('PENDING_'):
-                found.append(('members', row['id'], row['provisioning_status']))
-    return found
-
-
-
 @pytest.mark.parametrize('stop', ['SIGKILL', 'SIGTERM'])
 def test_a_stopped_controller_stops_no_request_and_adopts_its_haproxy(own_controller,
                                                                       servers, stop):
@@ -106,7 +91,7 @@ def test_a_stopped_controller_stops_no_request_and_adopts_its_haproxy(own_contro
     assert answered_while_down > 0
     assert probe.master_pid(lb['id']) == master, 'not adopted: a new HAProxy master'
     assert probe.reload_count(lb['id']) == reloads, 'same configuration, yet reloaded'
-    assert pending_objects(api) == []
+    assert api.pending_objects() == []
 
     # The adopted amphora takes changes as before (a reload of the same master).
     api.create_child(lb['id'], 'pools/%s/members' % pool['id'], 'member',
@@ -137,7 +122,7 @@ def test_a_change_pending_when_the_controller_died_is_applied_after_restart(
         api.wait_active(lb['id'])
         assert answered_by(url, members[1])
     assert load.failures == []
-    assert pending_objects(api) == []
+    assert api.pending_objects() == []
     shown = api.request('GET', '/pools/%s/members/%s' % (pool['id'], member['id']))
     assert shown.json()['member']['provisioning_status'] == 'ACTIVE'
     api.delete_loadbalancer(lb['id'])
@@ -181,7 +166,7 @@ def test_stopped_amphorae_serve_again_after_restart_an_error_one_its_last_good_c
         api.wait_active(good['id'])
         api.wait_active(broken['id'])
         assert api.listener(listener['id'])['provisioning_status'] == 'ERROR'
-        assert pending_objects(api) == []
+        assert api.pending_objects() == []
     finally:
         blocker.close()
     api.delete_loadbalancer(good['id'])

@@ -73,3 +73,36 @@ class OctaviaApi:
                 return
             time.sleep(0.02)
         raise AssertionError('load balancer %s still there after %ss' % (lb_id, timeout))
+
+    def _get(self, path, key):
+        return self.request('GET', path).json()[key]
+
+    def tree_objects(self, lb_id):
+        """(collection, body) of the load balancer and of every object under it."""
+        lb = self.loadbalancer(lb_id)
+        found = [('loadbalancers', lb)]
+        for listener_ref in lb['listeners']:
+            listener = self.listener(listener_ref['id'])
+            found.append(('listeners', listener))
+            for policy_ref in listener['l7policies']:
+                path = '/l7policies/' + policy_ref['id']
+                found.append(('l7policies', self._get(path, 'l7policy')))
+                found += [('rules', rule) for rule in self._get(path + '/rules', 'rules')]
+        for pool_ref in lb['pools']:
+            path = '/pools/' + pool_ref['id']
+            pool = self._get(path, 'pool')
+            found.append(('pools', pool))
+            found += [('members', m) for m in self._get(path + '/members', 'members')]
+            if pool.get('healthmonitor_id'):
+                found.append(('healthmonitors', self._get(
+                    '/healthmonitors/' + pool['healthmonitor_id'], 'healthmonitor')))
+        return found
+
+    def pending_objects(self, lb_id=None):
+        """(collection, id, status) of every object in PENDING_*, of the load balancer
+        `lb_id` or of all of them."""
+        lb_ids = [lb_id] if lb_id else [
+            lb['id'] for lb in self._get('/loadbalancers', 'loadbalancers')]
+        return [(collection, body['id'], body['provisioning_status'])
+                for one in lb_ids for collection, body in self.tree_objects(one)
+                if body['provisioning_status'].startswith('PENDING_')]

@@ -1,11 +1,11 @@
-"""How a failed change ends (worker/outcome.py) and what is rendered for objects in
-ERROR (worker/last_good.py): pure decisions, no amphora."""
+"""How a failed change ends (status_transitions.after_failure) and what is rendered
+for objects in ERROR (worker/last_good.py): pure decisions, no amphora."""
 import pytest
 
 from heat_lbaas.controller import model
+from heat_lbaas.controller import status_transitions
 from heat_lbaas.controller.db import tree as tree_module
 from heat_lbaas.controller.worker import last_good
-from heat_lbaas.controller.worker import outcome
 
 
 def row(object_id, status='ACTIVE', **values):
@@ -14,7 +14,7 @@ def row(object_id, status='ACTIVE', **values):
 
 def statuses(objects, failover=False):
     return {object_id: status for (_, object_id), status
-            in outcome.after_failure(objects, failover).items()}
+            in status_transitions.after_failure(objects, failover).items()}
 
 
 @pytest.mark.parametrize('changed_type, changed_status', [

@@ -220,13 +220,12 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         try:
             if running:
                 self._reload(lb_id)
+                self._mark_served(lb_id)
             else:
-                self._stop(lb_id)   # what a dead master left: pid file, sockets, workers
-                self._start(lb_id)
+                self._start_afresh(lb_id)
         except driver_base.AmphoraError:
             self._restore(lb_id, previous)
             raise
-        self._mark_served(lb_id)
 
     def _served_path(self, lb_id):
         return os.path.join(self._dir(lb_id), 'haproxy.cfg.served')
@@ -245,6 +244,13 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         with open(self._served_path(lb_id), 'w') as served:
             served.write(_digest(self._installed(lb_id) or ''))
 
+    def _start_afresh(self, lb_id):
+        """A new master from haproxy.cfg, once what the previous one left (pid file,
+        sockets, workers of a dead or killed master) is cleared."""
+        self._stop(lb_id)
+        self._start(lb_id)
+        self._mark_served(lb_id)
+
     def adopt(self, lb_id):
         """After a controller restart: keep this amphora's running master (its pid file
         names a live haproxy whose command line has this amphora's haproxy.cfg), else
@@ -257,9 +263,7 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
             LOG.info('Amphora of load balancer %s adopted (pid %s)', lb_id, pid)
             self._watch(lb_id, pid)
         elif self._installed(lb_id) is not None:
-            self._stop(lb_id)   # what a killed master left: pid file, sockets, workers
-            self._start(lb_id)
-            self._mark_served(lb_id)
+            self._start_afresh(lb_id)
             pid = self.master_pid(lb_id)
         self._adopted.add(lb_id)
         return pid
@@ -270,12 +274,12 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         self._adopted.discard(lb_id)
         # A master that died is replaced from the configuration it served without
         # checking it again (haproxy -c takes about 0.1 s of the outage).
-        if config_text is not None and config_text != self._installed(lb_id):
+        if config_text is None:
+            self._stop(lb_id)
+            return
+        if config_text != self._installed(lb_id):
             self._install(lb_id, config_text)
-        self._stop(lb_id)
-        if config_text is not None:
-            self._start(lb_id)
-            self._mark_served(lb_id)
+        self._start_afresh(lb_id)
 
     def crashed(self, lb_id):
         # HAProxy writes the pid file when it starts and only _stop removes it, so

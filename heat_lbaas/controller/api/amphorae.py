@@ -20,7 +20,7 @@ from heat_lbaas.controller import admin_model
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import loadbalancers
-from heat_lbaas.controller.api import provisioning
+from heat_lbaas.controller import status_transitions
 from heat_lbaas.controller.db import amphorae as amphora_records
 from heat_lbaas.controller.db import store as store_module
 
@@ -146,7 +146,7 @@ class Amphorae:
         with self.store.transaction():
             lb = self.store.get(model.LOADBALANCER, lb_id)
             if lb['provisioning_status'] in RECONFIGURABLE:
-                provisioning.set_status(self.store, model.LOADBALANCER, lb,
+                status_transitions.set_status(self.store, model.LOADBALANCER, lb,
                                         'PENDING_UPDATE')
         self.context.worker.submit(lb_id)
 

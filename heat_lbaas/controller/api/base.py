@@ -1,10 +1,11 @@
 """What every collection of the API shares: look-ups, listing, new rows."""
 import uuid
 
+from heat_lbaas.controller import graph
+from heat_lbaas.controller import status_transitions
 from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import limits
-from heat_lbaas.controller.api import provisioning
 from heat_lbaas.controller.api import quotas
 from heat_lbaas.controller.api import validation
 from heat_lbaas.controller.db import store as store_module
@@ -57,55 +58,56 @@ class Collection:
         capabilities.check(self.object_type, values)
         return values, current
 
-    def new_row(self, values, project_id, operating_status='OFFLINE'):
+    def new_row(self, values, project_id):
         """Insert a new object (in the caller's transaction), within the project's
         quota and its parent's [limits]."""
         now = store_module.utcnow()
         project_id = values.get('project_id') or project_id
         quotas.check(self.context.conf, self.store, self.object_type, project_id)
         limits.check_count(self.context.conf, self.store, self.object_type, values)
-        values.update(id=str(uuid.uuid4()),
-                      project_id=project_id,
-                      provisioning_status='PENDING_CREATE',
-                      operating_status=operating_status,
-                      created_at=now, updated_at=None)
+        values.update(id=str(uuid.uuid4()), project_id=project_id,
+                      created_at=now, updated_at=None,
+                      **status_transitions.created(self.object_type))
         return self.store.insert(self.object_type, values)
 
     def save_update(self, row, values):
-        values.update(provisioning_status='PENDING_UPDATE',
-                      updated_at=store_module.utcnow())
+        values.update(status_transitions.updating())
         return self.store.update(self.object_type, row['id'], values)
 
     def mark_deleted(self, row):
-        return provisioning.set_status(self.store, self.object_type, row,
-                                       'PENDING_DELETE')
+        """PENDING_DELETE for the object and everything under it."""
+        return status_transitions.mark_deleting(self.store, self.object_type, row)
+
+    def lock_for_change(self, row, users=()):
+        """Check and lock what a change of `row` (or a new object's values) locks."""
+        status_transitions.lock_for_change(self.store, self.object_type, row, users)
+
+    def loadbalancer_id(self, row):
+        """The load balancer `row` lives under: the one the worker applies."""
+        return graph.loadbalancer_id(self.store, self.object_type, row)
 
     def require_mutable(self, row):
-        # Octavia checks the parents' status, not the object's own: an object in
-        # ERROR (a change of it failed) is updated or deleted like an ACTIVE one.
-        if row['provisioning_status'] not in provisioning.CHANGEABLE:
-            raise errors.Immutable(self.object_type.title, row['id'])
+        status_transitions.require_changeable(self.object_type, row)
 
 
 class NestedCollection(Collection):
-    """A collection under a parent object (members in a pool, rules in a policy)."""
-    parent_type = None
-    parent_field = None     # the child's column naming its parent: pool_id, ...
+    """A collection under its parent's path (members in a pool, rules in a policy)."""
     parent_title = None     # the parent's name in Octavia's 404 for such paths
 
     def parent(self, parent_id):
-        parent = self.store.get(self.parent_type, parent_id)
+        parent = self.store.get(self.object_type.parent, parent_id)
         if parent is None or parent['provisioning_status'] == 'DELETED':
-            raise errors.NotFound(self.parent_title, parent_id)
+            raise errors.NotFound(self.parent_title or self.object_type.parent.title,
+                                  parent_id)
         return parent
 
     def get_in_parent(self, parent_id, child_id):
         self.parent(parent_id)
         child = self.get(child_id)
-        if child[self.parent_field] != parent_id:
+        if child[self.object_type.parent_field] != parent_id:
             raise errors.NotFound(self.object_type.title, child_id)
         return child
 
     def list_in(self, parent_id):
         self.parent(parent_id)
-        return self.list(**{self.parent_field: parent_id})
+        return self.list(**{self.object_type.parent_field: parent_id})

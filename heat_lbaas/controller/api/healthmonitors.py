@@ -3,7 +3,6 @@ from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import base
 from heat_lbaas.controller.api import errors
-from heat_lbaas.controller.api import provisioning
 
 # Octavia's defaults for HTTP(S) monitors; other types must leave these unset.
 HTTP_DEFAULTS = {'http_method': 'GET', 'url_path': '/', 'expected_codes': '200'}
@@ -34,7 +33,7 @@ class HealthMonitors(base.Collection):
                 raise errors.NotFound(model.POOL.title, values['pool_id'])
             if self.list(pool_id=pool['id']):
                 raise errors.Conflict('This pool already has a health monitor')
-            provisioning.lock_for_pool_child_change(self.store, pool)
+            self.lock_for_change(values)
             row = self.new_row(values, project_id or pool['project_id'])
             self.store.update(model.POOL, pool['id'], {'healthmonitor_id': row['id']})
         self.context.worker.submit(pool['loadbalancer_id'])
@@ -44,17 +43,15 @@ class HealthMonitors(base.Collection):
         with self.store.transaction():
             values, hm = self.validate_update(body, lambda: self.get(hm_id))
             self.require_mutable(hm)
-            pool = self.store.get(model.POOL, hm['pool_id'])
-            provisioning.lock_for_pool_child_change(self.store, pool)
+            self.lock_for_change(hm)
             row = self.save_update(hm, values)
-        self.context.worker.submit(pool['loadbalancer_id'])
+        self.context.worker.submit(self.loadbalancer_id(hm))
         return row
 
     def delete(self, hm_id):
         with self.store.transaction():
             hm = self.get(hm_id)
             self.require_mutable(hm)
-            pool = self.store.get(model.POOL, hm['pool_id'])
-            provisioning.lock_for_pool_child_change(self.store, pool)
+            self.lock_for_change(hm)
             self.mark_deleted(hm)
-        self.context.worker.submit(pool['loadbalancer_id'])
+        self.context.worker.submit(self.loadbalancer_id(hm))

@@ -6,7 +6,6 @@ from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import l7_validation
 from heat_lbaas.controller.api import listeners
-from heat_lbaas.controller.api import provisioning
 from heat_lbaas.controller.db import l7_positions
 
 REDIRECT_FIELDS = ('redirect_pool_id', 'redirect_url', 'redirect_prefix',
@@ -55,7 +54,7 @@ class L7Policies(base.Collection):
         with self.store.transaction():
             listener = self._listener(values['listener_id'])
             self._check_redirect_pool(values, listener)
-            provisioning.lock_for_l7policy_change(self.store, listener)
+            self.lock_for_change(values)
             wanted = values['position']
             values['position'] = octavia.MAX_L7POLICY_POSITION
             row = self.new_row(values, project_id or listener['project_id'])
@@ -76,7 +75,7 @@ class L7Policies(base.Collection):
             self.require_mutable(policy)
             listener = self.store.get(model.LISTENER, policy['listener_id'])
             self._check_redirect_pool(dict(policy, **changes), listener)
-            provisioning.lock_for_l7policy_change(self.store, listener)
+            self.lock_for_change(policy)
             position = changes.pop('position', policy['position'])
             self.save_update(policy, changes)
             self._reorder(listener['id'], policy_id, position)
@@ -89,8 +88,7 @@ class L7Policies(base.Collection):
             policy = self.get(policy_id)
             self.require_mutable(policy)
             listener = self.store.get(model.LISTENER, policy['listener_id'])
-            provisioning.lock_for_l7policy_change(self.store, listener)
-            for rule in self.store.find(model.L7RULE, l7policy_id=policy_id):
-                provisioning.set_status(self.store, model.L7RULE, rule, 'PENDING_DELETE')
+            self.lock_for_change(policy)
+            # Its rules go with it.
             self.mark_deleted(policy)
         self.context.worker.submit(listener['loadbalancer_id'])

@@ -2,17 +2,11 @@
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import base
 from heat_lbaas.controller.api import l7_validation
-from heat_lbaas.controller.api import provisioning
 
 
 class L7Rules(base.NestedCollection):
     object_type = model.L7RULE
-    parent_type = model.L7POLICY
-    parent_field = 'l7policy_id'
     parent_title = 'L7Policy'   # Octavia's wording for the parent in a rules path
-
-    def _loadbalancer_id(self, policy):
-        return self.store.get(model.LISTENER, policy['listener_id'])['loadbalancer_id']
 
     def check_rules(self, values, current=None):
         l7_validation.check_rule(dict(current or {}, **values))
@@ -25,10 +19,10 @@ class L7Rules(base.NestedCollection):
                     if r['provisioning_status'] != 'PENDING_DELETE']
             if len(live) >= l7_validation.MAX_RULES_PER_POLICY:
                 raise l7_validation.TooManyRules(policy_id)
-            provisioning.lock_for_l7rule_change(self.store, policy)
             values['l7policy_id'] = policy_id
+            self.lock_for_change(values)
             row = self.new_row(values, project_id or policy['project_id'])
-        self.context.worker.submit(self._loadbalancer_id(policy))
+        self.context.worker.submit(self.loadbalancer_id(row))
         return row
 
     def update(self, policy_id, rule_id, body):
@@ -36,17 +30,15 @@ class L7Rules(base.NestedCollection):
             changes, rule = self.validate_update(
                 body, lambda: self.get_in_parent(policy_id, rule_id))
             self.require_mutable(rule)
-            policy = self.parent(policy_id)
-            provisioning.lock_for_l7rule_change(self.store, policy)
+            self.lock_for_change(rule)
             row = self.save_update(rule, changes)
-        self.context.worker.submit(self._loadbalancer_id(policy))
+        self.context.worker.submit(self.loadbalancer_id(rule))
         return row
 
     def delete(self, policy_id, rule_id):
         with self.store.transaction():
             rule = self.get_in_parent(policy_id, rule_id)
             self.require_mutable(rule)
-            policy = self.parent(policy_id)
-            provisioning.lock_for_l7rule_change(self.store, policy)
+            self.lock_for_change(rule)
             self.mark_deleted(rule)
-        self.context.worker.submit(self._loadbalancer_id(policy))
+        self.context.worker.submit(self.loadbalancer_id(rule))

@@ -6,17 +6,14 @@ rules on L7 policy <id>"), in the same shape otherwise.
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import errors
 
-# object type -> (the column naming its parent, the parent's type, [limits] option,
-#                 how the message names the children)
+# object type -> ([limits] option, how the message names the children); the
+# parent counted under is the type's parent (model.py).
 PER_PARENT = {
-    model.LISTENER: ('loadbalancer_id', model.LOADBALANCER,
-                     'listeners_per_loadbalancer', 'listeners'),
-    model.POOL: ('loadbalancer_id', model.LOADBALANCER,
-                 'pools_per_loadbalancer', 'pools'),
-    model.MEMBER: ('pool_id', model.POOL, 'members_per_pool', 'members'),
-    model.L7POLICY: ('listener_id', model.LISTENER, 'l7policies_per_listener',
-                     'L7 policies'),
-    model.L7RULE: ('l7policy_id', model.L7POLICY, 'l7rules_per_l7policy', 'rules'),
+    model.LISTENER: ('listeners_per_loadbalancer', 'listeners'),
+    model.POOL: ('pools_per_loadbalancer', 'pools'),
+    model.MEMBER: ('members_per_pool', 'members'),
+    model.L7POLICY: ('l7policies_per_listener', 'L7 policies'),
+    model.L7RULE: ('l7rules_per_l7policy', 'rules'),
 }
 TAG_MAX_LENGTH = 255    # Octavia's wtypes.StringType(max_length=255)
 
@@ -33,13 +30,13 @@ def check_count(conf, store, object_type, values, adding=1):
     """Raise TooMany if the parent named in `values` cannot take `adding` more."""
     if object_type not in PER_PARENT:
         return
-    column, parent_type, option, children = PER_PARENT[object_type]
-    parent_id = values.get(column)
+    option, children = PER_PARENT[object_type]
+    parent_id = values.get(object_type.parent_field)
     if parent_id is None:
         return
-    existing = len(store.find(object_type, **{column: parent_id}))
+    existing = len(store.find(object_type, **{object_type.parent_field: parent_id}))
     if existing + adding > getattr(conf.limits, option):
-        raise TooMany(children, parent_type.title, parent_id)
+        raise TooMany(children, object_type.parent.title, parent_id)
 
 
 def check_tags(conf, values):

@@ -6,7 +6,6 @@ from heat_lbaas.controller import model
 from heat_lbaas.controller.api import base
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import listener_options
-from heat_lbaas.controller.api import provisioning
 from heat_lbaas.controller.api import tls_options
 
 # Which pool protocols each listener protocol can send traffic to (Octavia's table).
@@ -68,7 +67,7 @@ class Listeners(base.Collection):
             check_port_free(values, self.list(loadbalancer_id=lb['id']))
             check_cidrs_fit_vip(values.get('allowed_cidrs'), lb)
             self._check_default_pool(values, lb['id'])
-            provisioning.lock_for_child_change(self.store, lb['id'])
+            self.lock_for_change(values)
             row = self.new_row(values, project_id or lb['project_id'])
         self.context.worker.submit(lb['id'])
         return row
@@ -96,7 +95,7 @@ class Listeners(base.Collection):
                     model.LOADBALANCER, listener['loadbalancer_id']))
             self._check_default_pool(values, listener['loadbalancer_id'],
                                      listener['protocol'])
-            provisioning.lock_for_child_change(self.store, listener['loadbalancer_id'])
+            self.lock_for_change(listener)
             row = self.save_update(listener, values)
         self.context.worker.submit(listener['loadbalancer_id'])
         return row
@@ -105,13 +104,7 @@ class Listeners(base.Collection):
         with self.store.transaction():
             listener = self.get(listener_id)
             self.require_mutable(listener)
-            provisioning.lock_for_child_change(self.store, listener['loadbalancer_id'])
+            self.lock_for_change(listener)
             # Octavia removes the listener's L7 policies and their rules with it.
-            for policy in self.store.find(model.L7POLICY, listener_id=listener_id):
-                for rule in self.store.find(model.L7RULE, l7policy_id=policy['id']):
-                    provisioning.set_status(self.store, model.L7RULE, rule,
-                                            'PENDING_DELETE')
-                provisioning.set_status(self.store, model.L7POLICY, policy,
-                                        'PENDING_DELETE')
             self.mark_deleted(listener)
         self.context.worker.submit(listener['loadbalancer_id'])

@@ -224,7 +224,7 @@ class GraphBuilder:
             pool_ids[name] = pool['id']
             for values in plan.members:
                 values['pool_id'] = pool['id']
-                self.members.new_row(values, project_id, operating_status='NO_MONITOR')
+                self.members.new_row(values, project_id)
             if plan.healthmonitor is not None:
                 plan.healthmonitor['pool_id'] = pool['id']
                 monitor = self.healthmonitors.new_row(plan.healthmonitor, project_id)

@@ -3,13 +3,13 @@ cascade delete."""
 import ipaddress
 import uuid
 
+from heat_lbaas.controller import graph
 from heat_lbaas.controller import model
+from heat_lbaas.controller import status_transitions
 from heat_lbaas.controller.api import admin_offerings
 from heat_lbaas.controller.api import base
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import loadbalancer_graph
-from heat_lbaas.controller.api import provisioning
-from heat_lbaas.controller.db import tree
 from heat_lbaas.controller.worker import failover
 
 PROVIDERS = {'amphora': 'The bundled amphora controller: one HAProxy process per '
@@ -42,7 +42,7 @@ class LoadBalancers(base.Collection):
     def failover(self, lb_id):
         self.get(lb_id)
         if not failover.fail_over(self.context.failovers, self.context.worker, lb_id,
-                                  failover.API_ALLOWED):
+                                  status_transitions.FAILOVER_BY_API):
             raise errors.InvalidState(self.get(lb_id)['provisioning_status'], lb_id)
 
     def _place_vip(self, values):
@@ -81,7 +81,7 @@ class LoadBalancers(base.Collection):
     def update(self, lb_id, body):
         with self.store.transaction():
             values, lb = self.validate_update(body, lambda: self.get(lb_id))
-            provisioning.check_loadbalancer_mutable(lb)
+            status_transitions.check_loadbalancer_mutable(lb)
             row = self.save_update(lb, values)
         self.context.worker.submit(lb_id)
         return row
@@ -89,14 +89,10 @@ class LoadBalancers(base.Collection):
     def delete(self, lb_id, cascade=False):
         with self.store.transaction():
             lb = self.get(lb_id)
-            provisioning.check_loadbalancer_mutable(lb, deleting=True)
-            tree_rows = [(object_type, row) for object_type, row
-                         in tree.load_tree(self.store, lb_id).objects()
-                         if object_type is not model.LOADBALANCER]
-            if tree_rows and not cascade:
+            status_transitions.check_loadbalancer_mutable(lb, deleting=True)
+            if not cascade and graph.descendant_rows(self.store, model.LOADBALANCER,
+                                                     lb_id):
                 raise errors.ValidationFailure(
                     'Cannot delete Load Balancer %s - it has children' % lb_id)
-            for object_type, row in tree_rows:
-                provisioning.set_status(self.store, object_type, row, 'PENDING_DELETE')
             self.mark_deleted(lb)
         self.context.worker.submit(lb_id)

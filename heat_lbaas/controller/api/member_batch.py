@@ -12,7 +12,6 @@ from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import members as members_module
-from heat_lbaas.controller.api import provisioning
 
 WRITABLE = frozenset(f.name for f in model.MEMBER.fields if f.access == model.WRITABLE)
 
@@ -47,7 +46,7 @@ class MemberBatch:
         wanted = self.validate(body)
         with self.store.transaction():
             pool = self.members.parent(pool_id)
-            provisioning.lock_for_pool_child_change(self.store, pool)
+            self.members.lock_for_change({'pool_id': pool_id})
             current = {octavia.member_identity(m): m
                        for m in self.members.list(pool_id=pool_id)}
             for sent, values in wanted:
@@ -59,8 +58,7 @@ class MemberBatch:
                         name: values[name] for name in sent if name in WRITABLE})
                 else:
                     values['pool_id'] = pool_id
-                    self.members.new_row(values, project_id or pool['project_id'],
-                                         operating_status='NO_MONITOR')
+                    self.members.new_row(values, project_id or pool['project_id'])
             if not additive_only:
                 for member in current.values():
                     self.members.mark_deleted(member)

@@ -2,14 +2,10 @@
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import base
 from heat_lbaas.controller.api import errors
-from heat_lbaas.controller.api import provisioning
 
 
 class Members(base.NestedCollection):
     object_type = model.MEMBER
-    parent_type = model.POOL
-    parent_field = 'pool_id'
-    parent_title = model.POOL.title
 
     def create(self, pool_id, body, project_id):
         values = self.validate_create(body)
@@ -21,10 +17,9 @@ class Members(base.NestedCollection):
                     raise errors.Conflict(
                         'Another member on this pool is already using ip %s on '
                         'protocol_port %s' % (values['address'], values['protocol_port']))
-            provisioning.lock_for_pool_child_change(self.store, pool)
             values['pool_id'] = pool_id
-            row = self.new_row(values, project_id or pool['project_id'],
-                               operating_status='NO_MONITOR')
+            self.lock_for_change(values)
+            row = self.new_row(values, project_id or pool['project_id'])
         self.context.worker.submit(pool['loadbalancer_id'])
         return row
 
@@ -33,7 +28,7 @@ class Members(base.NestedCollection):
             values, member = self.validate_update(
                 body, lambda: self.get_in_parent(pool_id, member_id))
             pool = self.parent(pool_id)
-            provisioning.lock_for_pool_child_change(self.store, pool)
+            self.lock_for_change(member)
             row = self.save_update(member, values)
         self.context.worker.submit(pool['loadbalancer_id'])
         return row
@@ -42,6 +37,6 @@ class Members(base.NestedCollection):
         with self.store.transaction():
             member = self.get_in_parent(pool_id, member_id)
             pool = self.parent(pool_id)
-            provisioning.lock_for_pool_child_change(self.store, pool)
+            self.lock_for_change(member)
             self.mark_deleted(member)
         self.context.worker.submit(pool['loadbalancer_id'])

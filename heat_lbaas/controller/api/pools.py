@@ -6,7 +6,6 @@ from heat_lbaas.controller.api import base
 from heat_lbaas.controller.api import errors
 from heat_lbaas.controller.api import l7_validation
 from heat_lbaas.controller.api import listeners
-from heat_lbaas.controller.api import provisioning
 from heat_lbaas.controller.api import tls_options
 
 
@@ -98,9 +97,8 @@ class Pools(base.Collection):
         values = self.validate_create(body)
         with self.store.transaction():
             lb_id, listener = self._parents(values)
-            provisioning.lock_for_child_change(
-                self.store, lb_id, listener_ids=[listener['id']] if listener else ())
             values['loadbalancer_id'] = lb_id
+            self.lock_for_change(values, users=[listener['id']] if listener else ())
             row = self.new_row(values, project_id)
             if listener:
                 self.store.update(model.LISTENER, listener['id'],
@@ -133,9 +131,7 @@ class Pools(base.Collection):
         """The pool, once it and its parents are locked for a change of it."""
         pool = self.get(pool_id)
         self.require_mutable(pool)
-        provisioning.lock_for_child_change(
-            self.store, pool['loadbalancer_id'],
-            listener_ids=provisioning.listeners_using_pool(self.store, pool_id))
+        self.lock_for_change(pool)
         return pool
 
     def update(self, pool_id, body):
@@ -155,9 +151,6 @@ class Pools(base.Collection):
                 if policy['provisioning_status'] != 'PENDING_DELETE':
                     raise l7_validation.PoolInUseByPolicy(pool_id, policy['id'])
             pool = self._lock(pool_id)
-            for child_type in (model.MEMBER, model.HEALTH_MONITOR):
-                for child in self.store.find(child_type, pool_id=pool_id):
-                    provisioning.set_status(self.store, child_type, child,
-                                            'PENDING_DELETE')
+            # Its members and health monitor go with it.
             self.mark_deleted(pool)
         self.context.worker.submit(pool['loadbalancer_id'])

@@ -1,4 +1,5 @@
 """GET /loadbalancers/{id}/status: the status tree, in Octavia's shape."""
+from heat_lbaas.controller import model
 from heat_lbaas.controller.db import tree
 
 
@@ -28,8 +29,7 @@ def build(store, lb_id):
         body = _status(listener, 'operating_status', 'provisioning_status')
         # As Octavia's listener.pools: the default pool, then the pools its L7
         # policies redirect to (the status tree has no L7 policies of its own).
-        pool_ids = [listener['default_pool_id']] + [
-            p['redirect_pool_id'] for p in lb_tree.l7policies_of(listener['id'])]
+        pool_ids = lb_tree.referenced_by(model.LISTENER, listener, model.POOL)
         body['pools'] = [pool_status(pools[i]) for i in dict.fromkeys(pool_ids)
                          if i in pools]
         listeners.append(body)

@@ -1,61 +1,67 @@
 """A load balancer and everything under it, read in one transaction."""
 import dataclasses
 
+from heat_lbaas.controller import graph
 from heat_lbaas.controller import model
 
 
 @dataclasses.dataclass
 class LoadBalancerTree:
+    """The rows of each type under one load balancer; each list is named by its
+    type's collection (graph.py loads them)."""
     loadbalancer: dict
     listeners: list
     pools: list
     members: list
     healthmonitors: list
     l7policies: list = dataclasses.field(default_factory=list)
-    l7rules: list = dataclasses.field(default_factory=list)
+    rules: list = dataclasses.field(default_factory=list)
+
+    def rows(self, object_type):
+        if object_type is graph.ROOT:
+            return [self.loadbalancer]
+        return getattr(self, object_type.collection)
 
     def objects(self):
         """(object type, row) of every object, children before parents."""
-        for object_type, rows in ((model.L7RULE, self.l7rules),
-                                  (model.L7POLICY, self.l7policies),
-                                  (model.MEMBER, self.members),
-                                  (model.HEALTH_MONITOR, self.healthmonitors),
-                                  (model.POOL, self.pools),
-                                  (model.LISTENER, self.listeners),
-                                  (model.LOADBALANCER, [self.loadbalancer])):
-            for row in rows:
+        for object_type in graph.DELETE_ORDER:
+            for row in self.rows(object_type):
                 yield object_type, row
 
+    def children_of(self, child_type, parent_id):
+        return graph.ordered(child_type, [
+            row for row in self.rows(child_type)
+            if row[child_type.parent_field] == parent_id])
+
     def members_of(self, pool_id):
-        return [m for m in self.members if m['pool_id'] == pool_id]
+        return self.children_of(model.MEMBER, pool_id)
 
     def l7policies_of(self, listener_id):
         """The listener's L7 policies in position order."""
-        return sorted((p for p in self.l7policies if p['listener_id'] == listener_id),
-                      key=lambda p: p['position'])
+        return self.children_of(model.L7POLICY, listener_id)
 
     def l7rules_of(self, policy_id):
-        return [r for r in self.l7rules if r['l7policy_id'] == policy_id]
+        return self.children_of(model.L7RULE, policy_id)
 
     def healthmonitor_of(self, pool_id):
-        return next((h for h in self.healthmonitors if h['pool_id'] == pool_id), None)
+        return next(iter(self.children_of(model.HEALTH_MONITOR, pool_id)), None)
+
+    def referenced_by(self, object_type, row, target_type):
+        """Ids of the `target_type` objects that `row` and the objects under it
+        name, its own first, then in tree order (a listener's default pool, then
+        the pools its L7 policies redirect to, by position); None where unset."""
+        ids = [row[field] for referring, field in graph.references_to(target_type)
+               if referring is object_type]
+        for child_type in graph.children(object_type):
+            for child in self.children_of(child_type, row['id']):
+                ids += self.referenced_by(child_type, child, target_type)
+        return ids
 
 
 def load_tree(store, lb_id):
     with store.transaction():
-        lb = store.get(model.LOADBALANCER, lb_id)
-        if lb is None:
-            return None
-        pools = store.find(model.POOL, loadbalancer_id=lb_id)
-        members, healthmonitors = [], []
-        for pool in pools:
-            members += store.find(model.MEMBER, pool_id=pool['id'])
-            healthmonitors += store.find(model.HEALTH_MONITOR, pool_id=pool['id'])
-        listeners = store.find(model.LISTENER, loadbalancer_id=lb_id)
-        l7policies, l7rules = [], []
-        for listener in listeners:
-            l7policies += store.find(model.L7POLICY, listener_id=listener['id'])
-        for policy in l7policies:
-            l7rules += store.find(model.L7RULE, l7policy_id=policy['id'])
-        return LoadBalancerTree(lb, listeners, pools, members, healthmonitors,
-                                l7policies, l7rules)
+        rows = graph.load(store, lb_id)
+    if rows is None:
+        return None
+    return LoadBalancerTree(rows[graph.ROOT][0], **{
+        object_type.collection: rows[object_type] for object_type in graph.LOAD_ORDER[1:]})

@@ -84,9 +84,8 @@ def compute(tree, member_checks):
         listener_statuses.append(status)
     # L7 policies and rules have no health of their own: Octavia shows them ONLINE
     # once applied, OFFLINE while disabled.
-    for object_type, rows in ((model.L7POLICY, tree.l7policies),
-                              (model.L7RULE, tree.l7rules)):
-        for row in rows:
+    for object_type in (model.L7POLICY, model.L7RULE):
+        for row in tree.rows(object_type):
             result[(object_type, row['id'])] = (
                 'ONLINE' if row['admin_state_up'] else 'OFFLINE')
     result[(model.LOADBALANCER, tree.loadbalancer['id'])] = loadbalancer_status(

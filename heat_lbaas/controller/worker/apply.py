@@ -5,26 +5,25 @@ amphora serves the new configuration. If anything goes wrong on the way (HAProxy
 refuses the configuration, its binary is missing, the disk is full, the process
 ran out of file descriptors...), the old configuration keeps serving, the reason
 goes to the log, and the change ends as Octavia's revert tasks end it
-(worker/outcome.py): the changed objects go to ERROR, the objects only locked for
+(status_transitions.after_failure): the changed objects go to ERROR, the objects only locked for
 it go back to ACTIVE. Nothing stays PENDING_*.
 """
 import dataclasses
 import logging
 import os
 
+from heat_lbaas.controller import graph
 from heat_lbaas.controller import model
 from heat_lbaas.controller import certificates
+from heat_lbaas.controller import status_transitions
 from heat_lbaas.controller.amphora import driver_base
 from heat_lbaas.controller.amphora import render
 from heat_lbaas.controller.db import l7_positions
-from heat_lbaas.controller.db import store as store_module
 from heat_lbaas.controller.db import tree as tree_module
 from heat_lbaas.controller.health import rollup
 from heat_lbaas.controller.worker import last_good
-from heat_lbaas.controller.worker import outcome
 
 LOG = logging.getLogger(__name__)
-PENDING = outcome.PENDING
 
 
 class Applier:
@@ -44,7 +43,7 @@ class Applier:
         if tree.loadbalancer['provisioning_status'] == 'PENDING_DELETE':
             self._delete_loadbalancer(tree)
             return
-        if not any(row['provisioning_status'] in PENDING for _, row in tree.objects()):
+        if not status_transitions.has_pending(tree.objects()):
             return
         accepted = self.last_good.get(lb_id)
         served = last_good.effective_tree(tree, accepted)
@@ -97,11 +96,8 @@ class Applier:
         try:
             self.driver.remove(lb_id)
         except Exception as error:
-            # Octavia leaves a load balancer whose delete failed in ERROR, from
-            # which a delete is accepted again.
             LOG.exception('Load balancer %s: delete failed: %s', lb_id, error)
-            self.store.update(model.LOADBALANCER, lb_id, {
-                'provisioning_status': 'ERROR', 'updated_at': store_module.utcnow()})
+            status_transitions.delete_failed(self.store, lb_id)
             return
         with self.store.transaction():
             for object_type, row in tree.objects():
@@ -110,34 +106,16 @@ class Applier:
         LOG.info('Load balancer %s deleted', lb_id)
 
     def _finish(self, tree, failed, failover=False):
-        now = store_module.utcnow()
-        after_failure = outcome.after_failure(tree.objects(), failover) if failed else {}
         with self.store.transaction():
-            for object_type, row in tree.objects():
-                status = row['provisioning_status']
-                if status not in PENDING:
-                    continue
-                if status == 'PENDING_DELETE' and not failed:
-                    self._delete_child(object_type, row)
-                    continue
-                self.store.update(object_type, row['id'], {
-                    'provisioning_status': after_failure.get(
-                        (object_type, row['id']), 'ACTIVE'),
-                    'updated_at': now})
+            status_transitions.finish_change(self.store, tree.objects(), failed,
+                                             failover, remove=self._delete_child)
         rollup.refresh_from_configuration(self.store, tree.loadbalancer['id'])
 
     def _delete_child(self, object_type, row):
         self.store.delete(object_type, row['id'])
         # Drop references to what is gone, as Octavia does.
-        if object_type is model.POOL:
-            for listener in self.store.find(model.LISTENER, default_pool_id=row['id']):
-                self.store.update(model.LISTENER, listener['id'],
-                                  {'default_pool_id': None})
-        elif object_type is model.HEALTH_MONITOR:
-            pool = self.store.get(model.POOL, row['pool_id'])
-            if pool and pool['healthmonitor_id'] == row['id']:
-                self.store.update(model.POOL, pool['id'], {'healthmonitor_id': None})
-        elif object_type is model.L7POLICY:
+        graph.clear_references(self.store, object_type, row['id'])
+        if object_type is model.L7POLICY:
             # Positions close the gap, as Octavia renumbers them (1..n).
             l7_positions.renumber(self.store, model.L7POLICY,
                                   l7_positions.ordered_policy_ids(

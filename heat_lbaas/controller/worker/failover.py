@@ -12,14 +12,7 @@ dead amphora again, and resume (service.Controller.resume) starts a stopped one.
 """
 import threading
 
-from heat_lbaas.controller import model
-from heat_lbaas.controller.db import store as store_module
-
-# The API may fail over a load balancer in ERROR too: that is how Octavia users
-# repair one. The health monitor only acts on ACTIVE ones (anything else is either
-# being changed already or waiting for a person).
-API_ALLOWED = ('ACTIVE', 'ERROR')
-HEALTH_ALLOWED = ('ACTIVE',)
+from heat_lbaas.controller import status_transitions
 
 
 class FailoverRequests:
@@ -32,14 +25,11 @@ class FailoverRequests:
         """Mark the load balancer PENDING_UPDATE and record the failover request.
 
         Returns False (and changes nothing) if its provisioning status is not in
-        `allowed`. The caller submits the load balancer to the worker afterwards."""
+        `allowed` (status_transitions.FAILOVER_BY_*). The caller submits the load
+        balancer to the worker afterwards."""
         with self.store.transaction():
-            lb = self.store.get(model.LOADBALANCER, lb_id)
-            if lb is None or lb['provisioning_status'] not in allowed:
+            if not status_transitions.lock_for_failover(self.store, lb_id, allowed):
                 return False
-            self.store.update(model.LOADBALANCER, lb_id, {
-                'provisioning_status': 'PENDING_UPDATE',
-                'updated_at': store_module.utcnow()})
             with self._lock:
                 self._requested.add(lb_id)
         return True

@@ -14,10 +14,12 @@ rendered as they are, as before this module existed.
 import dataclasses
 import threading
 
+from heat_lbaas.controller import graph
 
 # What a remembered row's status must be for the amphora to have served it.
 SERVED = ('ACTIVE', 'PENDING_CREATE', 'PENDING_UPDATE', 'ERROR')
-LISTS = ('listeners', 'pools', 'members', 'healthmonitors', 'l7policies', 'l7rules')
+# The tree's lists (db/tree.py names each by its type's collection).
+LISTS = tuple(t.collection for t in graph.LOAD_ORDER if t is not graph.ROOT)
 
 
 def effective_tree(tree, accepted):
