@@ -15,7 +15,7 @@ serve goes PENDING_UPDATE to be applied again.
 """
 from heat_lbaas.controller import graph
 from heat_lbaas.controller import model
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 from heat_lbaas.controller.db import store as store_module
 
 ACTIVE, ERROR = 'ACTIVE', 'ERROR'

@@ -12,10 +12,11 @@ LAYERS = (
     ('api',),
     ('worker',),
     ('health',),
+    ('status_transitions',),
     ('amphora',),
     ('db', 'certificates', 'process_limits'),
-    ('admin_model',),
-    ('model', 'config'),
+    ('admin_model', 'graph'),
+    ('model', 'config', 'errors'),
 )
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 ROOT = pathlib.Path(heat_lbaas.controller.__file__).parent

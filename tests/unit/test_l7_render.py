@@ -7,7 +7,7 @@ import pytest
 
 from heat_lbaas.controller.amphora import l7_render
 from heat_lbaas.controller.amphora import render
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 from heat_lbaas.controller.api import l7_validation
 from heat_lbaas.controller.db import l7_positions
 from heat_lbaas.controller.db import tree as tree_module

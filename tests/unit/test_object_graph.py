@@ -5,7 +5,7 @@ import pytest
 from heat_lbaas.controller import graph
 from heat_lbaas.controller import model
 from heat_lbaas.controller import status_transitions
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 from heat_lbaas.controller.db import store as store_module
 from heat_lbaas.controller.db import tree as tree_module
 

@@ -18,7 +18,7 @@ import json
 import jsonschema
 
 from heat_lbaas.controller.api import capabilities
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 
 FLAVOR_SCHEMA = {
     'type': 'object',

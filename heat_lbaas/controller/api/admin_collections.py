@@ -4,7 +4,7 @@ and the writes. They have no provisioning status: a change takes effect at once.
 import uuid
 
 from heat_lbaas.controller import admin_model
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 from heat_lbaas.controller.api import querying
 from heat_lbaas.controller.api import validation
 

@@ -5,7 +5,7 @@ from heat_lbaas.controller import admin_model
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import admin_collections
 from heat_lbaas.controller.api import admin_profiles
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 
 
 class Offerings(admin_collections.AdminCollection):

@@ -4,7 +4,7 @@ provider's settings as a JSON string, checked against its capabilities
 from heat_lbaas.controller import admin_model
 from heat_lbaas.controller.api import admin_capabilities
 from heat_lbaas.controller.api import admin_collections
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 from heat_lbaas.controller.api import validation
 
 

@@ -18,7 +18,7 @@ import uuid
 
 from heat_lbaas.controller import admin_model
 from heat_lbaas.controller import model
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 from heat_lbaas.controller.api import loadbalancers
 from heat_lbaas.controller import status_transitions
 from heat_lbaas.controller.db import amphorae as amphora_records

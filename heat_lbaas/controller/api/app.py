@@ -9,7 +9,7 @@ import webob
 import webob.dec
 
 from heat_lbaas.controller.api import admin_api
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 from heat_lbaas.controller.api import full_views
 from heat_lbaas.controller.api import healthmonitors
 from heat_lbaas.controller.api import l7policies

@@ -4,7 +4,7 @@ import uuid
 from heat_lbaas.controller import graph
 from heat_lbaas.controller import status_transitions
 from heat_lbaas.controller.api import capabilities
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 from heat_lbaas.controller.api import limits
 from heat_lbaas.controller.api import quotas
 from heat_lbaas.controller.api import validation

@@ -14,7 +14,7 @@ import dataclasses
 from octavia_lib.common import constants as lib
 
 from heat_lbaas import octavia_vocabulary as octavia
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 
 PROVIDER = 'amphora'
 

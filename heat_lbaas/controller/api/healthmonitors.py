@@ -2,7 +2,7 @@
 from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import base
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 
 # Octavia's defaults for HTTP(S) monitors; other types must leave these unset.
 HTTP_DEFAULTS = {'http_method': 'GET', 'url_path': '/', 'expected_codes': '200'}

@@ -14,7 +14,7 @@ import urllib.parse
 from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller.amphora import l7_render
 from heat_lbaas.controller.amphora import pcre2
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 
 DEFAULT_REDIRECT_HTTP_CODE = 302
 # Octavia's MAX_L7RULES_PER_L7POLICY.

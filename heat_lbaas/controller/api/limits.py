@@ -4,7 +4,7 @@ Exceeding a count is a 409 in Octavia's words where Octavia has them ("Too many
 rules on L7 policy <id>"), in the same shape otherwise.
 """
 from heat_lbaas.controller import model
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 
 # object type -> ([limits] option, how the message names the children); the
 # parent counted under is the type's parent (model.py).

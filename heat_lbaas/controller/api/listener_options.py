@@ -4,7 +4,7 @@ checked and normalised by api/validation.py.)"""
 from heat_lbaas.controller import certificates
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import capabilities
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 from heat_lbaas.controller.api import tls_options
 
 TERMINATED_HTTPS = 'TERMINATED_HTTPS'

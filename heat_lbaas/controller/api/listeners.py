@@ -4,7 +4,7 @@ import ipaddress
 from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import base
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 from heat_lbaas.controller.api import listener_options
 from heat_lbaas.controller.api import tls_options
 

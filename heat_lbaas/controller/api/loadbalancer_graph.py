@@ -18,7 +18,7 @@ import dataclasses
 from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import capabilities
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 from heat_lbaas.controller.api import healthmonitors
 from heat_lbaas.controller.api import l7_validation
 from heat_lbaas.controller.api import l7policies

@@ -8,7 +8,7 @@ from heat_lbaas.controller import model
 from heat_lbaas.controller import status_transitions
 from heat_lbaas.controller.api import admin_offerings
 from heat_lbaas.controller.api import base
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 from heat_lbaas.controller.api import loadbalancer_graph
 from heat_lbaas.controller.worker import failover
 

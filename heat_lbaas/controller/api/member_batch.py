@@ -10,7 +10,7 @@ rather than one per member, so scaling a pool by N costs one reload, not N.
 """
 from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller import model
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 from heat_lbaas.controller.api import members as members_module
 
 WRITABLE = frozenset(f.name for f in model.MEMBER.fields if f.access == model.WRITABLE)

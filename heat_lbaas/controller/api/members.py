@@ -1,7 +1,7 @@
 """/v2/lbaas/pools/{pool_id}/members."""
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import base
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 
 
 class Members(base.NestedCollection):

@@ -3,7 +3,7 @@ from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller import model
 from heat_lbaas.controller import certificates
 from heat_lbaas.controller.api import base
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 from heat_lbaas.controller.api import l7_validation
 from heat_lbaas.controller.api import listeners
 from heat_lbaas.controller.api import tls_options

@@ -10,7 +10,7 @@ import json
 import urllib.parse
 
 from heat_lbaas.controller import model
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 from heat_lbaas.controller.api import views
 
 PAGING = ('fields', 'limit', 'marker', 'sort', 'sort_key', 'sort_dir', 'page_reverse')

@@ -9,7 +9,7 @@ In use is counted from the stored objects, so a deleted object frees its quota.
 """
 from heat_lbaas.controller import config
 from heat_lbaas.controller import model
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 from heat_lbaas.controller.db import quotas as quota_store
 
 RESOURCE_OF_TYPE = {model.LOADBALANCER: 'load_balancer', model.LISTENER: 'listener',

@@ -9,7 +9,7 @@ import re
 
 from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller import certificates
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 
 # Octavia's VALID_CIPHER_RE: nothing that could end or extend the HAProxy directive.
 CIPHERS_PATTERN = r'[A-Za-z0-9\-+!:@=_.]+'

@@ -8,7 +8,7 @@ import re
 import uuid
 
 from heat_lbaas.controller import model
-from heat_lbaas.controller.api import errors
+from heat_lbaas.controller import errors
 
 # Integers are stored as 64-bit (db/store.py: BigInteger).
 MAX_STORED_INTEGER = 2 ** 63 - 1
