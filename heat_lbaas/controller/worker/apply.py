@@ -28,9 +28,12 @@ PENDING = outcome.PENDING
 
 
 class Applier:
-    def __init__(self, store, driver, failovers=None, certificate_store=None):
+    def __init__(self, store, driver, failovers=None, certificate_store=None,
+                 operating_statuses=rollup.refresh_after_change):
         self.store = store
         self.driver = driver
+        # operating_statuses(store, changed tree), called once a change is finished.
+        self.operating_statuses = operating_statuses
         # worker/failover.py: load balancers whose amphora is to be replaced.
         self.failovers = failovers
         self.certificates = certificate_store or certificates.CertificateStore(None)
@@ -124,7 +127,7 @@ class Applier:
                     'provisioning_status': after_failure.get(
                         (object_type, row['id']), 'ACTIVE'),
                     'updated_at': now})
-        rollup.refresh_from_configuration(self.store, tree.loadbalancer['id'])
+        self.operating_statuses(self.store, tree)
 
     def _delete_child(self, object_type, row):
         self.store.delete(object_type, row['id'])
