@@ -127,7 +127,9 @@ class Applier:
                     'provisioning_status': after_failure.get(
                         (object_type, row['id']), 'ACTIVE'),
                     'updated_at': now})
-        self.operating_statuses(self.store, tree)
+            # In the same transaction: whoever sees ACTIVE sees the statuses too, as
+            # Octavia's flows write them before marking the load balancer ACTIVE.
+            self.operating_statuses(self.store, tree)
 
     def _delete_child(self, object_type, row):
         self.store.delete(object_type, row['id'])
