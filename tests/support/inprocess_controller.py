@@ -18,9 +18,34 @@ from waitress import wasyncore
 
 from heat_lbaas.controller import config
 from heat_lbaas.controller import service
+from heat_lbaas.controller import vip_networks
 from tests.support import ports
 
 LOG_NAME = 'controller.log'
+
+
+class WorkerGate:
+    """While closed, the worker waits before the amphora driver takes a change, so
+    a test can read (and be refused by) the PENDING_* states for as long as it
+    needs: the in-process counterpart of tests.support.gate.HaproxyGate."""
+
+    def __init__(self, driver):
+        self._opened = threading.Event()
+        self._opened.set()
+        for name in ('apply', 'restart', 'remove'):
+            setattr(driver, name, self._held(getattr(driver, name)))
+
+    def _held(self, step):
+        def held(*args):
+            self._opened.wait()
+            return step(*args)
+        return held
+
+    def close(self):
+        self._opened.clear()
+
+    def open(self):
+        self._opened.set()
 
 
 class InProcessController:
@@ -29,6 +54,9 @@ class InProcessController:
         os.makedirs(state_dir, exist_ok=True)
         self.port = ports.free_port()
         self.url = 'http://127.0.0.1:%d' % self.port
+        # The addresses VIPs get when none is asked for: just the one, as in
+        # Octavia's noop network driver.
+        self.vip_cidr = '%s/32' % vip_networks.NOOP_VIP_ADDRESS
         # Nothing reads it (any reference is accepted); kept for tests that put
         # files there whichever driver runs.
         self.certificate_dir = os.path.join(state_dir, 'certificates')
@@ -45,6 +73,7 @@ class InProcessController:
         self.controller = None
         self._server_thread = None
         self._log_handler = None
+        self.gate = None
 
     def start(self):
         # What the controller logs goes to state_dir/controller.log, as a controller
@@ -54,6 +83,7 @@ class InProcessController:
             '%(asctime)s %(levelname)s %(name)s %(message)s'))
         logging.getLogger('heat_lbaas').addHandler(self._log_handler)
         self.controller = service.Controller(self.conf)
+        self.gate = WorkerGate(self.controller.driver)
         server = self.controller.start()
         self._server_thread = threading.Thread(target=server.run, daemon=True,
                                                name='inprocess-api-%d' % self.port)
@@ -72,6 +102,7 @@ class InProcessController:
         if self.controller is None:
             return
         server = self.controller.server
+        self.gate.open()
         self.controller.stop()
         # Clients' kept-alive connections would keep waitress's loop (and so its
         # thread) running after the listening socket closed.
