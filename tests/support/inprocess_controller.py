@@ -76,15 +76,19 @@ class InProcessController:
         self.gate = None
 
     def start(self):
-        # What the controller logs goes to state_dir/controller.log, as a controller
-        # process logs there (tests read it for tracebacks).
+        # Warnings and errors logged in this process (the controller's, waitress's)
+        # go to state_dir/controller.log, as a controller process logs there (tests
+        # read it for tracebacks).
         self._log_handler = logging.FileHandler(os.path.join(self.state_dir, LOG_NAME))
         self._log_handler.setFormatter(logging.Formatter(
             '%(asctime)s %(levelname)s %(name)s %(message)s'))
-        logging.getLogger('heat_lbaas').addHandler(self._log_handler)
+        logging.getLogger().addHandler(self._log_handler)
         self.controller = service.Controller(self.conf)
         self.gate = WorkerGate(self.controller.driver)
         server = self.controller.start()
+        # Its loop notices a stop at its next wake-up (1 s by default): sooner, so a
+        # module's teardown does not wait for it.
+        server.adj.asyncore_loop_timeout = 0.05
         self._server_thread = threading.Thread(target=server.run, daemon=True,
                                                name='inprocess-api-%d' % self.port)
         self._server_thread.start()
@@ -108,6 +112,6 @@ class InProcessController:
         # thread) running after the listening socket closed.
         wasyncore.close_all(server._map)
         self._server_thread.join(timeout=10)
-        logging.getLogger('heat_lbaas').removeHandler(self._log_handler)
+        logging.getLogger().removeHandler(self._log_handler)
         self._log_handler.close()
         self.controller = None
