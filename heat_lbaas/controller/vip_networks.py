@@ -28,13 +28,14 @@ class LoopbackVipNetwork:
         subnet = values.get('vip_subnet_id')
         network = values.get('vip_network_id')
         port = values.get('vip_port_id')
+        # Octavia's InvalidSubresource (400) for what Neutron does not have.
         if subnet and subnet != self.subnet_id:
-            raise errors.ValidationFailure('Subnet %s not found.' % subnet)
+            raise errors.ApiError('Subnet %s not found.' % subnet)
         if network and network != self.network_id:
-            raise errors.ValidationFailure('Network %s not found.' % network)
+            raise errors.ApiError('Network %s not found.' % network)
         if port:
             # Ports are created by the controller; none can be named in advance.
-            raise errors.ValidationFailure('Port %s not found.' % port)
+            raise errors.ApiError('Port %s not found.' % port)
         values['vip_subnet_id'] = self.subnet_id
         values['vip_network_id'] = self.network_id
         values['vip_port_id'] = str(uuid.uuid4())
