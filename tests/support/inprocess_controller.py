@@ -86,9 +86,6 @@ class InProcessController:
         self.controller = service.Controller(self.conf)
         self.gate = WorkerGate(self.controller.driver)
         server = self.controller.start()
-        # Its loop notices a stop at its next wake-up (1 s by default): sooner, so a
-        # module's teardown does not wait for it.
-        server.adj.asyncore_loop_timeout = 0.05
         self._server_thread = threading.Thread(target=server.run, daemon=True,
                                                name='inprocess-api-%d' % self.port)
         self._server_thread.start()
@@ -107,11 +104,13 @@ class InProcessController:
             return
         server = self.controller.server
         self.gate.open()
-        self.controller.stop()
-        # Clients' kept-alive connections would keep waitress's loop (and so its
-        # thread) running after the listening socket closed.
-        wasyncore.close_all(server._map)
+        # Every socket of the server (clients' kept-alive connections too, which
+        # would keep its loop running) is closed in the loop's own thread: closed from
+        # here, one could go from under its select(). Then the loop ends.
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
         self._server_thread.join(timeout=10)
+        assert not self._server_thread.is_alive(), 'the API server did not stop'
+        self.controller.stop()
         logging.getLogger().removeHandler(self._log_handler)
         self._log_handler.close()
         self.controller = None
