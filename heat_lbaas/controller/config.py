@@ -47,6 +47,18 @@ CONTROLLER_OPTS = [
                     'balancer are always applied in order, one at a time.'),
     cfg.FloatOpt('health_interval', default=1.0, min=0.1,
                  help='Seconds between reads of HAProxy health-check results.'),
+    cfg.StrOpt('amphora_driver', default='haproxy',
+               choices=[('haproxy', 'One HAProxy process per load balancer on its '
+                                    'loopback VIP, certificates read from '
+                                    '[certificates] storage_path.'),
+                        ('noop', 'Nothing is served: as Octavia with its no-op '
+                                 'amphora, network and certificate drivers, for API '
+                                 'tests. Any VIP subnet, network, port and address '
+                                 'and any certificate reference are accepted, '
+                                 'statuses go ACTIVE at once, operating statuses '
+                                 'stay as Octavia\'s no-op drivers leave them.')],
+               help='What serves the load balancers. Never use noop for real '
+                    'traffic: it serves nothing.'),
 ]
 
 # Octavia's local certificate manager keeps its files in [certificates] storage_path.

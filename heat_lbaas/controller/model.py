@@ -127,7 +127,7 @@ LOADBALANCER = ObjectType(
     'loadbalancer', 'loadbalancers', 'Load Balancer',
     _common(
         Field('vip_address', IP, CREATE_ONLY),
-        Field('vip_port_id', UUID, READ_ONLY),
+        Field('vip_port_id', UUID, CREATE_ONLY),
         Field('vip_subnet_id', UUID, CREATE_ONLY),
         Field('vip_network_id', UUID, CREATE_ONLY),
         Field('vip_sg_ids', STRING_LIST, READ_ONLY, default=[]),

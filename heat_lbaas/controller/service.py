@@ -2,12 +2,12 @@
 one process, each load balancer served by its own HAProxy process."""
 import dataclasses
 import functools
-import ipaddress
 import logging
 import os
 import signal
 import sys
 import threading
+import typing
 
 from oslo_config import cfg
 from oslo_log import log as oslo_log
@@ -15,12 +15,11 @@ from oslo_middleware import sizelimit
 import waitress.server
 
 from heat_lbaas.controller import config
+from heat_lbaas.controller import drivers
 from heat_lbaas.controller import model
 from heat_lbaas.controller import process_limits
-from heat_lbaas.controller import certificates
 from heat_lbaas.controller import status_transitions
 from heat_lbaas.controller.amphora import driver_base
-from heat_lbaas.controller.amphora import haproxy_process
 from heat_lbaas.controller.amphora import private_dir
 from heat_lbaas.controller.amphora import stats
 from heat_lbaas.controller.api import access_log
@@ -42,9 +41,9 @@ class Context:
     store: store_module.Store
     worker: queue.PerLoadBalancerQueue
     stats: stats.Statistics
-    vip_network: ipaddress.IPv4Network
+    network: typing.Any     # vip_networks.*: where VIPs are placed
     failovers: failover.FailoverRequests
-    certificates: certificates.CertificateStore
+    certificates: typing.Any    # amphora/certificates.CertificateStore or noop
 
 
 class Controller:
@@ -53,13 +52,14 @@ class Controller:
         state_dir = conf.controller.state_dir
         os.makedirs(state_dir, exist_ok=True)
         self.store = store_module.Store(os.path.join(state_dir, 'controller.sqlite'))
-        self.driver = haproxy_process.HaproxyProcessDriver(
-            state_dir, conf.controller.haproxy_binary)
+        chosen = drivers.build(conf)
+        self.driver = chosen.amphora
+        self.polls_health = chosen.polls_health
         self.failovers = failover.FailoverRequests(self.store)
-        self.certificates = certificates.CertificateStore(
-            conf.certificates.storage_path)
+        self.certificates = chosen.certificates
         self.worker = queue.PerLoadBalancerQueue(
-            apply.Applier(self.store, self.driver, self.failovers, self.certificates),
+            apply.Applier(self.store, self.driver, self.failovers, self.certificates,
+                          chosen.operating_statuses),
             conf.controller.workers)
         self.health = monitor.HealthMonitor(
             self.store, self.driver, conf.controller.health_interval,
@@ -67,7 +67,7 @@ class Controller:
                                         self.worker,
                                         allowed=status_transitions.FAILOVER_BY_HEALTH))
         self.context = Context(conf, self.store, self.worker,
-                               stats.Statistics(self.driver), config.vip_network(conf),
+                               stats.Statistics(self.driver), chosen.network,
                                self.failovers, self.certificates)
         self.app = api_app.Application(self.context)
         self.server = None
@@ -106,7 +106,8 @@ class Controller:
         # Before resume, so the masters it adopts or starts are watched too.
         self.driver.watch_exits(self.health.amphora_exited)
         self.resume()
-        self.health.start()
+        if self.polls_health:
+            self.health.start()
         # Octavia's own guard: [oslo_middleware] max_request_body_size, 413 beyond.
         served = sizelimit.RequestBodySizeLimiter(self.app, self.conf)
         if self.conf.api.access_log:

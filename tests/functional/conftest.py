@@ -8,6 +8,7 @@ import pytest
 from tests.support import controller as controller_support
 from tests.support import echo_server as echo_servers
 from tests.support import gate as gate_support
+from tests.support import inprocess_controller
 from tests.support import octavia_api
 from tests.support import processes
 from tests.support import web_servers
@@ -21,14 +22,31 @@ def controller_dir():
 
 
 @pytest.fixture(scope='module')
-def haproxy_gate(controller_dir):
+def haproxy_gate(request, controller_dir):
+    """close() holds the worker before it applies a change, open() lets it go on."""
+    if request.node.get_closest_marker('noop_amphorae'):
+        # No haproxy binary to hold: the in-process controller holds its worker.
+        yield request.getfixturevalue('controller').gate
+        return
     gate = gate_support.HaproxyGate(controller_dir)
     yield gate
     gate.open()
 
 
 @pytest.fixture(scope='module')
-def controller(controller_dir, haproxy_gate):
+def controller(request, controller_dir):
+    """The module's controller: a process with HAProxy amphorae, or in this process
+    with the noop amphora driver in modules marked noop_amphorae."""
+    if request.node.get_closest_marker('noop_amphorae'):
+        in_process = inprocess_controller.InProcessController(
+            os.path.join(controller_dir, 'state'))
+        in_process.start()
+        try:
+            yield in_process
+        finally:
+            in_process.stop()
+        return
+    haproxy_gate = request.getfixturevalue('haproxy_gate')
     running = controller_support.RunningController(
         os.path.join(controller_dir, 'state'), haproxy_binary=haproxy_gate.binary)
     running.start()

@@ -17,6 +17,8 @@ import schemathesis
 
 from tests.support import octavia_api
 
+pytestmark = pytest.mark.noop_amphorae
+
 VIP_SUBNET_ID = '35dc0b41-9dc8-5abb-bb66-90b11392828c'
 EXAMPLES_PER_OPERATION = 12
 SETTINGS = hypothesis.settings(

@@ -1,11 +1,16 @@
 """List queries as openstacksdk and python-octaviaclient send them: filters, tag
-filters, `fields`, sorting and `limit`/`marker` pagination with Octavia's links."""
+filters, `fields`, sorting and `limit`/`marker` pagination with Octavia's links.
+
+API behaviour only: run against the in-process controller with the noop amphora
+driver."""
 import urllib.parse
 
 import openstack
 import pytest
 
 from tests.support import octavia_api
+
+pytestmark = pytest.mark.noop_amphorae
 
 VIP_SUBNET_ID = '35dc0b41-9dc8-5abb-bb66-90b11392828c'
 # name -> tags, created in this order, so creation order and name order differ.
@@ -16,9 +21,11 @@ LOAD_BALANCERS = [('lb-c', ['blue', 'big']), ('lb-a', ['red', 'big']),
 @pytest.fixture(scope='module')
 def lbs(controller):
     api = octavia_api.OctaviaApi(controller.url)
+    # Each its own VIP address (the noop network driver would give all the same).
     created = [api.create('loadbalancers', 'loadbalancer', name=name, tags=tags,
-                          vip_subnet_id=VIP_SUBNET_ID)
-               for name, tags in LOAD_BALANCERS]
+                          vip_subnet_id=VIP_SUBNET_ID,
+                          vip_address='198.51.100.%d' % (10 + index))
+               for index, (name, tags) in enumerate(LOAD_BALANCERS)]
     for lb in created:
         api.wait_active(lb['id'])
     yield {lb['name']: lb for lb in created}

@@ -5,8 +5,9 @@ against the controller.
 Every sample's request is sent with the recorded ids replaced by the ids of the
 objects this replay created; the answer must have the recorded status code, the same
 keys at every level, the same JSON types, and, for faults, the same words. The
-PENDING_* 409s are produced as Octavia produced them: the haproxy gate holds the
-worker mid-change.
+PENDING_* 409s are produced as Octavia produced them: the gate holds the worker
+mid-change. The samples were recorded with Octavia's no-op drivers, and the replay
+runs against the in-process controller with the noop amphora driver.
 
 The l7policy/l7rule samples are replayed once the controller's route table serves
 /l7policies; until then they are not collected, and the listener's l7policies list is
@@ -22,6 +23,8 @@ import requests
 from heat_lbaas.controller.api import app
 from tests.support import contract
 from tests.support import octavia_api
+
+pytestmark = pytest.mark.noop_amphorae
 
 VIP_SUBNET_ID = '35dc0b41-9dc8-5abb-bb66-90b11392828c'
 RECORDED_SUBNET_ID = '372ea988-57fe-4aa0-a8a2-deae0cf683d5'

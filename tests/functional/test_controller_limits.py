@@ -1,6 +1,8 @@
-"""Resource limits of a real controller: request body size (413), objects per
+"""Resource limits of the controller: request body size (413), objects per
 parent and tags ([limits]), and Octavia's quota API with its 403 when a quota is
-met, driven both over plain HTTP and through openstacksdk's load_balancer proxy."""
+met, driven both over plain HTTP and through openstacksdk's load_balancer proxy.
+The controller runs in this process with the noop amphora driver (its WSGI stack, the
+size limiter included, is the real one)."""
 import os
 import shutil
 
@@ -8,8 +10,8 @@ import openstack
 import pytest
 
 from tests.support import controller as controller_support
+from tests.support import inprocess_controller
 from tests.support import octavia_api
-from tests.support import ports
 
 BODY_LIMIT = 4096
 CONFIG = '''
@@ -27,9 +29,8 @@ default_pool_quota = 7
 @pytest.fixture(scope='module')
 def limited_controller():
     directory = controller_support.short_state_dir()
-    running = controller_support.RunningController(os.path.join(directory, 'state'))
-    with open(running.config_path, 'a') as config:
-        config.write(CONFIG)
+    running = inprocess_controller.InProcessController(
+        os.path.join(directory, 'state'), extra_config=CONFIG)
     running.start()
     try:
         yield running
@@ -94,7 +95,7 @@ def test_objects_per_parent_are_bounded_with_a_409(api):
     # The refused create locked nothing: the load balancer takes the next change.
     assert api.loadbalancer(lb['id'])['provisioning_status'] == 'ACTIVE'
     api.create_child(lb['id'], 'listeners', 'listener', loadbalancer_id=lb['id'],
-                     protocol='HTTP', protocol_port=ports.free_port(lb['vip_address']))
+                     protocol='HTTP', protocol_port=8080)
     response = api.request('POST', '/listeners', {'listener': {
         'loadbalancer_id': lb['id'], 'protocol': 'TCP', 'protocol_port': 9}})
     assert response.status_code == 409

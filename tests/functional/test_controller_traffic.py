@@ -125,6 +125,18 @@ def test_invalid_input_gets_400_with_octavia_fault_body(api):
     api.wait_gone(lb['id'])
 
 
+def test_a_vip_the_controller_does_not_have_gets_octavias_400(api):
+    missing = '00000000-0000-4000-8000-000000000000'
+    for field, resource in (('vip_subnet_id', 'Subnet'), ('vip_network_id', 'Network'),
+                            ('vip_port_id', 'Port')):
+        response = api.request('POST', '/loadbalancers',
+                               {'loadbalancer': {field: missing}})
+        assert response.status_code == 400
+        assert response.json() == {'faultcode': 'Client', 'debuginfo': None,
+                                   'faultstring': '%s %s not found.' % (resource, missing)}
+    assert api.request('GET', '/loadbalancers').json()['loadbalancers'] == []
+
+
 def test_state_survives_a_controller_restart(servers):
     state_dir = controller_support.short_state_dir()
     first = controller_support.RunningController(state_dir).start()

@@ -24,3 +24,19 @@ def with_argument_containing(text):
         if any(text.encode() in a for a in arguments) and alive(int(entry)):
             found.append(int(entry))
     return found
+
+
+def children(pid):
+    """PIDs of the live processes whose parent is `pid`."""
+    found = []
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        try:
+            with open('/proc/%s/stat' % entry) as stat:
+                fields = stat.read().rsplit(')', 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid and fields[0] != 'Z':
+            found.append(int(entry))
+    return found

@@ -9,12 +9,13 @@ import heat_lbaas.controller
 # Top to bottom; a module may import from the layers below its own.
 LAYERS = (
     ('service', 'amphorae_cli'),
+    ('drivers',),
     ('api',),
     ('worker',),
     ('health',),
     ('status_transitions',),
     ('amphora',),
-    ('db', 'certificates', 'process_limits'),
+    ('db', 'certificates', 'process_limits', 'vip_networks'),
     ('admin_model', 'graph'),
     ('model', 'config', 'errors'),
 )

@@ -20,6 +20,13 @@ class AmphoraDriver(abc.ABC):
         self.apply(lb_id, None)
         self.apply(lb_id, config_text)
 
+    def watch_exits(self, on_exit):
+        """Call on_exit(lb_id) when an amphora exits unasked (until stop_watching);
+        a driver whose amphorae cannot exit has nothing to watch."""
+
+    def stop_watching(self):
+        """Stop what watch_exits started."""
+
     @abc.abstractmethod
     def crashed(self, lb_id):
         """Whether the amphora was started and is gone without having been stopped."""

@@ -1,8 +1,5 @@
 """/v2/lbaas/loadbalancers: VIP allocation, fully populated create, failover,
 cascade delete."""
-import ipaddress
-import uuid
-
 from heat_lbaas.controller import graph
 from heat_lbaas.controller import model
 from heat_lbaas.controller import status_transitions
@@ -46,37 +43,11 @@ class LoadBalancers(base.Collection):
             raise errors.InvalidState(self.get(lb_id)['provisioning_status'], lb_id)
 
     def _place_vip(self, values):
-        conf = self.context.conf.controller
-        subnet = values.get('vip_subnet_id')
-        network = values.get('vip_network_id')
-        if not (subnet or network or values.get('vip_address')):
+        if not (values.get('vip_subnet_id') or values.get('vip_network_id') or
+                values.get('vip_port_id') or values.get('vip_address')):
             raise errors.ValidationFailure(
                 'VIP must contain one of: vip_port_id, vip_network_id, vip_subnet_id.')
-        if subnet and subnet != conf.vip_subnet_id:
-            raise errors.ValidationFailure('Subnet %s not found.' % subnet)
-        if network and network != conf.vip_network_id:
-            raise errors.ValidationFailure('Network %s not found.' % network)
-        values['vip_subnet_id'] = conf.vip_subnet_id
-        values['vip_network_id'] = conf.vip_network_id
-        values['vip_port_id'] = str(uuid.uuid4())
-        values['vip_address'] = self._allocate_address(values.get('vip_address'))
-
-    def _allocate_address(self, wanted):
-        subnet = self.context.vip_network
-        in_use = {lb['vip_address'] for lb in self.list()}
-        if wanted:
-            if ipaddress.ip_address(wanted) not in subnet:
-                raise errors.ValidationFailure(
-                    'VIP address %s is not in subnet %s.' % (wanted, subnet))
-            if wanted in in_use:
-                raise errors.Conflict('IP address %s already allocated in subnet %s'
-                                      % (wanted, self.context.conf.controller.vip_subnet_id))
-            return wanted
-        for address in subnet.hosts():
-            # .1 is left out, as Neutron keeps a subnet's first address for its gateway.
-            if str(address) not in in_use and address != next(subnet.hosts()):
-                return str(address)
-        raise errors.Conflict('No more IP addresses available on subnet %s.' % subnet)
+        self.context.network.place(values, self.store)
 
     def update(self, lb_id, body):
         with self.store.transaction():

@@ -46,7 +46,8 @@ class HealthMonitor:
 
     def stop(self):
         self._stop.set()
-        self._thread.join(timeout=10)
+        if self._thread.is_alive():     # never started when nothing reports health
+            self._thread.join(timeout=10)
 
     def _run(self):
         while not self._stop.wait(self.interval):

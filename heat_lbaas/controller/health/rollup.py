@@ -110,3 +110,9 @@ def refresh_from_configuration(store, lb_id, member_checks=None):
     tree = tree_module.load_tree(store, lb_id)
     if tree is not None:
         store_statuses(store, tree, compute(tree, member_checks or {}))
+
+
+def refresh_after_change(store, changed_tree):
+    """What the worker calls once a change is applied (the amphora driver's
+    counterpart of health/noop_statuses.store_after_change)."""
+    refresh_from_configuration(store, changed_tree.loadbalancer['id'])

@@ -27,9 +27,12 @@ LOG = logging.getLogger(__name__)
 
 
 class Applier:
-    def __init__(self, store, driver, failovers=None, certificate_store=None):
+    def __init__(self, store, driver, failovers=None, certificate_store=None,
+                 operating_statuses=rollup.refresh_after_change):
         self.store = store
         self.driver = driver
+        # operating_statuses(store, changed tree), called once a change is finished.
+        self.operating_statuses = operating_statuses
         # worker/failover.py: load balancers whose amphora is to be replaced.
         self.failovers = failovers
         self.certificates = certificate_store or certificates.CertificateStore(None)
@@ -109,7 +112,9 @@ class Applier:
         with self.store.transaction():
             status_transitions.finish_change(self.store, tree.objects(), failed,
                                              failover, remove=self._delete_child)
-        rollup.refresh_from_configuration(self.store, tree.loadbalancer['id'])
+            # In the same transaction: whoever sees ACTIVE sees the statuses too, as
+            # Octavia's flows write them before marking the load balancer ACTIVE.
+            self.operating_statuses(self.store, tree)
 
     def _delete_child(self, object_type, row):
         self.store.delete(object_type, row['id'])
