@@ -58,9 +58,11 @@ class Enforcer:
             raise PolicyForbidden()
 
     def _allows(self, rule, target, context):
-        credentials = context.to_policy_values()
-        # The `is_admin:True` check of load-balancer:admin: every noauth caller.
-        credentials['is_admin'] = bool(credentials.get('is_admin') or context.is_admin)
+        # A plain dict: oslo.context's warns on is_admin, which Octavia's rules use.
+        credentials = dict(context.to_policy_values())
+        # The `is_admin:True` check of load-balancer:admin: every noauth caller, and
+        # under keystone whoever context_is_admin allows.
+        credentials['is_admin'] = bool(context.is_admin)
         try:
             return bool(self.enforcer.authorize(rule, target, credentials))
         except oslo_policy.InvalidScope:
