@@ -6,6 +6,7 @@ The caller comes from the request as keystonemiddleware's auth_token leaves it
 and its project is X-Project-Id or [controller] default_project_id. Operators override
 the defaults with a policy file ([oslo_policy] policy_file), as in Octavia.
 """
+import functools
 import logging
 
 from oslo_context import context as oslo_context
@@ -30,9 +31,18 @@ class PolicyForbidden(errors.ApiError):
 class Enforcer:
     def __init__(self, conf):
         self.conf = conf
-        self.noauth = conf.api_settings.auth_strategy == NOAUTH
-        self.enforcer = oslo_policy.Enforcer(conf)
-        self.enforcer.register_defaults(policy_rules.list_rules())
+
+    # Made on first use (oslo.policy reads the policy file then too), so an
+    # Application is built without a configuration for its route table alone.
+    @functools.cached_property
+    def enforcer(self):
+        enforcer = oslo_policy.Enforcer(self.conf)
+        enforcer.register_defaults(policy_rules.list_rules())
+        return enforcer
+
+    @property
+    def noauth(self):
+        return self.conf.api_settings.auth_strategy == NOAUTH
 
     def context(self, request):
         """The caller of `request` (an oslo.context RequestContext), made once."""
