@@ -131,6 +131,10 @@ def test_another_projects_objects_are_forbidden_and_unlisted(member_b, lb_a, lb_
     # Creating in another project by naming it: Octavia's write rule is per project.
     assert_forbidden(member_b.request('POST', '/loadbalancers', {'loadbalancer': {
         'vip_subnet_id': lb_a['vip_subnet_id'], 'project_id': 'project-a'}}))
+    # Nor by naming it on a child of its own load balancer.
+    assert_forbidden(member_b.request('POST', '/listeners', {'listener': {
+        'loadbalancer_id': lb_b['id'], 'protocol': 'HTTP', 'protocol_port': 82,
+        'project_id': 'project-a'}}))
     listed = listed_ids(member_b, 'loadbalancers')
     assert lb_b['id'] in listed and lb_id not in listed
     assert_forbidden(member_b.request('GET', '/loadbalancers?project_id=project-a'))

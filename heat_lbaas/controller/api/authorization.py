@@ -25,8 +25,12 @@ RBAC_NAME = {model.LOADBALANCER: 'loadbalancer', model.LISTENER: 'listener',
 NESTED = {('pools', 'members'): model.MEMBER, ('l7policies', 'rules'): model.L7RULE}
 ONE_OBJECT_ACTIONS = {'GET': 'get_one', 'PUT': 'put', 'DELETE': 'delete'}
 # /loadbalancers/{id}/<sub-resource> and /listeners/{id}/<sub-resource>.
-SUB_RESOURCE_ACTIONS = {('GET', 'status'): 'get_status', ('GET', 'stats'): 'get_stats',
-                        ('PUT', 'failover'): 'put_failover'}
+SUB_RESOURCE_ACTIONS = {
+    ('loadbalancers', 'GET', 'status'): 'get_status',
+    ('loadbalancers', 'GET', 'stats'): 'get_stats',
+    ('loadbalancers', 'PUT', 'failover'): 'put_failover',
+    ('listeners', 'GET', 'stats'): 'get_stats',
+}
 QUOTA_ACTIONS = {'GET': 'get_one', 'PUT': 'put', 'DELETE': 'delete'}
 # A create names its parent by these fields (a pool by its listener or load balancer).
 PARENT_FIELDS = {'loadbalancer_id': model.LOADBALANCER, 'listener_id': model.LISTENER,
@@ -76,13 +80,16 @@ class Authorization:
             action = ONE_OBJECT_ACTIONS.get(method)
             if action:
                 self.enforcer.authorize(request, name, action, project_id)
+            if action == 'put' and 'vip_sg_ids' in _fields(request, object_type):
+                self.enforcer.authorize(request, name, 'put:vip_sg_ids', project_id)
         elif (object_type.collection, rest[1]) in NESTED:
             self._check_children(request, method,
                                  NESTED[(object_type.collection, rest[1])],
                                  project_id, child_ids=rest[2:])
-        elif (method, rest[1]) in SUB_RESOURCE_ACTIONS and len(rest) == 2:
-            self.enforcer.authorize(request, name,
-                                    SUB_RESOURCE_ACTIONS[(method, rest[1])], project_id)
+        elif len(rest) == 2:
+            action = SUB_RESOURCE_ACTIONS.get((object_type.collection, method, rest[1]))
+            if action:
+                self.enforcer.authorize(request, name, action, project_id)
 
     def _check_children(self, request, method, child_type, project_id, child_ids):
         """Members and L7 rules: authorized in their parent's project, as Octavia
@@ -114,14 +121,19 @@ class Authorization:
 
     def _check_create(self, request, object_type):
         """A load balancer is created in the body's project_id or the caller's; any
-        other object in its parent's project, as Octavia does."""
+        other object in its parent's project, as Octavia does. A project_id in the body
+        of any create must be writable too: the object is stored in that project
+        (Octavia ignores it for children and uses the load balancer's)."""
+        name = RBAC_NAME[object_type]
         fields = _fields(request, object_type)
         projects = {parent['project_id'] for parent in self._parents(fields)}
-        if object_type is model.LOADBALANCER or not projects:
+        if fields.get('project_id') or not projects:
             projects.add(fields.get('project_id')
                          or self.enforcer.context(request).project_id)
         for project_id in projects:
-            self.enforcer.authorize(request, RBAC_NAME[object_type], 'post', project_id)
+            self.enforcer.authorize(request, name, 'post', project_id)
+            if 'vip_sg_ids' in fields and object_type is model.LOADBALANCER:
+                self.enforcer.authorize(request, name, 'post:vip_sg_ids', project_id)
 
     def _parents(self, fields):
         for field, parent_type in PARENT_FIELDS.items():
