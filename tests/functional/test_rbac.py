@@ -175,6 +175,11 @@ def test_a_caller_without_a_role_is_refused_everything(rbac_controller, lb_a):
     assert_forbidden(nobody.request('GET', '/loadbalancers'))
     assert_forbidden(nobody.request('GET', '/loadbalancers/' + lb_a['id']))
     assert_forbidden(nobody.request('GET', '/providers'))
+    # Roles but no project (a token scoped to none): nothing to create or list in.
+    unscoped = identities.caller(rbac_controller.url, '', 'member', 'reader')
+    assert_forbidden(unscoped.request('POST', '/loadbalancers', {'loadbalancer': {
+        'vip_subnet_id': lb_a['vip_subnet_id']}}))
+    assert_forbidden(unscoped.request('GET', '/loadbalancers'))
 
 
 def test_policy_file_overrides_the_defaults(controller_dir):

@@ -114,7 +114,7 @@ class Authorization:
         if self.enforcer.allows(request, name, 'get_all-global', requested):
             return      # the project_id filter, if any, is applied as any other filter
         project_id = requested or self.enforcer.context(request).project_id
-        if project_id is None:
+        if not project_id:
             raise policy.PolicyForbidden()
         self.enforcer.authorize(request, name, 'get_all', project_id)
         request.environ[LIST_PROJECT_KEY] = project_id
@@ -131,6 +131,9 @@ class Authorization:
             projects.add(fields.get('project_id')
                          or self.enforcer.context(request).project_id)
         for project_id in projects:
+            if not project_id:
+                # A token scoped to no project (Octavia: 400 "Missing project ID").
+                raise policy.PolicyForbidden()
             self.enforcer.authorize(request, name, 'post', project_id)
             if 'vip_sg_ids' in fields and object_type is model.LOADBALANCER:
                 self.enforcer.authorize(request, name, 'post:vip_sg_ids', project_id)
