@@ -156,6 +156,11 @@ def test_admin_sees_every_project_and_may_fail_over_and_set_quotas(admin, lb_a, 
     assert response.json()['quota']['listener'] == 50
     response = admin.request('DELETE', '/quotas/project-a')
     assert response.status_code == 202, response.text
+    # A project_id that is no string is a validation fault, not an authorization one.
+    response = admin.request('POST', '/listeners', {'listener': {
+        'loadbalancer_id': lb_a['id'], 'protocol': 'HTTP', 'protocol_port': 83,
+        'project_id': ['project-a']}})
+    assert response.status_code == 400, response.text
 
 
 def test_non_admin_cannot_fail_over_or_set_quotas(member_a, member_b, lb_a):

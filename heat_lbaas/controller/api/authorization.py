@@ -127,9 +127,11 @@ class Authorization:
         name = RBAC_NAME[object_type]
         fields = _fields(request, object_type)
         projects = {parent['project_id'] for parent in self._parents(fields)}
-        if fields.get('project_id') or not projects:
-            projects.add(fields.get('project_id')
-                         or self.enforcer.context(request).project_id)
+        named = fields.get('project_id')
+        if not isinstance(named, str):
+            named = None    # not a project id: validation answers 400
+        if named or not projects:
+            projects.add(named or self.enforcer.context(request).project_id)
         for project_id in projects:
             if not project_id:
                 # A token scoped to no project (Octavia: 400 "Missing project ID").
