@@ -26,6 +26,24 @@ API_OPTS = [
                      'counts requests and 409 answers from it).'),
 ]
 
+# Octavia's [api_settings] auth_strategy, with Octavia's three values.
+API_SETTINGS_OPTS = [
+    cfg.StrOpt('auth_strategy', default='noauth',
+               choices=[('noauth', 'No authentication: every caller is an '
+                         'administrator, its project is X-Project-Id or [controller] '
+                         'default_project_id.'),
+                        ('keystone', 'Keystone tokens, checked by keystonemiddleware\'s '
+                         'auth_token in front of the API; Octavia\'s policy rules '
+                         'apply to the identity it passes on.'),
+                        ('testing', 'Octavia\'s testing strategy: the identity headers '
+                         'auth_token would set (X-Project-Id, X-Roles, X-User-Id) are '
+                         'trusted as sent and the policy rules apply to them. Only for '
+                         'tests: any caller can claim any role.')],
+               help='How API callers are identified (Octavia\'s [api_settings] '
+                    'auth_strategy). The policy rules are Octavia\'s, overridable '
+                    'with [oslo_policy] policy_file.'),
+]
+
 CONTROLLER_OPTS = [
     cfg.StrOpt('state_dir', default='/var/lib/heat-lbaas/controller',
                help='Directory for the SQLite database and one sub-directory per '
@@ -109,6 +127,7 @@ LIMIT_OPTS = [
 
 def register(conf=cfg.CONF):
     conf.register_opts(API_OPTS, group='api')
+    conf.register_opts(API_SETTINGS_OPTS, group='api_settings')
     conf.register_opts(CONTROLLER_OPTS, group='controller')
     conf.register_opts(CERTIFICATE_OPTS, group='certificates')
     conf.register_opts(QUOTA_OPTS, group='quotas')
@@ -116,7 +135,8 @@ def register(conf=cfg.CONF):
 
 
 def list_opts():
-    return [('api', API_OPTS), ('controller', CONTROLLER_OPTS),
+    return [('api', API_OPTS), ('api_settings', API_SETTINGS_OPTS),
+            ('controller', CONTROLLER_OPTS),
             ('certificates', CERTIFICATE_OPTS), ('quotas', QUOTA_OPTS),
             ('limits', LIMIT_OPTS)]
 

@@ -12,7 +12,9 @@ from tests.support import ports
 
 
 class RunningController:
-    def __init__(self, state_dir, vip_cidr=None, haproxy_binary='haproxy'):
+    def __init__(self, state_dir, vip_cidr=None, haproxy_binary='haproxy', extra_config=''):
+        """`extra_config`: more sections for the configuration file
+        ([api_settings], [oslo_policy])."""
         self.state_dir = state_dir
         os.makedirs(state_dir, exist_ok=True)
         self.port = ports.free_port()
@@ -31,6 +33,7 @@ class RunningController:
                          '[certificates]\nstorage_path = %s\n'
                          % (os.path.join(state_dir, 'controller.log'), self.port,
                             state_dir, vip_cidr, haproxy_binary, self.certificate_dir))
+            config.write(extra_config)
         self.process = None
 
     def start(self, timeout=30):

@@ -9,6 +9,7 @@ import webob
 import webob.dec
 
 from heat_lbaas.controller.api import admin_api
+from heat_lbaas.controller.api import authorization
 from heat_lbaas.controller import errors
 from heat_lbaas.controller.api import full_views
 from heat_lbaas.controller.api import healthmonitors
@@ -20,6 +21,7 @@ from heat_lbaas.controller.api import loadbalancers
 from heat_lbaas.controller.api import member_batch
 from heat_lbaas.controller.api import members
 from heat_lbaas.controller.api import openapi
+from heat_lbaas.controller.api import policy
 from heat_lbaas.controller.api import pools
 from heat_lbaas.controller.api import querying
 from heat_lbaas.controller.api import quotas
@@ -41,6 +43,8 @@ def _route(pattern):
 class Application:
     def __init__(self, context):
         self.context = context
+        self.enforcer = policy.Enforcer(context.conf)
+        self.authorization = authorization.Authorization(context.store, self.enforcer)
         self.collections = {
             'loadbalancers': loadbalancers.LoadBalancers(context),
             'listeners': listeners.Listeners(context),
@@ -88,6 +92,9 @@ class Application:
                         raise errors.MethodNotAllowed(
                             'The method %s is not allowed for this resource.'
                             % request.method)
+                    self.authorization.check(request)
+                    if getattr(handler, 'policy_rule', None):   # the admin API's
+                        self.enforcer.authorize_rule(request, handler.policy_rule)
                     return handler(request, *match.groups())
             return self._json(404, errors.ApiError(
                 'The resource could not be found.').body())
@@ -123,6 +130,9 @@ class Application:
         return self._json(status, {object_type.key: views.select_fields(body, fields)})
 
     def _list(self, request, object_type, rows):
+        project_id = self.authorization.list_project(request)
+        if project_id is not None:
+            rows = [r for r in rows if r['project_id'] == project_id]
         items = [(views.show(self.context.store, object_type, r), r) for r in rows]
         page, links = querying.apply(request, object_type, items)
         return self._json(200, {object_type.collection: page,
@@ -242,7 +252,9 @@ class Application:
         ]
 
     def list_quotas(self, request):
-        return self._json(200, {'quotas': self.quotas.list(request.GET.get('project_id')),
+        project_id = (self.authorization.list_project(request)
+                      or request.GET.get('project_id'))
+        return self._json(200, {'quotas': self.quotas.list(project_id),
                                 'quotas_links': []})
 
     def show_quota_defaults(self, request):
