@@ -16,7 +16,7 @@ def tree(members=(), healthmonitors=(), l7policies=(), l7rules=(),
         loadbalancer=row('lb', lb_status), listeners=[row('listener', lb_status)],
         pools=[row('pool', lb_status)], members=list(members),
         healthmonitors=list(healthmonitors), l7policies=list(l7policies),
-        l7rules=list(l7rules))
+        rules=list(l7rules))
 
 
 def test_a_new_member_is_no_monitor_or_offline_under_a_health_monitor():
