@@ -97,7 +97,12 @@ class HeatClient:
         return stack.stack_status, stack.stack_status_reason
 
     def output(self, name, key):
-        return self.client.stacks.output_show(name, key)['output']['output_value']
+        """An output's value; an output Heat could not resolve fails, with Heat's
+        reason."""
+        output = self.client.stacks.output_show(name, key)['output']
+        assert 'output_error' not in output, 'stack %s output %s: %s' % (
+            name, key, output['output_error'])
+        return output['output_value']
 
     def resources(self, name):
         return [resource.to_dict() for resource in self.client.resources.list(name)]
