@@ -16,8 +16,8 @@ def devcloud(tmp_path_factory):
 
 
 @pytest.fixture
-def stacks(devcloud, tmp_path):
+def stacks(devcloud):
     """Stacks a test creates on the devcloud; whatever is left is deleted after it."""
-    made = stacks_support.Stacks(devcloud, tmp_path)
+    made = stacks_support.Stacks(devcloud)
     yield made
     made.delete_all()

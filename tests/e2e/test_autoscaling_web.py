@@ -1,16 +1,21 @@
-"""End to end on the devcloud: `openstack stack create` of the shipped autoscaling
-template, real HTTP requests through the load balancer's VIP, a scale-up signal,
-and a delete that leaves no load balancer and no process behind."""
+"""End to end on the devcloud: the shipped autoscaling template, real HTTP requests
+through the load balancer's VIP, a scale-up signal, and a delete that leaves no load
+balancer and no process behind. The first test goes the README's way, through the
+real `openstack` CLI (one process per command), so "the CLI works unchanged" stays
+covered; the others use the in-process clients (tests/support/heat_client.py)."""
 import collections
+import json
 import pathlib
 import time
 
+import pytest
 import requests
+from heatclient import exc as heat_exc
 
 from tests.support import devcloud as devcloud_support
 from tests.support import processes
 from tests.support import request_load
-from tests.support.stacks import delete_leaving_nothing, output_value, stack_status
+from tests.support.stacks import assert_nothing_left, output_value, stack_status
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TEMPLATES = pathlib.Path(__file__).parent / 'templates'
@@ -21,6 +26,13 @@ def served_by(url, count):
         requests.get(url, timeout=5).text.strip() for _ in range(count))
 
 
+def cli_output(devcloud, stack, key):
+    """`openstack stack output show <stack> <key> -f value -c output_value`, as the
+    README reads the URLs."""
+    return devcloud.openstack('stack', 'output', 'show', stack, key, '-f', 'value',
+                              '-c', 'output_value').stdout.strip()
+
+
 def test_autoscaled_web_tier_balances_scales_and_deletes_cleanly(devcloud):
     began = time.monotonic()
     devcloud.openstack('stack', 'create', '-t', str(ROOT / 'templates/autoscaling_web.yaml'),
@@ -29,14 +41,15 @@ def test_autoscaled_web_tier_balances_scales_and_deletes_cleanly(devcloud):
     print('stack create: %.1f s' % (time.monotonic() - began))
     assert stack_status(devcloud, 'web')[0] == 'CREATE_COMPLETE'
     web_server_pids = devcloud.pids()
-    lb_url = output_value(devcloud, 'web', 'lb_url')
+    lb_url = cli_output(devcloud, 'web', 'lb_url')
+    assert lb_url == output_value(devcloud, 'web', 'lb_url')
 
     members = served_by(lb_url, 20)
     assert len(members) == 2, members
     assert all(n == 10 for n in members.values()), members   # ROUND_ROBIN
 
     began = time.monotonic()
-    signal = requests.post(output_value(devcloud, 'web', 'scale_up_url'), timeout=30)
+    signal = requests.post(cli_output(devcloud, 'web', 'scale_up_url'), timeout=30)
     assert signal.status_code == 200, signal.text
     deadline = time.monotonic() + 60
     while len(members) < 3:
@@ -46,36 +59,41 @@ def test_autoscaled_web_tier_balances_scales_and_deletes_cleanly(devcloud):
     print('scale-up to a third member in rotation: %.1f s' % (time.monotonic() - began))
     assert len(served_by(lb_url, 30)) == 3
 
-    lb_ids = [lb['id'] for lb in devcloud.openstack_json('loadbalancer', 'list')]
+    lb_ids = [lb['id'] for lb in json.loads(devcloud.openstack(
+        'loadbalancer', 'list', '-f', 'json').stdout)]
     assert len(lb_ids) == 1
     devcloud.remember_pids()
     started = devcloud.pids() | web_server_pids
     amphora_dir = str(devcloud.state_dir / 'controller' / 'amphorae' / lb_ids[0])
     assert processes.with_argument_containing(amphora_dir)
 
-    print('stack delete: %.1f s' % delete_leaving_nothing(devcloud, 'web', lb_ids[0], started))
-    assert devcloud.openstack_json('loadbalancer', 'list') == []
+    began = time.monotonic()
+    devcloud.openstack('stack', 'delete', '-y', '--wait', 'web', timeout=600)
+    print('stack delete: %.1f s' % (time.monotonic() - began))
+    assert_nothing_left(devcloud, lb_ids[0], started)
+    assert devcloud.load_balancer.load_balancers() == []
 
 
 def test_a_create_the_api_refuses_fails_with_the_api_message(devcloud):
-    devcloud.openstack('stack', 'create', '-t', str(TEMPLATES / 'duplicate_listener_port.yaml'),
-                       '--parameter', 'vip_subnet=%s' % devcloud.settings['vip_subnet_id'],
-                       '--wait', '--poll', '1', 'dup', check=False)
+    devcloud.heat.create('dup', TEMPLATES / 'duplicate_listener_port.yaml',
+                         parameters={'vip_subnet': devcloud.settings['vip_subnet_id']},
+                         check=False)
     status, reason = stack_status(devcloud, 'dup')
     assert status == 'CREATE_FAILED'
     assert ('Another Listener on this Load Balancer is already using protocol HTTP '
             'and protocol_port 8090') in reason
-    devcloud.openstack('stack', 'delete', '-y', '--wait', 'dup')
-    assert devcloud.openstack_json('loadbalancer', 'list') == []
+    devcloud.heat.delete('dup')
+    assert devcloud.load_balancer.load_balancers() == []
 
 
 def test_an_unknown_algorithm_is_refused_naming_the_property(devcloud):
-    result = devcloud.openstack('stack', 'create', '-t', str(TEMPLATES / 'bogus_algorithm.yaml'),
-                                '--parameter', 'vip_subnet=%s'
-                                % devcloud.settings['vip_subnet_id'], 'bogus', check=False)
-    assert result.returncode != 0
-    assert 'lb_algorithm' in result.stderr and 'BOGUS' in result.stderr, result.stderr
-    assert devcloud.openstack_json('loadbalancer', 'list') == []
+    with pytest.raises(heat_exc.HTTPException) as refused:
+        devcloud.heat.create('bogus', TEMPLATES / 'bogus_algorithm.yaml',
+                             parameters={'vip_subnet': devcloud.settings['vip_subnet_id']},
+                             wait=False)
+    message = str(refused.value)
+    assert 'lb_algorithm' in message and 'BOGUS' in message, message
+    assert devcloud.load_balancer.load_balancers() == []
 
 
 def _wait_for_size(devcloud, stack, wanted, timeout):
@@ -95,12 +113,10 @@ def test_load_alarms_scale_out_under_load_and_back_in_after_it(devcloud):
     open on 1 member, above connections_high=4) grow the group with no signal sent by
     hand; once the load stops (0 < connections_low=1) it shrinks back to min_size, and
     no request fails on the way. Then the stack delete stops the alarm processes."""
-    devcloud.openstack('stack', 'create', '-t', str(ROOT / 'templates/autoscaling_web.yaml'),
-                       '-e', str(ROOT / 'environments/devcloud.yaml'),
-                       '--parameter', 'load_alarms=true', '--parameter', 'min_size=1',
-                       '--parameter', 'desired_size=1', '--parameter', 'max_size=3',
-                       '--parameter', 'load_alarm_period=2', '--parameter', 'lb_port=8094',
-                       '--wait', '--poll', '1', 'loaded')
+    devcloud.heat.create('loaded', ROOT / 'templates/autoscaling_web.yaml',
+                         [ROOT / 'environments/devcloud.yaml'],
+                         {'load_alarms': 'true', 'min_size': 1, 'desired_size': 1,
+                          'max_size': 3, 'load_alarm_period': 2, 'lb_port': 8094})
     assert stack_status(devcloud, 'loaded')[0] == 'CREATE_COMPLETE'
     alarm_pids = {int(f.read_text()) for f in (devcloud.state_dir / 'alarms').glob('*.pid')}
     assert len(alarm_pids) == 2 and all(devcloud_support.is_alive(p) for p in alarm_pids)
@@ -116,6 +132,6 @@ def test_load_alarms_scale_out_under_load_and_back_in_after_it(devcloud):
     assert load.answered > 50
     assert load.failures == []
 
-    devcloud.openstack('stack', 'delete', '-y', '--wait', 'loaded')
+    devcloud.heat.delete('loaded')
     assert [p for p in alarm_pids if devcloud_support.is_alive(p)] == []
     assert list((devcloud.state_dir / 'alarms').glob('*.pid')) == []

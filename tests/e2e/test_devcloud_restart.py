@@ -42,22 +42,17 @@ def cloud(tmp_path_factory):
 @pytest.fixture(scope='module')
 def web_stack(cloud):
     """Two members and two load alarms that never fire (thresholds out of reach)."""
-    cloud.openstack('stack', 'create', '-t', str(ROOT / 'templates/autoscaling_web.yaml'),
-                    '-e', str(ROOT / 'environments/devcloud.yaml'),
-                    '--parameter', 'load_alarms=true', '--parameter', 'min_size=2',
-                    '--parameter', 'desired_size=2', '--parameter', 'max_size=3',
-                    '--parameter', 'connections_high=100000',
-                    '--parameter', 'connections_low=0',
-                    '--parameter', 'load_alarm_period=2',
-                    '--parameter', 'lb_port=%d' % ports.free_port(),
-                    '--wait', '--poll', '1', STACK, timeout=600)
+    cloud.heat.create(STACK, ROOT / 'templates/autoscaling_web.yaml',
+                      [ROOT / 'environments/devcloud.yaml'],
+                      {'load_alarms': 'true', 'min_size': 2, 'desired_size': 2,
+                       'max_size': 3, 'connections_high': 100000, 'connections_low': 0,
+                       'load_alarm_period': 2, 'lb_port': ports.free_port()})
     assert stacks_support.stack_status(cloud, STACK)[0] == 'CREATE_COMPLETE'
-    lb_id, = [lb['id'] for lb in cloud.openstack_json('loadbalancer', 'list')]
+    lb_id, = [lb['id'] for lb in cloud.load_balancer.load_balancers()]
     try:
         yield lb_id, stacks_support.output_value(cloud, STACK, 'lb_url')
     finally:
-        cloud.openstack('stack', 'delete', '-y', '--wait', STACK, check=False,
-                        timeout=600)
+        cloud.heat.delete(STACK, check=False)
 
 
 def child_processes(cloud, kind):
@@ -113,12 +108,11 @@ def test_killed_controller_up_restarts_only_it_and_traffic_never_stops(cloud, we
     assert child_processes(cloud, 'alarms').keys() == alarms.keys()
     assert {pid for pid, _ in child_processes(cloud, 'alarms').values()} == {
         pid for pid, _ in alarms.values()}
-    lb = cloud.openstack_json('loadbalancer', 'show', lb_id)
+    lb = cloud.load_balancer.load_balancer(lb_id)
     assert lb['provisioning_status'] == 'ACTIVE'
 
     # The stack takes changes through the restarted controller: a third member.
-    cloud.openstack('stack', 'update', '--existing', '--parameter', 'desired_size=3',
-                    '--wait', STACK, timeout=600)
+    cloud.heat.update(STACK, parameters={'desired_size': 3})
     assert stacks_support.stack_status(cloud, STACK)[0] == 'UPDATE_COMPLETE'
     deadline = time.monotonic() + 60
     while len(members_answering(url)) < 3:
@@ -137,9 +131,8 @@ def test_controller_killed_in_the_middle_of_a_scale_out(cloud, web_stack):
     lb_id, url = web_stack
     before = len(members_answering(url, 30))
     with request_load.RequestLoad(url, paths=LOAD) as load:
-        cloud.openstack('stack', 'update', '--existing',
-                        '--parameter', 'desired_size=%d' % (before + 1),
-                        '--parameter', 'max_size=%d' % (before + 1), STACK)
+        marker = cloud.heat.update(STACK, parameters={'desired_size': before + 1,
+                                                      'max_size': before + 1}, wait=False)
         # Kill the controller while it applies the new member (its load balancer is
         # PENDING_UPDATE), or after 30 s at the latest.
         deadline = time.monotonic() + 30
@@ -152,16 +145,10 @@ def test_controller_killed_in_the_middle_of_a_scale_out(cloud, web_stack):
         time.sleep(1)
         cloud.up()
         up_after = time.monotonic() - killed_at
-        deadline = time.monotonic() + 300
-        while True:
-            status = stacks_support.stack_status(cloud, STACK)[0]
-            if not status.endswith('IN_PROGRESS'):
-                break
-            assert time.monotonic() < deadline, 'the stack update never finished'
-            time.sleep(1)
+        status, _ = cloud.heat.wait_for(STACK, 'UPDATE', marker, check=False, timeout=300)
         first_outcome = status
         if status != 'UPDATE_COMPLETE':     # failed cleanly: the next update converges
-            cloud.openstack('stack', 'update', '--existing', '--wait', STACK, timeout=600)
+            cloud.heat.update(STACK)
             status = stacks_support.stack_status(cloud, STACK)[0]
         time.sleep(1)
     print('devcloud: controller SIGKILLed during a scale-out (load balancer caught '
@@ -215,7 +202,7 @@ def test_down_then_up_brings_back_web_servers_alarms_and_the_load_balancer(cloud
           'load balancer %.1fs after `up` began; then %d requests, %d failed'
           % (up_took, serving_after, load.answered, len(load.failures)))
     assert load.failures == []
-    lb = cloud.openstack_json('loadbalancer', 'show', lb_id)
+    lb = cloud.load_balancer.load_balancer(lb_id)
     assert lb['provisioning_status'] == 'ACTIVE'
     # The alarms evaluate again (their ready file is rewritten every period).
     evaluated = {pid: ready for pid, ready in child_processes(cloud, 'alarms').values()}

@@ -15,23 +15,20 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 TEMPLATE = str(pathlib.Path(__file__).parent / 'templates' / 'lifecycle.yaml')
 
 
-def _create(devcloud, name, *parameters, check=True):
-    devcloud.openstack('stack', 'create', '-t', TEMPLATE, '--parameter',
-                       'vip_subnet=%s' % devcloud.settings['vip_subnet_id'],
-                       *[arg for p in parameters for arg in ('--parameter', p)],
-                       '--wait', '--poll', '1', name, check=check)
+def _create(devcloud, name, check=True, **parameters):
+    devcloud.heat.create(name, TEMPLATE, parameters=dict(
+        parameters, vip_subnet=devcloud.settings['vip_subnet_id']), check=check)
 
 
-def _update(devcloud, name, *args):
-    result = devcloud.openstack('stack', 'update', '--existing', *args, '--wait',
-                                name, check=False)
+def _update(devcloud, name, **fields):
+    ended = devcloud.heat.update(name, check=False, **fields)
     status, reason = stack_status(devcloud, name)
-    return status, '%s %s %s' % (reason, result.stdout, result.stderr)
+    return status, '%s (%s %s)' % (reason, *ended)
 
 
 def _delete(devcloud, name):
-    devcloud.openstack('stack', 'delete', '-y', '--wait', name)
-    assert devcloud.openstack_json('loadbalancer', 'list') == []
+    devcloud.heat.delete(name)
+    assert devcloud.load_balancer.load_balancers() == []
 
 
 def test_replacing_monitor_type_and_member_port_makes_no_duplicate(devcloud):
@@ -39,14 +36,14 @@ def test_replacing_monitor_type_and_member_port_makes_no_duplicate(devcloud):
     monitor_id = output_value(devcloud, 'repl', 'monitor_id')
     member_id = output_value(devcloud, 'repl', 'member_id')
     began = time.monotonic()
-    status, reason = _update(devcloud, 'repl', '--parameter', 'monitor_type=TCP',
-                             '--parameter', 'member_port=10')
+    status, reason = _update(devcloud, 'repl', parameters={'monitor_type': 'TCP',
+                                                           'member_port': 10})
     assert status == 'UPDATE_COMPLETE', reason
     assert time.monotonic() - began < 60
     pool_id = output_value(devcloud, 'repl', 'pool_id')
-    monitors = devcloud.openstack_json('loadbalancer', 'healthmonitor', 'list')
+    monitors = devcloud.load_balancer.health_monitors()
     assert [(m['id'] != monitor_id, m['type']) for m in monitors] == [(True, 'TCP')]
-    members = devcloud.openstack_json('loadbalancer', 'member', 'list', pool_id)
+    members = devcloud.load_balancer.members(pool_id)
     assert [(m['id'] != member_id, m['protocol_port']) for m in members] == [(True, 10)]
     _delete(devcloud, 'repl')
 
@@ -58,17 +55,17 @@ def test_member_in_error_fails_check_and_is_recovered_by_update(devcloud):
     with sqlite3.connect(str(database)) as db:
         db.execute("UPDATE members SET provisioning_status = 'ERROR' WHERE id = ?",
                    (member_id,))
-    devcloud.openstack('stack', 'check', '--wait', 'recover', check=False)
+    devcloud.heat.check('recover', check=False)
     status, reason = stack_status(devcloud, 'recover')
     assert status == 'CHECK_FAILED' and 'provisioning_status ERROR' in reason, reason
 
     status, reason = _update(devcloud, 'recover')
     assert status == 'UPDATE_COMPLETE', reason
     pool_id = output_value(devcloud, 'recover', 'pool_id')
-    members = devcloud.openstack_json('loadbalancer', 'member', 'list', pool_id)
+    members = devcloud.load_balancer.members(pool_id)
     assert [m['provisioning_status'] for m in members] == ['ACTIVE']
     assert members[0]['id'] == output_value(devcloud, 'recover', 'member_id') != member_id
-    devcloud.openstack('stack', 'check', '--wait', 'recover')
+    devcloud.heat.check('recover')
     assert stack_status(devcloud, 'recover')[0] == 'CHECK_COMPLETE'
     _delete(devcloud, 'recover')
 
@@ -78,16 +75,16 @@ def test_member_gone_out_of_band_fails_check_and_is_recreated_by_update(devcloud
     try:
         pool_id = output_value(devcloud, 'gone', 'pool_id')
         member_id = output_value(devcloud, 'gone', 'member_id')
-        devcloud.openstack('loadbalancer', 'member', 'delete', '--wait', pool_id, member_id)
-        devcloud.openstack('stack', 'check', '--wait', 'gone', check=False)
+        devcloud.load_balancer.delete_member(pool_id, member_id)
+        devcloud.heat.check('gone', check=False)
         status, reason = stack_status(devcloud, 'gone')
         assert status == 'CHECK_FAILED' and 'does not exist any more' in reason, reason
 
         status, reason = _update(devcloud, 'gone')
         assert status == 'UPDATE_COMPLETE', reason
-        members = devcloud.openstack_json('loadbalancer', 'member', 'list', pool_id)
+        members = devcloud.load_balancer.members(pool_id)
         assert [m['id'] for m in members] == [output_value(devcloud, 'gone', 'member_id')]
-        devcloud.openstack('stack', 'check', '--wait', 'gone')
+        devcloud.heat.check('gone')
         assert stack_status(devcloud, 'gone')[0] == 'CHECK_COMPLETE'
     finally:
         _delete(devcloud, 'gone')
@@ -100,12 +97,11 @@ def test_out_of_band_change_is_brought_back_by_converge(devcloud):
     try:
         listener_id = output_value(devcloud, 'drift', 'listener_id')
         pool_id = output_value(devcloud, 'drift', 'pool_id')
-        devcloud.openstack('loadbalancer', 'listener', 'set', '--connection-limit', '7',
-                           '--wait', listener_id)
+        devcloud.load_balancer.update_listener(listener_id, connection_limit=7)
         ids_before = _physical_ids(devcloud, 'drift')
-        status, reason = _update(devcloud, 'drift', '--converge')
+        status, reason = _update(devcloud, 'drift', converge=True)
         assert status == 'UPDATE_COMPLETE', reason
-        shown = devcloud.openstack_json('loadbalancer', 'listener', 'show', listener_id)
+        shown = devcloud.load_balancer.listener(listener_id)
         assert shown['connection_limit'] == 100
         # Fields the template leaves to Octavia are no drift: the default pool the pool
         # gave the listener stays.
@@ -116,13 +112,13 @@ def test_out_of_band_change_is_brought_back_by_converge(devcloud):
 
 
 def _physical_ids(devcloud, name):
-    listed = devcloud.openstack_json('stack', 'resource', 'list', name)
+    listed = devcloud.heat.resources(name)
     return {r['resource_name']: r['physical_resource_id'] for r in listed}
 
 
 def test_member_that_never_comes_online_fails_naming_it(devcloud):
     # Port 9 on loopback: nothing listens, so the HTTP check never passes.
-    _create(devcloud, 'offline', 'wait_for_online=true', check=False)
+    _create(devcloud, 'offline', wait_for_online='true', check=False)
     status, reason = stack_status(devcloud, 'offline')
     assert status == 'CREATE_FAILED', reason
     assert 'did not come ONLINE within 4 s' in reason and 'still ERROR' in reason, reason
@@ -132,17 +128,15 @@ def test_member_that_never_comes_online_fails_naming_it(devcloud):
 
 def test_children_heat_did_not_create_do_not_block_stack_delete(devcloud):
     _create(devcloud, 'extra')
-    lb_id = devcloud.openstack_json('loadbalancer', 'list')[0]['id']
-    devcloud.openstack('loadbalancer', 'listener', 'create', '--protocol', 'TCP',
-                       '--protocol-port', '8092', '--wait', lb_id)
+    lb_id = devcloud.load_balancer.load_balancers()[0]['id']
+    devcloud.load_balancer.create_listener(lb_id, protocol='TCP', protocol_port=8092)
     _delete(devcloud, 'extra')
 
 
 def test_scale_in_under_load_loses_no_request(devcloud):
-    devcloud.openstack('stack', 'create', '-t', str(ROOT / 'templates/autoscaling_web.yaml'),
-                       '-e', str(ROOT / 'environments/devcloud.yaml'),
-                       '--parameter', 'desired_size=3', '--parameter', 'lb_port=8093',
-                       '--wait', '--poll', '1', 'drain')
+    devcloud.heat.create('drain', ROOT / 'templates/autoscaling_web.yaml',
+                         [ROOT / 'environments/devcloud.yaml'],
+                         {'desired_size': 3, 'lb_port': 8093})
     lb_url = output_value(devcloud, 'drain', 'lb_url')
     updates_before = _member_updates(devcloud)
     with request_load.RequestLoad(lb_url, timeout=10) as load:
@@ -162,7 +156,7 @@ def test_scale_in_under_load_loses_no_request(devcloud):
     # leaving member was drained (set to weight 0 first). Deleting the whole stack
     # removes the listener anyway: no member is drained, so no drain time is spent.
     assert drained == 2
-    devcloud.openstack('stack', 'delete', '-y', '--wait', 'drain')
+    devcloud.heat.delete('drain')
     assert _member_updates(devcloud) - updates_before == drained
 
 

@@ -12,6 +12,7 @@ import time
 
 import pytest
 import requests
+from heatclient import exc as heat_exc
 
 from tests.support.request_load import RequestLoad
 from tests.support.stacks import delete_leaving_nothing, output_value, stack_status
@@ -25,49 +26,42 @@ VALIDATIONS = [(template, environments) for template in TOP_TEMPLATES
                for environments in (DEVCLOUD_ENV, REAL_CLOUD_ENV)]
 
 
-def _environment_args(environments):
-    return [arg for env in environments for arg in ('-e', str(ROOT / env))]
-
-
-def _without_cli_noise(text):
-    # python-blazarclient's broken command registration, printed by every command.
-    return '\n'.join(line for line in text.splitlines() if 'reservation_host' not in line)
+def _environment_paths(environments):
+    return [ROOT / env for env in environments]
 
 
 @pytest.mark.parametrize('template,environments', VALIDATIONS,
                          ids=['%s+%s' % (t, 'devcloud' if e == DEVCLOUD_ENV else 'openstack')
                               for t, e in VALIDATIONS])
 def test_template_validates_with_its_environment(devcloud, template, environments):
-    path = str(ROOT / 'templates' / (template + '.yaml'))
-    env_args = _environment_args(environments)
-    validated = devcloud.openstack('orchestration', 'template', 'validate', '--show-nested',
-                                   '-t', path, *env_args, check=False)
-    assert validated.returncode == 0, _without_cli_noise(validated.stdout + validated.stderr)
-    # `template validate` checks the template's structure but not resource properties;
-    # a preview (create --dry-run) validates every property and nested template and
-    # creates nothing.
-    previewed = devcloud.openstack('stack', 'create', '--dry-run', '-t', path, *env_args,
-                                   'preview-%s' % template.replace('_', '-'), check=False)
-    assert previewed.returncode == 0, _without_cli_noise(previewed.stdout + previewed.stderr)
-    assert devcloud.openstack_json('loadbalancer', 'list') == []
+    path = ROOT / 'templates' / (template + '.yaml')
+    environment_paths = _environment_paths(environments)
+    try:
+        devcloud.heat.validate(path, environment_paths, show_nested=True)
+        # `template validate` checks the template's structure but not resource
+        # properties; a preview (create --dry-run) validates every property and nested
+        # template and creates nothing.
+        devcloud.heat.preview('preview-%s' % template.replace('_', '-'), path,
+                              environment_paths)
+    except heat_exc.HTTPException as refused:
+        pytest.fail('Heat refused %s: %s' % (template, refused))
+    assert devcloud.load_balancer.load_balancers() == []
 
 
 class ShippedStack:
     """A stack of a shipped template on the devcloud, deleted at the end by the test,
     which then checks that its load balancer and processes are gone."""
 
-    def __init__(self, devcloud, template, name, *parameters):
+    def __init__(self, devcloud, template, name, parameters=None):
         self.devcloud, self.name = devcloud, name
-        lbs_before = {lb['id'] for lb in devcloud.openstack_json('loadbalancer', 'list')}
+        lbs_before = {lb['id'] for lb in devcloud.load_balancer.load_balancers()}
         began = time.monotonic()
-        devcloud.openstack('stack', 'create', '-t', str(ROOT / 'templates' / template),
-                           *_environment_args(DEVCLOUD_ENV),
-                           *[arg for p in parameters for arg in ('--parameter', p)],
-                           '--wait', '--poll', '1', name, check=False, timeout=600)
+        devcloud.heat.create(name, ROOT / 'templates' / template,
+                             _environment_paths(DEVCLOUD_ENV), parameters, check=False)
         print('%s: stack create %.1f s' % (template, time.monotonic() - began))
         status, reason = stack_status(devcloud, name)
         assert status == 'CREATE_COMPLETE', reason
-        self.lb_ids = [lb['id'] for lb in devcloud.openstack_json('loadbalancer', 'list')
+        self.lb_ids = [lb['id'] for lb in devcloud.load_balancer.load_balancers()
                        if lb['id'] not in lbs_before]
         assert len(self.lb_ids) == 1, self.lb_ids
         devcloud.remember_pids()
@@ -86,13 +80,13 @@ def shipped(devcloud):
     """Creates stacks of shipped templates; a stack the test did not delete is deleted."""
     made = []
 
-    def create(template, name, *parameters):
+    def create(template, name, parameters=None):
         made.append(name)
-        return ShippedStack(devcloud, template, name, *parameters)
+        return ShippedStack(devcloud, template, name, parameters)
 
     yield create
     for name in made:
-        devcloud.openstack('stack', 'delete', '-y', '--wait', name, check=False, timeout=600)
+        devcloud.heat.delete(name, check=False)
 
 
 def get(url, **kwargs):
@@ -131,7 +125,7 @@ def test_l7_routing_routes_rejects_and_redirects(shipped):
     assert (redirected.status_code, redirected.headers['Location']) == (
         302, 'https://docs.example.com/docs/guide/intro.html')
 
-    policies = stack.devcloud.openstack_json('loadbalancer', 'l7policy', 'list')
+    policies = stack.devcloud.load_balancer.l7_policies()
     assert sorted(p['action'] for p in policies) == [
         'REDIRECT_PREFIX', 'REDIRECT_TO_POOL', 'REDIRECT_TO_POOL', 'REDIRECT_TO_URL', 'REJECT']
     stack.delete_leaving_nothing()
@@ -172,8 +166,7 @@ def test_blue_green_switch_by_stack_update_fails_no_request(shipped, devcloud):
         with RequestLoad(lb_url, paths=('', ''), classify=_color) as load:
             time.sleep(1)
             began = time.monotonic()
-            devcloud.openstack('stack', 'update', '--existing', '--parameter',
-                               'live_color=%s' % color, '--wait', 'bg', timeout=600)
+            devcloud.heat.update('bg', parameters={'live_color': color})
             print('switch to %s: stack update %.1f s' % (color, time.monotonic() - began))
             assert stack_status(devcloud, 'bg')[0] == 'UPDATE_COMPLETE'
             time.sleep(1)

@@ -94,13 +94,12 @@ def tree(devcloud, lb_id):
 def test_octavia_types_and_compat_environment_build_the_same_tree(devcloud, stacks):
     template = octavia_template(devcloud)
     stacks.create('stock', template)
-    stacks.create('compat', template, '-e', str(ROOT / 'environments/octavia-compat.yaml'))
+    stacks.create('compat', template, [ROOT / 'environments/octavia-compat.yaml'])
 
-    registry = devcloud.openstack_json('stack', 'environment', 'show',
-                                       'compat')['resource_registry']
+    registry = devcloud.heat.environment('compat')['resource_registry']
     assert registry['OS::Octavia::Pool'] == 'LBaaS::Pool'
-    assert 'OS::Octavia::Pool' not in devcloud.openstack_json(
-        'stack', 'environment', 'show', 'stock')['resource_registry']
+    assert 'OS::Octavia::Pool' not in devcloud.heat.environment(
+        'stock')['resource_registry']
 
     trees = {name: tree(devcloud, stacks.physical_ids(name)['lb'])
              for name in ('stock', 'compat')}

@@ -79,4 +79,4 @@ def test_l7_policy_and_rule_create_update_in_place_delete(devcloud, stacks):
     assert answer.headers['Location'] == 'https://example.com/some/path'
 
     stacks.delete('l7')
-    assert devcloud.openstack_json('loadbalancer', 'list') == []
+    assert devcloud.load_balancer.load_balancers() == []

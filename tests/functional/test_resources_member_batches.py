@@ -71,7 +71,7 @@ def test_members_are_coalesced_and_duplicates_still_fail(devcloud, stacks):
     assert reloads < COUNT
 
     pool_id = stacks.output('coalesced', 'pool_id')
-    listed = devcloud.openstack_json('loadbalancer', 'member', 'list', pool_id)
+    listed = devcloud.load_balancer.members(pool_id)
     assert len(listed) == COUNT
     by_name = {m['name']: m for m in listed}
     physical = stacks.physical_ids('coalesced')
@@ -90,19 +90,15 @@ def test_members_are_coalesced_and_duplicates_still_fail(devcloud, stacks):
             'pool': pool_id,
             'address': duplicate['address'] if i == 0 else '127.99.0.%d' % (i + 1),
             'protocol_port': duplicate['protocol_port'] if i == 0 else 8080}}
-    stacks.created.append('dup')
-    result = devcloud.openstack('stack', 'create', '-t', stacks._template_file(
-        'dup', template(resources)), '--wait', 'dup', check=False)
-    assert result.returncode != 0
+    assert stacks.create_failing('dup', template(resources))[0] == 'CREATE_FAILED'
     assert stacks.status('dup') == 'CREATE_FAILED'
-    shown = devcloud.openstack_json('stack', 'resource', 'show', 'dup', 'member0')
+    shown = devcloud.heat.resource('dup', 'member0')
     reason = shown['resource_status_reason']
     print('duplicate:', reason)
     assert 'Another member on this pool is already using ip %s on protocol_port %s' % (
         duplicate['address'], duplicate['protocol_port']) in reason
     assert shown['physical_resource_id'] in ('', None)
-    after = {m['id']: m for m in
-             devcloud.openstack_json('loadbalancer', 'member', 'list', pool_id)}
+    after = {m['id']: m for m in devcloud.load_balancer.members(pool_id)}
     assert after[duplicate['id']]['name'] == duplicate['name']   # not adopted
     created_in_dup = [i for i in stacks.physical_ids('dup').values() if i]
     since = log_size(devcloud)
@@ -110,12 +106,12 @@ def test_members_are_coalesced_and_duplicates_still_fail(devcloud, stacks):
     deleted = member_requests(devcloud, since)
     assert sorted((method, path.rsplit('/', 1)[1]) for method, path, _ in deleted) == sorted(
         ('DELETE', member_id) for member_id in created_in_dup), deleted
-    assert {m['id'] for m in devcloud.openstack_json(
-        'loadbalancer', 'member', 'list', pool_id)} == set(by_name[n]['id'] for n in by_name)
+    assert {m['id'] for m in devcloud.load_balancer.members(pool_id)} == set(
+        by_name[n]['id'] for n in by_name)
 
     since = log_size(devcloud)
     stacks.delete('coalesced')
     deleted = member_requests(devcloud, since)
     print('member requests at delete:', deleted)
     assert deleted == []
-    assert devcloud.openstack_json('loadbalancer', 'list') == []
+    assert devcloud.load_balancer.load_balancers() == []

@@ -85,8 +85,7 @@ class ForeignClient:
 
 
 def listed_members(devcloud, pool_id):
-    return {m['id']: m for m in devcloud.openstack_json(
-        'loadbalancer', 'member', 'list', pool_id)}
+    return {m['id']: m for m in devcloud.load_balancer.members(pool_id)}
 
 
 def assert_foreign_members_untouched(devcloud, pool_id, foreign):
@@ -142,7 +141,7 @@ def test_members_of_another_client_survive_batch_create_and_scale_in(devcloud, s
     own = {m['id'] for m in listed.values() if m['name'].startswith('own-')}
     assert own == {physical['member%d' % i] for i in range(KEPT)}
     stacks.delete('own')
-    assert devcloud.openstack_json('loadbalancer', 'list') == []
+    assert devcloud.load_balancer.load_balancers() == []
 
 
 def test_pool_members_leave_another_clients_members_and_refuse_to_adopt_one(
@@ -162,17 +161,15 @@ def test_pool_members_leave_another_clients_members_and_refuse_to_adopt_one(
 
     # The list names an address:port the other client created: Octavia's duplicate.
     address, member_port, _ = next(iter(foreign.added.values()))
-    result = devcloud.openstack('stack', 'update', '-t', stacks._template_file(
-        'list', pool_members_template(devcloud, port, members[:KEPT] + [
-            (address, member_port)])), '--wait', 'list', check=False)
-    assert result.returncode != 0
-    reason = devcloud.openstack_json('stack', 'resource', 'show', 'list',
-                                     'members')['resource_status_reason']
+    status, _ = stacks.update('list', pool_members_template(
+        devcloud, port, members[:KEPT] + [(address, member_port)]), check=False)
+    assert status == 'UPDATE_FAILED'
+    reason = devcloud.heat.resource('list', 'members')['resource_status_reason']
     print('duplicate:', reason)
     assert DUPLICATE % (address, member_port) in reason
     assert_foreign_members_untouched(devcloud, pool_id, foreign)
     stacks.delete('list')
-    assert devcloud.openstack_json('loadbalancer', 'list') == []
+    assert devcloud.load_balancer.load_balancers() == []
 
 
 def set_load_balancer_error(devcloud, lb_id):
@@ -181,7 +178,7 @@ def set_load_balancer_error(devcloud, lb_id):
     with sqlite3.connect(str(database)) as db:
         db.execute("UPDATE loadbalancers SET provisioning_status = 'ERROR' WHERE id = ?",
                    (lb_id,))
-    shown = devcloud.openstack_json('loadbalancer', 'show', lb_id)
+    shown = devcloud.load_balancer.load_balancer(lb_id)
     assert shown['provisioning_status'] == 'ERROR'
 
 
@@ -195,13 +192,13 @@ def test_member_removed_under_a_load_balancer_in_error_is_still_removed(devcloud
 
     stacks.update('broken', member_resources_template(devcloud, port, 1))
     assert set(listed_members(devcloud, pool_id)) == {physical['member0']}
-    shown = devcloud.openstack_json('loadbalancer', 'show', lb_id)
+    shown = devcloud.load_balancer.load_balancer(lb_id)
     assert shown['provisioning_status'] == 'ACTIVE'   # failed over, then changed
 
     # A whole-stack delete leaves the member to the load balancer's cascade delete.
     set_load_balancer_error(devcloud, lb_id)
     stacks.delete('broken')
-    assert devcloud.openstack_json('loadbalancer', 'list') == []
+    assert devcloud.load_balancer.load_balancers() == []
 
 
 def listener_and_pool_template(devcloud, port, other_port, protocol, pool_listener):
@@ -229,8 +226,7 @@ def test_replacements_that_cannot_coexist_delete_the_old_object_first(devcloud, 
     stacks.update('swap', listener_and_pool_template(devcloud, port, other_port, 'TCP',
                                                      'listener'))
     after = stacks.physical_ids('swap')
-    listeners = devcloud.openstack_json('loadbalancer', 'listener', 'list',
-                                        '--loadbalancer', lb_id)
+    listeners = devcloud.load_balancer.listeners(lb_id)
     assert sorted((listener['protocol'], listener['protocol_port']) for listener in listeners) == [
         ('HTTP', other_port), ('TCP', port)]
     assert after['listener'] != before['listener']
@@ -239,14 +235,13 @@ def test_replacements_that_cannot_coexist_delete_the_old_object_first(devcloud, 
     stacks.update('swap', listener_and_pool_template(devcloud, port, other_port, 'TCP',
                                                      'other_listener'))
     moved = stacks.physical_ids('swap')
-    pools = devcloud.openstack_json('loadbalancer', 'pool', 'list',
-                                    '--loadbalancer', lb_id)
+    pools = devcloud.load_balancer.pools(lb_id)
     assert [p['id'] for p in pools] == [moved['pool']]
-    shown = devcloud.openstack_json('loadbalancer', 'pool', 'show', moved['pool'])
+    shown = devcloud.load_balancer.pool(moved['pool'])
     assert [listener['id'] for listener in shown['listeners']] == [moved['other_listener']]
     assert list(listed_members(devcloud, moved['pool'])) == [moved['member']]
     stacks.delete('swap')
-    assert devcloud.openstack_json('loadbalancer', 'list') == []
+    assert devcloud.load_balancer.load_balancers() == []
 
 
 
@@ -256,7 +251,7 @@ def test_create_whose_answer_was_lost_with_the_engine_is_adopted(tmp_path):
     goes nowhere. After Heat restarts, the stack update adopts the member by its owner
     tag: no duplicate (which Octavia would refuse), no orphan."""
     cloud = devcloud_support.Devcloud(tmp_path / 'devcloud')
-    made = stacks_support.Stacks(cloud, tmp_path)
+    made = stacks_support.Stacks(cloud)
     try:
         cloud.up()
         port = ports.free_port()
@@ -268,8 +263,7 @@ def test_create_whose_answer_was_lost_with_the_engine_is_adopted(tmp_path):
             'pool': {'get_resource': 'pool'}, 'address': '127.77.0.1',
             'protocol_port': 80, 'name': 'not-unique'}}
         made.created.append('lost')
-        cloud.openstack('stack', 'create', '-t', made._template_file(
-            'lost', template(resources)), 'lost')
+        cloud.heat.create('lost', template(resources), wait=False)
 
         api = cloud.controller_url + '/v2/lbaas'
 
@@ -302,14 +296,14 @@ def test_create_whose_answer_was_lost_with_the_engine_is_adopted(tmp_path):
         # A convergence stack stays CREATE_IN_PROGRESS after its engine died; the next
         # update takes over, marks the member FAILED ("Worker went down") and updates it.
         assert made.physical_ids('lost')['member'] in ('', None)   # the answer was lost
-        cloud.openstack('stack', 'update', '--existing', '--wait', 'lost')
+        cloud.heat.update('lost')
         assert made.status('lost') == 'UPDATE_COMPLETE'
         listed = requests.get('%s/pools/%s/members' % (api, pool_id),
                               timeout=30).json()['members']
         assert [m['id'] for m in listed] == [members[0]['id']]      # no duplicate
         assert made.physical_ids('lost')['member'] == members[0]['id']   # no orphan
         made.delete('lost')
-        assert cloud.openstack_json('loadbalancer', 'list') == []
+        assert cloud.load_balancer.load_balancers() == []
     finally:
         made.delete_all()
         cloud.down()

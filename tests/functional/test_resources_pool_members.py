@@ -67,7 +67,7 @@ def test_pool_members_change_is_one_batch_call_and_traffic_follows(devcloud, sta
     assert set(served.values()) == {4}
 
     stacks.delete('batch')
-    assert devcloud.openstack_json('loadbalancer', 'list') == []
+    assert devcloud.load_balancer.load_balancers() == []
 
 
 def drain_template(devcloud, port, server_ports, chosen, drain_seconds):
@@ -147,4 +147,4 @@ def test_pool_members_removal_drains_leaving_member_and_loses_no_request(devclou
     assert probe.reload_count(lb_id) == reloads + 2
     assert {line.split()[1].split('/')[1] for line in served_by(url, 6)} == {'a', 'b'}
     stacks.delete('drain')
-    assert devcloud.openstack_json('loadbalancer', 'list') == []
+    assert devcloud.load_balancer.load_balancers() == []

@@ -50,7 +50,7 @@ def test_tree_is_one_request_and_serves_at_create_complete(devcloud, stacks):
     assert '/api1 ' in requests.get('http://%s:%d/' % (vip, api_port), timeout=5).text
     assert set(stacks.output('tree', 'listener_ids')) == {'front', 'api-only'}
     assert set(stacks.output('tree', 'pool_ids')) == {'web', 'api'}
-    assert len(devcloud.openstack_json('loadbalancer', 'list')) == 1
+    assert len(devcloud.load_balancer.load_balancers()) == 1
 
     stacks.delete('tree')    # cascade: one delete for the whole tree
-    assert devcloud.openstack_json('loadbalancer', 'list') == []
+    assert devcloud.load_balancer.load_balancers() == []

@@ -1,5 +1,7 @@
-"""A devcloud (`heat-lbaas-devcloud up`) in a temporary state dir, and the openstack
-CLI pointed at it. Everything it starts is checked gone, by PID, after `down`."""
+"""A devcloud (`heat-lbaas-devcloud up`) in a temporary state dir, the in-process
+clients tests reach it with (tests/support/cloud_clients.py), and the openstack CLI
+pointed at it (for the tests of the CLI itself). Everything it starts is checked gone,
+by PID, after `down`."""
 import json
 import os
 import pathlib
@@ -7,7 +9,10 @@ import subprocess
 import sys
 import time
 
+from tests.support import cloud_clients
 from tests.support import ports
+from tests.support.heat_client import HeatClient
+from tests.support.load_balancer_client import LoadBalancerClient
 
 BIN = pathlib.Path(sys.executable).parent
 DEVCLOUD = str(BIN / 'heat-lbaas-devcloud')
@@ -28,6 +33,7 @@ class Devcloud:
         self.env = dict(os.environ, HEAT_LBAAS_DEVCLOUD_DIR=str(self.state_dir))
         self.started = set()
         self.settings = None
+        self.heat = self.load_balancer = None
 
     def run(self, *args, timeout=120):
         return subprocess.run([DEVCLOUD, *args], env=self.env, capture_output=True,
@@ -68,6 +74,10 @@ class Devcloud:
             if line.startswith('export '):
                 name, _, value = line[len('export '):].partition('=')
                 self.env[name] = value.strip('\'"')
+        connection = cloud_clients.connect(self.env['OS_CLIENT_CONFIG_FILE'],
+                                           self.env['OS_CLOUD'])
+        self.heat = HeatClient(cloud_clients.heat(connection))
+        self.load_balancer = LoadBalancerClient(connection)
         return self
 
     def down(self):
@@ -87,6 +97,7 @@ class Devcloud:
         return 'http://127.0.0.1:%d' % self.settings['controller_port']
 
     def openstack(self, *args, check=True, timeout=180):
+        """The real `openstack` CLI, one process per call: only for tests of the CLI."""
         result = subprocess.run([OPENSTACK, *args], env=self.env, capture_output=True,
                                 text=True, timeout=timeout)
         if check:

@@ -1,11 +1,10 @@
-"""Stacks on the devcloud from templates written as Python dicts (written to a temp file
-and passed to the openstack CLI, as a user would)."""
+"""Stacks on the devcloud from templates written as Python dicts, sent through the
+in-process heatclient (tests/support/heat_client.py) as `openstack stack ...` sends them."""
 import collections
-import json
 import time
 
 import requests
-import yaml
+from heatclient import exc as heat_exc
 
 from tests.support import devcloud as devcloud_support
 from tests.support import processes
@@ -13,80 +12,83 @@ from tests.support import processes
 
 def stack_status(devcloud, stack):
     """(stack_status, stack_status_reason) of a stack."""
-    shown = devcloud.openstack_json('stack', 'show', stack)
-    return shown['stack_status'], shown['stack_status_reason']
+    return devcloud.heat.status(stack)
 
 
 def output_value(devcloud, stack, key):
-    """An output's value; lists and maps as Python values."""
-    value = devcloud.openstack_json('stack', 'output', 'show', stack, key)['output_value']
-    return json.loads(value) if isinstance(value, str) and value[:1] in '[{' else value
+    """An output's value (lists and maps as Python values)."""
+    return devcloud.heat.output(stack, key)
 
 
 def delete_leaving_nothing(devcloud, stack, lb_id, started):
-    """Delete a stack and check that its load balancer, the HAProxy of it and every
-    process of `started` but the devcloud's own services are gone; returns the seconds
-    the delete took."""
-    amphora_dir = str(devcloud.state_dir / 'controller' / 'amphorae' / lb_id)
+    """Delete a stack and check that it left nothing (assert_nothing_left); returns the
+    seconds the delete took."""
     began = time.monotonic()
-    devcloud.openstack('stack', 'delete', '-y', '--wait', stack, timeout=600)
+    devcloud.heat.delete(stack)
     took = time.monotonic() - began
-    assert lb_id not in {lb['id'] for lb in devcloud.openstack_json('loadbalancer', 'list')}
+    assert_nothing_left(devcloud, lb_id, started)
+    return took
+
+
+def assert_nothing_left(devcloud, lb_id, started):
+    """After a stack delete: its load balancer, the HAProxy of it and every process of
+    `started` but the devcloud's own services are gone."""
+    amphora_dir = str(devcloud.state_dir / 'controller' / 'amphorae' / lb_id)
+    assert lb_id not in {lb['id'] for lb in devcloud.load_balancer.load_balancers()}
     assert processes.with_argument_containing(amphora_dir) == []
     service_pids = devcloud.pids()   # Heat and the controller keep running
     left = [pid for pid in started - service_pids if devcloud_support.is_alive(pid)]
     assert left == [], 'HAProxy or web servers left after stack delete'
-    return took
 
 
 class Stacks:
-    def __init__(self, devcloud, directory):
+    def __init__(self, devcloud):
         self.devcloud = devcloud
-        self.directory = directory
         self.created = []
 
-    def _template_file(self, name, template):
-        path = self.directory / ('%s-%d.yaml' % (name, time.monotonic_ns()))
-        path.write_text(yaml.safe_dump(template, sort_keys=False))
-        return str(path)
-
-    def create(self, name, template, *args):
+    def create(self, name, template, environments=()):
+        """Create, wait, assert CREATE_COMPLETE; returns the seconds it took."""
         began = time.monotonic()
         self.created.append(name)
-        self.devcloud.openstack('stack', 'create', '-t', self._template_file(name, template),
-                                *args, '--wait', '--poll', '1', name)
-        assert self.status(name) == 'CREATE_COMPLETE'
+        self.devcloud.heat.create(name, template, environments)
         return time.monotonic() - began
 
-    def update(self, name, template, *args):
-        self.devcloud.openstack('stack', 'update', '-t', self._template_file(name, template),
-                                *args, '--wait', name)
-        assert self.status(name) == 'UPDATE_COMPLETE'
+    def create_failing(self, name, template):
+        """Create and wait, expecting no CREATE_COMPLETE: (status, reason)."""
+        self.created.append(name)
+        return self.devcloud.heat.create(name, template, check=False)
+
+    def update(self, name, template, check=True):
+        """Update to a new template (not --existing) and wait; (status, reason),
+        asserted UPDATE_COMPLETE with check."""
+        return self.devcloud.heat.update(name, template, existing=False, check=check)
 
     def status(self, name):
         return stack_status(self.devcloud, name)[0]
 
     def validate(self, template):
-        """(exit code, output) of `openstack orchestration template validate`."""
-        result = self.devcloud.openstack(
-            'orchestration', 'template', 'validate', '-t',
-            self._template_file('validate', template), check=False)
-        return result.returncode, result.stdout + result.stderr
+        """None if `orchestration template validate` accepts the template, else the
+        message Heat refuses it with."""
+        try:
+            self.devcloud.heat.validate(template, show_nested=False)
+        except heat_exc.HTTPException as refused:
+            return str(refused)
+        return None
 
     def output(self, name, key):
         return output_value(self.devcloud, name, key)
 
     def physical_ids(self, name):
-        listed = self.devcloud.openstack_json('stack', 'resource', 'list', name)
-        return {r['resource_name']: r['physical_resource_id'] for r in listed}
+        return {r['resource_name']: r['physical_resource_id']
+                for r in self.devcloud.heat.resources(name)}
 
     def delete(self, name):
-        self.devcloud.openstack('stack', 'delete', '-y', '--wait', name)
+        self.devcloud.heat.delete(name)
         self.created.remove(name)
 
     def delete_all(self):
         for name in list(self.created):
-            self.devcloud.openstack('stack', 'delete', '-y', '--wait', name, check=False)
+            self.devcloud.heat.delete(name, check=False)
         self.created.clear()
 
 
