@@ -26,6 +26,15 @@ API_OPTS = [
                      'counts requests and 409 answers from it).'),
 ]
 
+# Octavia's option, same name and values.
+API_SETTINGS_OPTS = [
+    cfg.StrOpt('auth_strategy', default='noauth', choices=['noauth', 'keystone'],
+               help='noauth: no authentication, the project comes from the '
+                    'X-Project-Id header (bind to loopback only). keystone: every '
+                    'request but GET / needs a Keystone token, checked by '
+                    'keystonemiddleware with the options of [keystone_authtoken].'),
+]
+
 CONTROLLER_OPTS = [
     cfg.StrOpt('state_dir', default='/var/lib/heat-lbaas/controller',
                help='Directory for the SQLite database and one sub-directory per '
@@ -97,6 +106,7 @@ LIMIT_OPTS = [
 
 def register(conf=cfg.CONF):
     conf.register_opts(API_OPTS, group='api')
+    conf.register_opts(API_SETTINGS_OPTS, group='api_settings')
     conf.register_opts(CONTROLLER_OPTS, group='controller')
     conf.register_opts(CERTIFICATE_OPTS, group='certificates')
     conf.register_opts(QUOTA_OPTS, group='quotas')
@@ -104,8 +114,8 @@ def register(conf=cfg.CONF):
 
 
 def list_opts():
-    return [('api', API_OPTS), ('controller', CONTROLLER_OPTS),
-            ('certificates', CERTIFICATE_OPTS), ('quotas', QUOTA_OPTS),
+    return [('api', API_OPTS), ('api_settings', API_SETTINGS_OPTS),
+            ('controller', CONTROLLER_OPTS), ('certificates', CERTIFICATE_OPTS), ('quotas', QUOTA_OPTS),
             ('limits', LIMIT_OPTS)]
 
 
