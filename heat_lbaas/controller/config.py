@@ -115,8 +115,8 @@ def register(conf=cfg.CONF):
 
 def list_opts():
     return [('api', API_OPTS), ('api_settings', API_SETTINGS_OPTS),
-            ('controller', CONTROLLER_OPTS), ('certificates', CERTIFICATE_OPTS), ('quotas', QUOTA_OPTS),
-            ('limits', LIMIT_OPTS)]
+            ('controller', CONTROLLER_OPTS), ('certificates', CERTIFICATE_OPTS),
+            ('quotas', QUOTA_OPTS), ('limits', LIMIT_OPTS)]
 
 
 def vip_network(conf):

@@ -93,6 +93,10 @@ def keystone_exports(paths, settings, user, project):
         'OS_USERNAME': user,
         'OS_USER_DOMAIN_NAME': credentials['user_domain_name'],
         'OS_PASSWORD': credentials['password'],
+        # As in clouds.yaml: `openstack loadbalancer` wants a network service, and no
+        # Neutron runs (config.render_clouds_yaml explains).
+        'OS_NETWORK_ENDPOINT_OVERRIDE': catalog.load_balancer_endpoint(
+            settings.controller_port),
         'HEAT_LBAAS_VIP_SUBNET_ID': settings.vip_subnet_id,
         STATE_DIR_ENV: str(paths.root),
     }
@@ -176,8 +180,10 @@ def build_parser():
     up.add_argument('--vip-cidr',
                     help='VIP subnet inside 127.0.0.0/8 (default: the previous '
                          'one, first time 127.77.0.0/16)')
-    up.add_argument('--timeout', type=int, default=lifecycle.READY_TIMEOUT,
-                    help='seconds to wait for the services to answer')
+    up.add_argument('--timeout', type=int,
+                    help='seconds to wait for the services to answer (default %d, '
+                         'with --auth keystone %d)' % (lifecycle.READY_TIMEOUT,
+                                                       lifecycle.KEYSTONE_READY_TIMEOUT))
     up.add_argument('--debug', action='store_true',
                     help="Heat's debug logging in logs/heat.log (engine steps, sync points, "
                          'messages); off again at the next up without it')

@@ -28,7 +28,8 @@ use = egg:Paste#urlmap
 [composite:api]
 paste.composite_factory = heat.api:pipeline_factory
 noauth = cors request_id faultwrap noauth context http_proxy_to_wsgi versionnegotiation apiv1app
-keystone = cors request_id faultwrap http_proxy_to_wsgi versionnegotiation authurl authtoken context apiv1app
+keystone = cors request_id faultwrap http_proxy_to_wsgi versionnegotiation authurl authtoken
+    context apiv1app
 
 [app:apiv1app]
 paste.app_factory = heat.common.wsgi:app_factory
@@ -247,6 +248,10 @@ def render_keystone_clouds_yaml(settings):
             'auth': keystone_credentials(settings, user, identity.user_project(user)),
             'region_name': catalog.REGION,
             'identity_api_version': 3,
+            # See render_clouds_yaml: no Neutron, and `openstack loadbalancer`
+            # wants a network service's version document.
+            'network_endpoint_override': catalog.load_balancer_endpoint(
+                settings.controller_port),
         }
     return yaml.safe_dump({'clouds': clouds}, sort_keys=False)
 

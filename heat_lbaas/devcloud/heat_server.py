@@ -261,7 +261,8 @@ def main(argv=None):
     faulthandler.register(signal.SIGUSR1, all_threads=True)
 
     LOG.info('Heat API (%s) listening on http://%s:%s/, engine %s running',
-             CONF.paste_deploy.flavor, CONF.devcloud.bind_host, CONF.devcloud.bind_port, engine.engine_id)
+             CONF.paste_deploy.flavor, CONF.devcloud.bind_host, CONF.devcloud.bind_port,
+             engine.engine_id)
     try:
         api_server.run()
     except SystemExit:

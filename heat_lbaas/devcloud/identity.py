@@ -8,6 +8,7 @@ clients). What it holds is made to match ``provision`` on every ``up`` (idempote
 so a changed port or a lost object comes back.
 """
 import grp
+import json
 import os
 import pathlib
 import pwd
@@ -162,50 +163,68 @@ def admin_client(settings):
                          endpoint_override=auth_url(settings))
 
 
-def _one(found):
-    return found[0] if found else None
-
-
 class Provisioner:
-    """Find-or-create of each object; grants are idempotent PUTs."""
+    """Find-or-create of each object. Each kind is listed once and only what is
+    missing is written: on a busy machine every Keystone call costs about a second,
+    and an `up` of an existing devcloud finds everything in place."""
 
     def __init__(self, keystone):
         self.keystone = keystone
         self.default_domain = keystone.domains.get('default')
+        self.roles = {r.name: r for r in keystone.roles.list()}
+        self.domains = {d.name: d for d in keystone.domains.list()}
+        self.projects = {(p.domain_id, p.name): p for p in keystone.projects.list()}
+        self.users = {(u.domain_id, u.name): u for u in keystone.users.list()}
+        self.services = {s.type: s for s in keystone.services.list()}
+        self.endpoints = {(e.service_id, e.interface, e.region_id): e
+                          for e in keystone.endpoints.list()}
+        self.assignments = {
+            (a.user['id'], a.role['id'],
+             a.scope.get('project', {}).get('id'), a.scope.get('domain', {}).get('id'))
+            for a in keystone.role_assignments.list()
+            if hasattr(a, 'user') and hasattr(a, 'scope')}
 
     def role(self, name):
-        return (_one(self.keystone.roles.list(name=name)) or
-                self.keystone.roles.create(name))
+        if name not in self.roles:
+            self.roles[name] = self.keystone.roles.create(name)
+        return self.roles[name]
 
     def domain(self, name):
-        return (_one(self.keystone.domains.list(name=name)) or
-                self.keystone.domains.create(name, description='Heat stack domain'))
+        if name not in self.domains:
+            self.domains[name] = self.keystone.domains.create(
+                name, description='Heat stack domain')
+        return self.domains[name]
 
-    def project(self, name, domain=None):
-        domain = domain or self.default_domain
-        return (_one(self.keystone.projects.list(name=name, domain=domain)) or
-                self.keystone.projects.create(name, domain))
+    def project(self, name):
+        key = (self.default_domain.id, name)
+        if key not in self.projects:
+            self.projects[key] = self.keystone.projects.create(name, self.default_domain)
+        return self.projects[key]
 
     def user(self, name, password, domain=None, project=None):
         domain = domain or self.default_domain
-        found = _one(self.keystone.users.list(name=name, domain=domain))
-        if found:
-            # The password of devcloud.json wins (it is what `env` prints).
-            self.keystone.users.update(found, password=password)
-            return found
-        return self.keystone.users.create(name, domain=domain, password=password,
-                                          default_project=project)
+        key = (domain.id, name)
+        if key not in self.users:
+            # The password is devcloud.json's, kept with Keystone's database in the
+            # state dir; `env` prints it.
+            self.users[key] = self.keystone.users.create(
+                name, domain=domain, password=password, default_project=project)
+        return self.users[key]
 
-    def grant(self, role, user, project=None, domain=None):
-        self.keystone.roles.grant(self.role(role), user=user, project=project,
-                                  domain=domain)
+    def grant(self, role_name, user, project=None, domain=None):
+        role = self.role(role_name)
+        key = (user.id, role.id, project and project.id, domain and domain.id)
+        if key not in self.assignments:
+            self.keystone.roles.grant(role, user=user, project=project, domain=domain)
+            self.assignments.add(key)
 
     def service(self, service_type, name, endpoint_url, region):
-        service = (_one(self.keystone.services.list(type=service_type)) or
-                   self.keystone.services.create(name, type=service_type))
+        if service_type not in self.services:
+            self.services[service_type] = self.keystone.services.create(
+                name, type=service_type)
+        service = self.services[service_type]
         for interface in catalog.INTERFACES:
-            endpoint = _one(self.keystone.endpoints.list(
-                service=service, interface=interface, region=region))
+            endpoint = self.endpoints.get((service.id, interface, region))
             if endpoint is None:
                 self.keystone.endpoints.create(service, endpoint_url,
                                                interface=interface, region=region)
@@ -225,8 +244,18 @@ def catalog_entries(settings):
     ]
 
 
-def provision(settings):
-    """Make Keystone hold the devcloud's catalog, projects, users and roles."""
+def provision(settings, paths):
+    """Make Keystone hold the devcloud's catalog, projects, users and roles; skipped
+    when the last run provisioned the same catalog (same ports) and users."""
+    wanted = json.dumps({'catalog': catalog_entries(settings), 'users': user_names()})
+    stamp = paths.keystone_dir / 'provisioned.json'
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    _provision(settings)
+    stamp.write_text(wanted)
+
+
+def _provision(settings):
     make = Provisioner(admin_client(settings))
     for service_type, name, endpoint_url in catalog_entries(settings):
         make.service(service_type, name, endpoint_url, catalog.REGION)
