@@ -94,8 +94,10 @@ def render_token_body(settings):
 
 
 def render_heat_conf(settings, paths):
-    auth = (render_heat_keystone_auth if settings.auth == 'keystone'
-            else render_heat_noauth)
+    """heat.conf; the options that depend on the auth mode come from
+    heat_noauth / heat_keystone_auth as (DEFAULT options, further sections)."""
+    auth = heat_keystone_auth if settings.auth == 'keystone' else heat_noauth
+    auth_defaults, auth_sections = auth(settings, paths)
     return f"""\
 # Written by heat-lbaas-devcloud up; rewritten on every up.
 [DEFAULT]
@@ -113,7 +115,7 @@ debug = {"true" if settings.heat_debug else "false"}
 # dependency graph in Heat 27: Stack.converge is not stored, and the workers pass on the
 # flag of the stack they reload from the database (always false) to the other resources.
 observe_on_update = true
-
+{auth_defaults}
 [devcloud]
 bind_host = {HOST}
 bind_port = {settings.heat_port}
@@ -126,17 +128,17 @@ endpoint_type = publicURL
 
 [oslo_messaging_notifications]
 driver = noop
-""" + auth(settings, paths)
+{auth_sections}"""
 
 
-def render_heat_noauth(settings, paths):
-    return f"""
-[DEFAULT]
+def heat_noauth(settings, paths):
+    defaults = f"""\
 # No Keystone: stack users/ec2 keys (ScalingPolicy signal URLs) are faked.
 keystone_backend = {FAKE_KEYSTONE}
 # "trusts" needs a Keystone and a [trustee] section.
 deferred_auth_method = password
-
+"""
+    return defaults, f"""
 [paste_deploy]
 flavor = noauth
 api_paste_config = {paths.api_paste}
@@ -170,19 +172,19 @@ project_domain_name = {identity.DEFAULT_DOMAIN}
 """
 
 
-def render_heat_keystone_auth(settings, paths):
+def heat_keystone_auth(settings, paths):
     # As a production Heat: tokens checked by keystonemiddleware; work done later on
     # a stack's behalf (signals, scaling) runs with a trust from the stack's owner
     # to the heat service user; stack users live in their own domain.
-    return f"""
-[DEFAULT]
+    defaults = f"""\
 deferred_auth_method = trusts
 trusts_delegated_roles = {','.join(identity.TRUSTS_DELEGATED_ROLES)}
 stack_user_domain_name = {identity.STACK_DOMAIN}
 stack_domain_admin = {identity.STACK_DOMAIN_ADMIN}
 stack_domain_admin_password = {settings.password(identity.STACK_DOMAIN_ADMIN)}
 heat_stack_user_role = {identity.STACK_USER_ROLE}
-
+"""
+    return defaults, f"""
 [paste_deploy]
 flavor = keystone
 api_paste_config = {paths.api_paste}
