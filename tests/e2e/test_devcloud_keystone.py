@@ -4,7 +4,8 @@ MariaDB), Heat behind keystonemiddleware with trusts, the controller behind auth
 As a user of a real cloud would: a demo member issues a token, creates the shipped
 autoscaling stack and scales it through the scaling policy's signal URL (the scaling
 itself runs later in the engine with the stack's trust, not with the caller's token);
-the controller refuses a request without a token; `down` leaves no process behind
+its scale-down load alarm (the devcloud's Aodh) then acts with that trust too; the
+controller refuses a request without a token; `down` leaves no process behind
 (MariaDB, Keystone's gunicorn master and workers, Heat, the controller, the stack's).
 The startup time is printed.
 """
@@ -134,6 +135,20 @@ def test_demo_member_creates_and_scales_a_stack_through_a_trust(cloud):
     while member_count(cloud) != 3:
         assert time.monotonic() < deadline, 'the scaling signal added no member'
         time.sleep(2)
+
+    # The devcloud's load alarms act as Aodh does, with the stack's trust: without
+    # load the scale-down alarm reads the listener's statistics and signals the policy.
+    cloud.openstack('stack', 'update', '--existing', '--parameter', 'load_alarms=true',
+                    '--parameter', 'load_alarm_period=2', '--wait', STACK,
+                    timeout=600)
+    deadline = time.monotonic() + 300
+    while member_count(cloud) == 3:
+        assert time.monotonic() < deadline, 'the scale-down alarm removed no member'
+        time.sleep(2)
+    states = cloud.openstack_json('stack', 'output', 'show', STACK,
+                                  'load_alarm_states')['output_value']
+    states = json.loads(states) if isinstance(states, str) else states
+    assert states['scale_down'] == 'alarm', states
 
     cloud.openstack('stack', 'delete', '-y', '--wait', STACK, timeout=600)
     assert lb_id not in {lb['id'] for lb in cloud.openstack_json('loadbalancer', 'list')}
