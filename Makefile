@@ -6,6 +6,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Reinstalled only when the packaging metadata changes (or the stamp is removed).
 STAMP := $(VENV)/.installed
+# Keystone (for `heat-lbaas-devcloud up --auth keystone`) has a virtualenv of its own:
+# its pins clash with openstack-heat's.
+KEYSTONE_VENV := .venv-keystone
+KEYSTONE_STAMP := $(KEYSTONE_VENV)/.installed
+KEYSTONE_PACKAGES := keystone==30.0.0 gunicorn==27.0.1 PyMySQL
 # Overall limit of one test run, in seconds. On timeout pytest gets SIGINT first, so
 # fixtures stop the processes they started; SIGKILL 60 s later if it is still running.
 TEST_TIMEOUT ?= 3000
@@ -30,7 +35,7 @@ PYTEST := env -u OS_CLOUD -u OS_CLIENT_CONFIG_FILE -u HEAT_LBAAS_DEVCLOUD_DIR \
 # A subset with no tests yet (pytest exit code 5) is not a failure.
 ALLOW_EMPTY = || { rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests selected in $(1)"; else exit $$rc; fi; }
 
-.PHONY: help demo test unit functional e2e venv system-deps down clean lint bandit sample-config bench
+.PHONY: help demo test unit functional e2e venv keystone-venv system-deps down clean lint bandit sample-config bench
 
 help:
 	@echo "make demo           system packages, venv, devcloud, the autoscaled web stack, traffic"
@@ -42,12 +47,13 @@ help:
 	@echo "make bandit         the security linter, as Octavia's gate runs it (also in make test)"
 	@echo "make bench          benchmarks: figures and targets (not run by make test)"
 	@echo "make sample-config  regenerate etc/heat-lbaas-controller.conf.sample"
+	@echo "make keystone-venv  Keystone's own virtualenv (heat-lbaas-devcloud up --auth keystone)"
 	@echo "make venv | system-deps"
 
 demo: system-deps venv
 	scripts/demo.sh
 
-test: system-deps venv
+test: system-deps venv keystone-venv
 	$(PYTEST) tests
 
 unit: venv
@@ -56,7 +62,7 @@ unit: venv
 functional: system-deps venv
 	$(PYTEST) tests/functional $(call ALLOW_EMPTY,tests/functional)
 
-e2e: system-deps venv
+e2e: system-deps venv keystone-venv
 	$(PYTEST) tests/e2e $(call ALLOW_EMPTY,tests/e2e)
 
 # Figures, not pass/fail: each benchmark prints its medians next to the issue's targets.
@@ -67,6 +73,14 @@ bench: system-deps venv
 
 venv: $(STAMP)
 
+keystone-venv: $(KEYSTONE_STAMP)
+
+$(KEYSTONE_STAMP):
+	$(PYTHON) -m venv $(KEYSTONE_VENV)
+	$(KEYSTONE_VENV)/bin/python -m pip install --upgrade pip
+	$(KEYSTONE_VENV)/bin/python -m pip install $(KEYSTONE_PACKAGES)
+	touch $@
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
@@ -76,7 +90,9 @@ $(STAMP): setup.cfg pyproject.toml | $(BIN)/python
 	touch $@
 
 # Debian packages: haproxy (the amphorae), curl (the demo), iputils-ping (PING health
-# monitors), python3-venv (only when the python3 in use cannot create a virtualenv yet).
+# monitors), mariadb-server (Keystone's private database server in `up --auth keystone`;
+# its system service is not used), python3-venv (only when the python3 in use cannot
+# create a virtualenv yet).
 # apt-get runs only when something is missing.
 system-deps:
 	@missing=""; \
@@ -84,6 +100,7 @@ system-deps:
 	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
 	command -v ping >/dev/null 2>&1 || missing="$$missing iputils-ping"; \
 	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
+	command -v mariadb-install-db >/dev/null 2>&1 || missing="$$missing mariadb-server"; \
 	if [ ! -x $(BIN)/python ] && ! $(PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1; then \
 		missing="$$missing python3-venv"; \
 	fi; \

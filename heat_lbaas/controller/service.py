@@ -24,6 +24,7 @@ from heat_lbaas.controller.amphora import private_dir
 from heat_lbaas.controller.amphora import stats
 from heat_lbaas.controller.api import access_log
 from heat_lbaas.controller.api import app as api_app
+from heat_lbaas.controller.api import keystone_auth
 from heat_lbaas.controller.db import store as store_module
 from heat_lbaas.controller.health import monitor
 from heat_lbaas.controller.worker import apply
@@ -110,6 +111,7 @@ class Controller:
             self.health.start()
         # Octavia's own guard: [oslo_middleware] max_request_body_size, 413 beyond.
         served = sizelimit.RequestBodySizeLimiter(self.app, self.conf)
+        served = keystone_auth.wrap(served, self.conf)
         if self.conf.api.access_log:
             served = access_log.AccessLog(served)
         self.server = waitress.server.create_server(

@@ -1,7 +1,9 @@
 """heat-lbaas-devcloud: a real Heat and the bundled controller on this machine.
 
-    heat-lbaas-devcloud up [--heat-port N] [--controller-port N] [--vip-cidr CIDR]
-    heat-lbaas-devcloud status | env | down [--purge] | logs [heat|controller] [-f]
+    heat-lbaas-devcloud up [--auth noauth|keystone] [--heat-port N]
+                           [--controller-port N] [--vip-cidr CIDR]
+    heat-lbaas-devcloud env [--user NAME] [--project NAME]
+    heat-lbaas-devcloud status | down [--purge] | logs [NAME] [-f]
 
 State (configs, databases, logs, pid files) lives in $HEAT_LBAAS_DEVCLOUD_DIR,
 default ./.devcloud.
@@ -12,13 +14,15 @@ import shlex
 import sys
 import time
 
+from heat_lbaas.devcloud import catalog
 from heat_lbaas.devcloud import config
+from heat_lbaas.devcloud import identity
 from heat_lbaas.devcloud import lifecycle
 from heat_lbaas.devcloud import processes
-from heat_lbaas.devcloud.settings import (STATE_DIR_ENV, Settings, StatePaths,
-                                          state_dir_from_env)
+from heat_lbaas.devcloud.settings import (AUTH_MODES, STATE_DIR_ENV, Settings,
+                                          StatePaths, state_dir_from_env)
 
-LOG_NAMES = ('heat', 'controller')
+LOG_NAMES = ('heat', 'controller', 'keystone')
 
 
 def usage_hint(paths):
@@ -37,7 +41,7 @@ def cmd_up(args, state_dir):
     paths, _ = lifecycle.up(state_dir, heat_port=args.heat_port,
                             controller_port=args.controller_port,
                             vip_cidr=args.vip_cidr, timeout=args.timeout,
-                            heat_debug=args.debug)
+                            heat_debug=args.debug, auth=args.auth)
     cmd_status(args, state_dir)
     print(usage_hint(paths))
 
@@ -75,19 +79,59 @@ def environment_exports(paths, settings):
                    for k, v in exports.items())
 
 
+def keystone_exports(paths, settings, user, project):
+    """The openstack CLI's OS_* variables for a devcloud user; OS_CLOUD goes (it
+    would win over them)."""
+    credentials = config.keystone_credentials(settings, user, project)
+    exports = {
+        'OS_AUTH_TYPE': 'password',
+        'OS_AUTH_URL': credentials['auth_url'],
+        'OS_IDENTITY_API_VERSION': '3',
+        'OS_REGION_NAME': catalog.REGION,
+        'OS_PROJECT_NAME': project,
+        'OS_PROJECT_DOMAIN_NAME': credentials['project_domain_name'],
+        'OS_USERNAME': user,
+        'OS_USER_DOMAIN_NAME': credentials['user_domain_name'],
+        'OS_PASSWORD': credentials['password'],
+        # As in clouds.yaml: `openstack loadbalancer` wants a network service, and no
+        # Neutron runs (config.render_clouds_yaml explains).
+        'OS_NETWORK_ENDPOINT_OVERRIDE': catalog.load_balancer_endpoint(
+            settings.controller_port),
+        'HEAT_LBAAS_VIP_SUBNET_ID': settings.vip_subnet_id,
+        STATE_DIR_ENV: str(paths.root),
+    }
+    return 'unset OS_CLOUD OS_CLIENT_CONFIG_FILE\n' + ''.join(
+        'export %s=%s\n' % (k, shlex.quote(v)) for k, v in exports.items())
+
+
 def cmd_env(args, state_dir):
     paths = StatePaths(state_dir)
     if not paths.settings.exists():
         print('no devcloud in %s; run heat-lbaas-devcloud up' % paths.root,
               file=sys.stderr)
         return 1
-    sys.stdout.write(environment_exports(paths, Settings.load(paths)))
+    settings = Settings.load(paths)
+    if settings.auth != 'keystone':
+        if args.user or args.project:
+            print('--user and --project need a devcloud up with --auth keystone',
+                  file=sys.stderr)
+            return 1
+        sys.stdout.write(environment_exports(paths, settings))
+        return 0
+    user = args.user or identity.DEMO_PROJECTS[0]
+    if user not in settings.passwords or user not in identity.user_names():
+        print('no devcloud user %r; users: %s' % (user, ', '.join(identity.user_names())),
+              file=sys.stderr)
+        return 1
+    project = args.project or identity.user_project(user)
+    sys.stdout.write(keystone_exports(paths, settings, user, project))
     return 0
 
 
 def cmd_logs(args, state_dir):
     paths = StatePaths(state_dir)
-    names = [args.name] if args.name else list(LOG_NAMES)
+    names = [args.name] if args.name else [
+        n for n in LOG_NAMES if n != 'keystone' or paths.log_file(n).exists()]
     for name in names:
         if len(names) > 1:
             print('==> %s <==' % paths.log_file(name))
@@ -120,8 +164,9 @@ def follow(files):
 def build_parser():
     parser = argparse.ArgumentParser(
         prog='heat-lbaas-devcloud',
-        description='Run a real OpenStack Heat (noauth) and the bundled '
-                    'Octavia-compatible controller on this machine. State: $%s '
+        description='Run a real OpenStack Heat (noauth, or with a real Keystone: '
+                    'up --auth keystone) and the bundled Octavia-compatible '
+                    'controller on this machine. State: $%s '
                     '(default ./.devcloud).' % STATE_DIR_ENV)
     commands = parser.add_subparsers(dest='command', required=True)
 
@@ -135,11 +180,17 @@ def build_parser():
     up.add_argument('--vip-cidr',
                     help='VIP subnet inside 127.0.0.0/8 (default: the previous '
                          'one, first time 127.77.0.0/16)')
-    up.add_argument('--timeout', type=int, default=lifecycle.READY_TIMEOUT,
-                    help='seconds to wait for the services to answer')
+    up.add_argument('--timeout', type=int,
+                    help='seconds to wait for the services to answer (default %d, '
+                         'with --auth keystone %d)' % (lifecycle.READY_TIMEOUT,
+                                                       lifecycle.KEYSTONE_READY_TIMEOUT))
     up.add_argument('--debug', action='store_true',
                     help="Heat's debug logging in logs/heat.log (engine steps, sync points, "
                          'messages); off again at the next up without it')
+    up.add_argument('--auth', choices=AUTH_MODES, default='noauth',
+                    help='noauth (default): no Keystone, every caller is admin; '
+                         'keystone: a real Keystone on a private MariaDB, Heat with '
+                         'trusts, the controller behind keystonemiddleware')
     up.set_defaults(func=cmd_up)
 
     down = commands.add_parser('down', help='stop every devcloud process')
@@ -152,6 +203,11 @@ def build_parser():
 
     env = commands.add_parser('env', help='print shell exports for the '
                                           'openstack CLI')
+    env.add_argument('--user', help='with --auth keystone: whose credentials '
+                                    '(default demo; admin, demo, demo_reader, '
+                                    'alt_demo, alt_demo_reader)')
+    env.add_argument('--project', help="with --auth keystone: the project to scope "
+                                       "to (default: the user's own)")
     env.set_defaults(func=cmd_env)
 
     logs = commands.add_parser('logs', help='show the log files')

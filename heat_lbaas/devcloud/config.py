@@ -9,6 +9,7 @@ import json
 import yaml
 
 from heat_lbaas.devcloud import catalog
+from heat_lbaas.devcloud import identity
 from heat_lbaas.devcloud import private_files
 from heat_lbaas.devcloud.settings import HOST
 
@@ -16,8 +17,8 @@ CLOUD_NAME = 'devcloud'
 FAKE_KEYSTONE = ('heat.engine.clients.os.keystone.fake_keystoneclient.'
                  'FakeKeystoneClient')
 
-# The noauth pipeline of Heat's stock api-paste.ini, and nothing else: the devcloud
-# never runs keystonemiddleware.
+# The noauth and keystone pipelines of Heat's stock api-paste.ini ([paste_deploy]
+# flavor chooses one).
 API_PASTE_INI = """\
 [composite:heat-api]
 use = egg:Paste#urlmap
@@ -27,6 +28,8 @@ use = egg:Paste#urlmap
 [composite:api]
 paste.composite_factory = heat.api:pipeline_factory
 noauth = cors request_id faultwrap noauth context http_proxy_to_wsgi versionnegotiation apiv1app
+keystone = cors request_id faultwrap http_proxy_to_wsgi versionnegotiation authurl authtoken
+    context apiv1app
 
 [app:apiv1app]
 paste.app_factory = heat.common.wsgi:app_factory
@@ -55,6 +58,12 @@ paste.filter_factory = oslo_middleware:HTTPProxyToWSGI.factory
 
 [filter:noauth]
 paste.filter_factory = heat.common.noauth:filter_factory
+
+[filter:authurl]
+paste.filter_factory = heat.common.auth_url:filter_factory
+
+[filter:authtoken]
+paste.filter_factory = keystonemiddleware.auth_token:filter_factory
 
 [filter:request_id]
 paste.filter_factory = oslo_middleware.request_id:RequestId.factory
@@ -85,6 +94,10 @@ def render_token_body(settings):
 
 
 def render_heat_conf(settings, paths):
+    """heat.conf; the options that depend on the auth mode come from
+    heat_noauth / heat_keystone_auth as (DEFAULT options, further sections)."""
+    auth = heat_keystone_auth if settings.auth == 'keystone' else heat_noauth
+    auth_defaults, auth_sections = auth(settings, paths)
     return f"""\
 # Written by heat-lbaas-devcloud up; rewritten on every up.
 [DEFAULT]
@@ -94,10 +107,6 @@ transport_url = fake://
 host = devcloud
 num_engine_workers = 1
 plugin_dirs = {paths.plugin_dir}
-# No Keystone: stack users/ec2 keys (ScalingPolicy signal URLs) are faked.
-keystone_backend = {FAKE_KEYSTONE}
-# "trusts" needs a Keystone and a [trustee] section.
-deferred_auth_method = password
 auth_encryption_key = {settings.auth_encryption_key}
 region_name_for_services = {catalog.REGION}
 debug = {"true" if settings.heat_debug else "false"}
@@ -106,7 +115,7 @@ debug = {"true" if settings.heat_debug else "false"}
 # dependency graph in Heat 27: Stack.converge is not stored, and the workers pass on the
 # flag of the stack they reload from the database (always false) to the other resources.
 observe_on_update = true
-
+{auth_defaults}
 [devcloud]
 bind_host = {HOST}
 bind_port = {settings.heat_port}
@@ -114,15 +123,28 @@ bind_port = {settings.heat_port}
 [database]
 connection = sqlite:///{paths.heat_db}
 
+[clients]
+endpoint_type = publicURL
+
+[oslo_messaging_notifications]
+driver = noop
+{auth_sections}"""
+
+
+def heat_noauth(settings, paths):
+    defaults = f"""\
+# No Keystone: stack users/ec2 keys (ScalingPolicy signal URLs) are faked.
+keystone_backend = {FAKE_KEYSTONE}
+# "trusts" needs a Keystone and a [trustee] section.
+deferred_auth_method = password
+"""
+    return defaults, f"""
 [paste_deploy]
 flavor = noauth
 api_paste_config = {paths.api_paste}
 
 [noauth]
 token_response = {paths.token_body}
-
-[clients]
-endpoint_type = publicURL
 
 [clients_keystone]
 auth_uri = {identity_url(settings)}
@@ -132,10 +154,51 @@ auth_uri = {identity_url(settings)}
 # stacks:index for it.
 enforce_new_defaults = false
 enforce_scope = false
-
-[oslo_messaging_notifications]
-driver = noop
 """
+
+
+def keystone_authtoken(settings, user):
+    """[keystone_authtoken] of an API served behind keystonemiddleware as ``user``."""
+    return f"""
+[keystone_authtoken]
+www_authenticate_uri = {identity.url(settings)}
+auth_url = {identity.url(settings)}
+auth_type = password
+username = {user}
+password = {settings.password(user)}
+user_domain_name = {identity.DEFAULT_DOMAIN}
+project_name = {identity.SERVICE_PROJECT}
+project_domain_name = {identity.DEFAULT_DOMAIN}
+"""
+
+
+def heat_keystone_auth(settings, paths):
+    # As a production Heat: tokens checked by keystonemiddleware; work done later on
+    # a stack's behalf (signals, scaling) runs with a trust from the stack's owner
+    # to the heat service user; stack users live in their own domain.
+    defaults = f"""\
+deferred_auth_method = trusts
+trusts_delegated_roles = {','.join(identity.TRUSTS_DELEGATED_ROLES)}
+stack_user_domain_name = {identity.STACK_DOMAIN}
+stack_domain_admin = {identity.STACK_DOMAIN_ADMIN}
+stack_domain_admin_password = {settings.password(identity.STACK_DOMAIN_ADMIN)}
+heat_stack_user_role = {identity.STACK_USER_ROLE}
+"""
+    return defaults, f"""
+[paste_deploy]
+flavor = keystone
+api_paste_config = {paths.api_paste}
+
+[clients_keystone]
+auth_uri = {identity.url(settings)}
+
+[trustee]
+auth_type = password
+auth_url = {identity.url(settings)}
+username = {identity.HEAT_USER}
+password = {settings.password(identity.HEAT_USER)}
+user_domain_name = {identity.DEFAULT_DOMAIN}
+""" + keystone_authtoken(settings, identity.HEAT_USER)
 
 
 def render_controller_conf(settings, paths):
@@ -157,10 +220,47 @@ default_project_id = {settings.project_id}
 [certificates]
 # Certificate references (TERMINATED_HTTPS listeners, TLS pools) name PEM files here.
 storage_path = {paths.certificates}
-"""
+
+[api_settings]
+auth_strategy = {settings.auth}
+""" + (keystone_authtoken(settings, identity.CONTROLLER_USER)
+       if settings.auth == 'keystone' else '')
+
+
+def keystone_credentials(settings, user, project):
+    """What a client needs to log in to the devcloud's Keystone as ``user``."""
+    return {
+        'auth_url': identity.auth_url(settings),
+        'username': user,
+        'password': settings.password(user),
+        'project_name': project,
+        'user_domain_name': identity.DEFAULT_DOMAIN,
+        'project_domain_name': identity.DEFAULT_DOMAIN,
+    }
+
+
+def render_keystone_clouds_yaml(settings):
+    """Cloud `devcloud` is the admin; `devcloud-<user>` each demo user. Endpoints
+    come from Keystone's catalog, as on any cloud."""
+    clouds = {}
+    for user in identity.user_names():
+        name = CLOUD_NAME if user == identity.ADMIN else '%s-%s' % (CLOUD_NAME, user)
+        clouds[name] = {
+            'auth_type': 'password',
+            'auth': keystone_credentials(settings, user, identity.user_project(user)),
+            'region_name': catalog.REGION,
+            'identity_api_version': 3,
+            # See render_clouds_yaml: no Neutron, and `openstack loadbalancer`
+            # wants a network service's version document.
+            'network_endpoint_override': catalog.load_balancer_endpoint(
+                settings.controller_port),
+        }
+    return yaml.safe_dump({'clouds': clouds}, sort_keys=False)
 
 
 def render_clouds_yaml(settings):
+    if settings.auth == 'keystone':
+        return render_keystone_clouds_yaml(settings)
     heat_url = catalog.heat_endpoint(settings.heat_port, settings.project_id)
     lb_url = catalog.load_balancer_endpoint(settings.controller_port)
     cloud = {
@@ -191,3 +291,9 @@ def write_all(settings, paths):
                        (paths.controller_conf, render_controller_conf(settings, paths)),
                        (paths.clouds_yaml, render_clouds_yaml(settings))):
         private_files.write_text(path, text)
+
+
+def write_keystone_conf(settings, paths, database_url):
+    paths.keystone_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_files.write_text(paths.keystone_conf, identity.render_keystone_conf(
+        settings, paths, database_url))

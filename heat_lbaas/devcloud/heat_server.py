@@ -244,7 +244,9 @@ def stop_engine(engine, timeout):
 def main(argv=None):
     load_config(sys.argv[1:] if argv is None else argv)
     serialize_sqlite_writers()
-    give_stored_contexts_the_noauth_token()
+    # Only without Keystone: with one, stored contexts hold a trust, as in production.
+    if CONF.paste_deploy.flavor == 'noauth':
+        give_stored_contexts_the_noauth_token()
     cap_polling_sleeps(CONF.devcloud.max_poll_sleep)
 
     engine = start_engine()
@@ -258,8 +260,9 @@ def main(argv=None):
     # stuck stack operation is waiting for.
     faulthandler.register(signal.SIGUSR1, all_threads=True)
 
-    LOG.info('Heat API (noauth) listening on http://%s:%s/, engine %s running',
-             CONF.devcloud.bind_host, CONF.devcloud.bind_port, engine.engine_id)
+    LOG.info('Heat API (%s) listening on http://%s:%s/, engine %s running',
+             CONF.paste_deploy.flavor, CONF.devcloud.bind_host, CONF.devcloud.bind_port,
+             engine.engine_id)
     try:
         api_server.run()
     except SystemExit:

@@ -1,12 +1,17 @@
 """up, down and status of a devcloud living in one state directory."""
 
+import dataclasses
 import shutil
 import subprocess
 import sys
 import time
 
+from keystoneauth1 import exceptions as ks_exceptions
+
 from heat_lbaas.devcloud import child_process
 from heat_lbaas.devcloud import config
+from heat_lbaas.devcloud import identity
+from heat_lbaas.devcloud import mariadb
 from heat_lbaas.devcloud import processes
 from heat_lbaas.devcloud import readiness
 from heat_lbaas.devcloud import services
@@ -14,6 +19,9 @@ from heat_lbaas.devcloud import sqlite_ids
 from heat_lbaas.devcloud.settings import Settings, StatePaths, choose_port
 
 READY_TIMEOUT = 60
+# Keystone, Heat and the controller load side by side (and Keystone's first run
+# migrates its schema): on a busy 2-core machine that took over two minutes.
+KEYSTONE_READY_TIMEOUT = 300
 # A web server or load alarm writes its ready file well within a second.
 CHILD_READY_TIMEOUT = 20
 
@@ -33,15 +41,23 @@ def running_services(paths, settings):
 
 
 def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
-       timeout=READY_TIMEOUT, heat_debug=False, out=print):
+       timeout=None, heat_debug=False, auth='noauth', out=print):
     """Start what is not running and keep what runs: Heat, the controller (which
     adopts the HAProxy processes still serving and starts the others) and every web
     server and load alarm of the stacks (child_process restart files)."""
     paths = StatePaths(state_dir)
+    timeout = timeout or (KEYSTONE_READY_TIMEOUT if auth == 'keystone' else READY_TIMEOUT)
     settings = Settings.load(paths)
     everything = services.all_services(paths, settings)
     running = running_services(paths, settings)
     check_running_unchanged(settings, running, heat_port, controller_port, vip_cidr)
+    if running and settings.auth != auth:
+        raise DevcloudError('the devcloud runs with --auth %s, not %s; run '
+                            '`heat-lbaas-devcloud down` first to change it'
+                            % (settings.auth, auth))
+    if auth != settings.auth:
+        settings.auth = auth
+        everything = services.all_services(paths, settings)
 
     started = time.monotonic()
     # Members first: the load balancers the controller serves again point at them.
@@ -66,8 +82,16 @@ def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
         settings.controller_port = choose_port(controller_port,
                                                settings.controller_port,
                                                taken={settings.heat_port})
-    settings.save(paths)
+    if auth == 'keystone' and 'keystone' not in running:
+        settings.keystone_port = choose_port(
+            None, settings.keystone_port,
+            taken={settings.heat_port, settings.controller_port})
     config.write_all(settings, paths)
+    if auth == 'keystone':
+        prepare_keystone(settings, paths)
+        out('mariadb and keystone set-up: %.1f s' % (time.monotonic() - started))
+    # After the configuration files: they made up the passwords they hold.
+    settings.save(paths)
     if 'heat' not in running:
         sync_heat_database(paths)
 
@@ -95,9 +119,41 @@ def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
         else:
             down(state_dir, out=lambda *_: None)
         raise DevcloudError('\n'.join(report))
+    if auth == 'keystone':
+        out('services answering: %.1f s' % (time.monotonic() - started))
+        finish_keystone(settings, paths, timeout)
+        out('keystone provisioned, Heat answers a demo member: %.1f s'
+            % (time.monotonic() - started))
     out('devcloud up in %.1f s (state in %s)' % (time.monotonic() - started,
                                                  paths.root))
     return paths, settings
+
+
+def prepare_keystone(settings, paths):
+    """Keystone's database on the private MariaDB, its configuration and (first
+    time) schema, keys and bootstrap admin."""
+    try:
+        database = mariadb.PrivateMariaDB(paths.mariadb)
+        database.start()
+        database_url = database.create_database(
+            identity.DATABASE, identity.DATABASE,
+            settings.password('%s_database' % identity.DATABASE))
+        config.write_keystone_conf(settings, paths, database_url)
+        identity.first_run_setup(settings, paths)
+    except (mariadb.MariaDBError, identity.SetupError) as problem:
+        raise DevcloudError(str(problem))
+
+
+def finish_keystone(settings, paths, timeout):
+    """The catalog, projects and users; then one authenticated stack list, which
+    goes through Keystone, Heat's keystonemiddleware and the engine."""
+    try:
+        identity.provision(settings, paths)
+        identity.wait_for_authenticated_heat(settings, timeout)
+    except (ks_exceptions.ClientException, identity.SetupError) as problem:
+        down(paths.root, out=lambda *_: None)
+        raise DevcloudError('Keystone set-up failed: %s: %s'
+                            % (type(problem).__name__, problem))
 
 
 def check_running_unchanged(settings, running, heat_port, controller_port, vip_cidr):
@@ -161,10 +217,19 @@ def create_heat_schema(paths):
 def down(state_dir, purge=False, out=print):
     paths = StatePaths(state_dir)
     settings = Settings.load(paths)
-    for service in reversed(services.all_services(paths, settings)):
+    # Keystone's too, whatever mode the settings name (a state dir that ran both).
+    every_service = services.all_services(paths, dataclasses.replace(settings,
+                                                                     auth='keystone'))
+    for service in reversed(every_service):
         pid = processes.stop_by_pid_file(service.pid_file, service.marker)
         if pid:
             out('stopped %s (pid %d)' % (service.name, pid))
+    if paths.mariadb.exists():
+        database = mariadb.PrivateMariaDB(paths.mariadb)
+        pid = database.pid
+        database.stop()
+        if pid:
+            out('stopped mariadb (pid %d)' % pid)
     # The controller leaves its HAProxy processes serving when it stops (the next
     # one adopts them): `down` stops them, with the controller's own command, then
     # by pid file what that left; then the web servers and load alarms Heat started
@@ -216,6 +281,12 @@ def status(state_dir):
         alive = bool(pid) and processes.is_ours(pid, service.marker)
         report['services'].append({'name': service.name, 'pid': pid,
                                    'alive': alive, 'url': service.ready_url})
+    if settings.auth == 'keystone':
+        pid = mariadb.PrivateMariaDB(paths.mariadb).pid
+        report['services'].insert(0, {
+            'name': 'mariadb', 'pid': pid, 'alive': bool(pid),
+            'url': 'mysql://%s:%d' % (mariadb.HOST,
+                                      mariadb.PrivateMariaDB(paths.mariadb).port)})
     report['vip_subnet_id'] = settings.vip_subnet_id
     report['vip_cidr'] = settings.vip_cidr
     report['haproxy'] = count_alive(services.haproxy_pid_files(paths),

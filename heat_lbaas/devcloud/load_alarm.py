@@ -167,6 +167,14 @@ class Evaluator:
                 print('%s -> POST %s failed: %s' % (state, url, error), flush=True)
 
 
+def authenticated_session(args):
+    http = requests.Session()
+    if args.trust_id:
+        from heat_lbaas.devcloud import trust_auth
+        http.auth = trust_auth.TrustAuth(args.heat_conf, args.trust_id)
+    return http
+
+
 def build_parser():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--alarm-id', required=True, help='Unique id; names the files.')
@@ -184,6 +192,11 @@ def build_parser():
     parser.add_argument('--alarm-action', action='append', default=[])
     parser.add_argument('--ok-action', action='append', default=[])
     parser.add_argument('--repeat-actions', action='store_true')
+    parser.add_argument('--trust-id', default=None,
+                        help="Keystone mode: send a token of this trust (the stack's) "
+                             'with every request, as Aodh does (trust_auth.py).')
+    parser.add_argument('--heat-conf', default=None,
+                        help="With --trust-id: heat.conf, whose [trustee] logs in.")
     return parser
 
 
@@ -198,7 +211,7 @@ def main(argv=None):
     child_process.record_restart(state_dir, args.alarm_id, MODULE,
                                  arguments + ([] if args.state_dir
                                               else ['--state-dir', state_dir]))
-    evaluator = Evaluator(args)
+    evaluator = Evaluator(args, session=authenticated_session(args))
 
     def publish(value):
         child_process.write_atomically(

@@ -11,6 +11,7 @@ import shutil
 import sys
 
 from heat_lbaas.devcloud import catalog
+from heat_lbaas.devcloud import identity
 from heat_lbaas.devcloud import settings as devcloud_settings
 
 HAPROXY_MARKER = 'haproxy'
@@ -43,12 +44,30 @@ def heat_server(paths, settings):
                  '--config-file', str(paths.heat_conf)],
         # The config path is unique to this state dir, and only our process has it.
         marker=str(paths.heat_conf),
-        # A stack list goes through noauth, the API and (over the fake transport)
-        # the engine: it proves both halves work.
-        ready_url=catalog.heat_endpoint(settings.heat_port,
-                                        settings.project_id) + '/stacks',
+        ready_url=heat_ready_url(settings),
         pid_file=paths.pid_file('heat'),
         log_file=paths.log_file('heat'),
+    )
+
+
+def heat_ready_url(settings):
+    if settings.auth == 'keystone':
+        # Everything else wants a token; up checks a stack list with one afterwards.
+        return 'http://%s:%d/healthcheck' % (devcloud_settings.HOST, settings.heat_port)
+    # A stack list goes through noauth, the API and (over the fake transport) the
+    # engine: it proves both halves work.
+    return catalog.heat_endpoint(settings.heat_port, settings.project_id) + '/stacks'
+
+
+def keystone(paths, settings):
+    return Service(
+        name='keystone',
+        command=identity.gunicorn_command(settings, paths),
+        marker=str(paths.keystone_conf),
+        # The v3 version document: served once the application has loaded.
+        ready_url=identity.auth_url(settings),
+        pid_file=paths.pid_file('keystone'),
+        log_file=paths.log_file('keystone'),
     )
 
 
@@ -66,8 +85,10 @@ def controller(paths, settings):
 
 def all_services(paths, settings):
     # Order of start; stop goes the other way round (Heat first, so it stops
-    # creating web servers and load balancers before the controller goes).
-    return [controller(paths, settings), heat_server(paths, settings)]
+    # creating web servers and load balancers before the controller goes, Keystone
+    # last).
+    first = [keystone(paths, settings)] if settings.auth == 'keystone' else []
+    return first + [controller(paths, settings), heat_server(paths, settings)]
 
 
 def process_environment(paths):

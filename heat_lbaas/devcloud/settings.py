@@ -23,6 +23,9 @@ VIP_SUBNET_ID = '35dc0b41-9dc8-5abb-bb66-90b11392828c'
 VIP_NETWORK_ID = '2bcecfc5-9c7c-54a1-a809-648cc439e9b5'
 PROJECT_ID = 'admin'   # the project Heat's noauth middleware puts in every request
 HOST = '127.0.0.1'     # the devcloud binds nothing else
+# How API callers authenticate: noauth (no Keystone; Heat's noauth middleware, the
+# controller trusts X-Project-Id) or keystone (a real Keystone, tokens everywhere).
+AUTH_MODES = ('noauth', 'keystone')
 
 
 def state_dir_from_env():
@@ -46,6 +49,13 @@ class StatePaths:
     plugin_module = property(
         lambda self: self.root / 'plugins' / 'heat_lbaas_plugin.py')
     controller_conf = property(lambda self: self.root / 'controller.conf')
+    # Keystone mode only: its configuration, keys and private MariaDB.
+    keystone_conf = property(lambda self: self.root / 'keystone.conf')
+    keystone_dir = property(lambda self: self.root / 'keystone')
+    fernet_keys = property(lambda self: self.root / 'keystone' / 'fernet-keys')
+    credential_keys = property(lambda self: self.root / 'keystone' / 'credential-keys')
+    keystone_ready = property(lambda self: self.root / 'keystone' / 'bootstrapped')
+    mariadb = property(lambda self: self.root / 'mariadb')
     controller_state = property(lambda self: self.root / 'controller')
     # PEM files certificate references may name ([certificates] storage_path).
     certificates = property(lambda self: self.root / 'certificates')
@@ -78,6 +88,12 @@ class Settings:
     auth_encryption_key: str = ''
     # Heat's debug logging (`up --debug`); set by every `up`, so it does not stick.
     heat_debug: bool = False
+    # One of AUTH_MODES; set by every `up` (`--auth`, default noauth).
+    auth: str = 'noauth'
+    keystone_port: int = 0
+    # Keystone mode: {user name: password} of the devcloud's users (admin, the demo
+    # users, the service users of Heat and the controller), generated once.
+    passwords: dict = dataclasses.field(default_factory=dict)
 
     @classmethod
     def load(cls, paths):
@@ -100,6 +116,12 @@ class Settings:
         # token_hex(16) is exactly the 32 characters Heat's start-up check wants.
         self.auth_encryption_key = (self.auth_encryption_key or
                                     secrets.token_hex(16))
+
+    def password(self, user):
+        """The password of a devcloud user, made up the first time it is asked."""
+        if user not in self.passwords:
+            self.passwords[user] = secrets.token_urlsafe(18)
+        return self.passwords[user]
 
 
 def port_is_free(port):

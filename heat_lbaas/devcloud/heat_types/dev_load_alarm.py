@@ -9,6 +9,8 @@ evaluation_periods, alarm_actions, ok_actions, repeat_actions). Any property cha
 replaces the alarm (a new process).
 """
 
+from oslo_config import cfg
+
 from heat.common.i18n import _
 from heat.engine import attributes
 from heat.engine import constraints
@@ -131,7 +133,16 @@ class DevLoadAlarm(dev_process.DevProcessResource):
                       for a in ('--ok-action', url)]
         if self.properties[self.REPEAT_ACTIONS]:
             arguments.append('--repeat-actions')
+        arguments += self._trust_arguments()
         child_process.spawn(self.MODULE, process_id, arguments, state_dir)
+
+    def _trust_arguments(self):
+        """With trusts (the devcloud's keystone mode) the alarm acts with the stack's
+        trust, as Aodh would; without, it sends no token (noauth)."""
+        if cfg.CONF.deferred_auth_method != 'trusts':
+            return []
+        trust_id = self.stack.stored_context().trust_id
+        return ['--trust-id', trust_id, '--heat-conf', cfg.CONF.config_file[0]]
 
     def _resolve_attribute(self, name):
         if self.resource_id is None:
