@@ -11,6 +11,10 @@ STAMP := $(VENV)/.installed
 KEYSTONE_VENV := .venv-keystone
 KEYSTONE_STAMP := $(KEYSTONE_VENV)/.installed
 KEYSTONE_PACKAGES := keystone==30.0.0 gunicorn==27.0.1 PyMySQL
+# octavia-tempest-plugin in its own virtualenv: its pins clash with openstack-heat's.
+OCTAVIA_TEMPEST_VENV := .venv-octavia-tempest
+OCTAVIA_TEMPEST_STAMP := $(OCTAVIA_TEMPEST_VENV)/.installed
+OCTAVIA_TEMPEST_PACKAGES := octavia-tempest-plugin==3.5.0 tempest==47.0.0
 # Overall limit of one test run, in seconds. On timeout pytest gets SIGINT first, so
 # fixtures stop the processes they started; SIGKILL 60 s later if it is still running.
 TEST_TIMEOUT ?= 3000
@@ -35,7 +39,7 @@ PYTEST := env -u OS_CLOUD -u OS_CLIENT_CONFIG_FILE -u HEAT_LBAAS_DEVCLOUD_DIR \
 # A subset with no tests yet (pytest exit code 5) is not a failure.
 ALLOW_EMPTY = || { rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests selected in $(1)"; else exit $$rc; fi; }
 
-.PHONY: help demo test unit functional e2e venv keystone-venv system-deps down clean lint bandit sample-config bench
+.PHONY: help demo test unit functional e2e tempest tempest-octavia venv keystone-venv octavia-tempest-venv system-deps down clean lint bandit sample-config bench
 
 help:
 	@echo "make demo           system packages, venv, devcloud, the autoscaled web stack, traffic"
@@ -47,6 +51,8 @@ help:
 	@echo "make bandit         the security linter, as Octavia's gate runs it (also in make test)"
 	@echo "make bench          benchmarks: figures and targets (not run by make test)"
 	@echo "make sample-config  regenerate etc/heat-lbaas-controller.conf.sample"
+	@echo "make tempest        the Tempest plugin's scenario tests on a devcloud with Keystone"
+	@echo "make tempest-octavia  Octavia's API test suite against the controller (noop driver)"
 	@echo "make keystone-venv  Keystone's own virtualenv (heat-lbaas-devcloud up --auth keystone)"
 	@echo "make venv | system-deps"
 
@@ -65,6 +71,18 @@ functional: system-deps venv
 e2e: system-deps venv keystone-venv
 	$(PYTEST) tests/e2e $(call ALLOW_EMPTY,tests/e2e)
 
+# This project's Tempest scenario tests (tempest_plugin/) against a devcloud with
+# Keystone: stacks through Heat as Tempest's users, real traffic through the VIPs.
+tempest: system-deps venv keystone-venv
+	scripts/tempest.sh heat_lbaas $(BIN)/tempest
+
+# Octavia's own API test suite (octavia-tempest-plugin 3.5.0, as Octavia's gate runs it
+# in noop mode) against the controller with the noop amphora driver, behind Keystone
+# with Octavia's RBAC. OCTAVIA_TESTS: a regex of the tests (default: all API tests).
+OCTAVIA_TESTS ?= ^octavia_tempest_plugin\.tests\.api\.v2
+tempest-octavia: system-deps venv keystone-venv octavia-tempest-venv
+	scripts/tempest.sh octavia $(OCTAVIA_TEMPEST_VENV)/bin/tempest '$(OCTAVIA_TESTS)'
+
 # Figures, not pass/fail: each benchmark prints its medians next to the issue's targets.
 bench: system-deps venv
 	$(BIN)/python -m bench.controller
@@ -79,6 +97,14 @@ $(KEYSTONE_STAMP):
 	$(PYTHON) -m venv $(KEYSTONE_VENV)
 	$(KEYSTONE_VENV)/bin/python -m pip install --upgrade pip
 	$(KEYSTONE_VENV)/bin/python -m pip install $(KEYSTONE_PACKAGES)
+	touch $@
+
+octavia-tempest-venv: $(OCTAVIA_TEMPEST_STAMP)
+
+$(OCTAVIA_TEMPEST_STAMP):
+	$(PYTHON) -m venv $(OCTAVIA_TEMPEST_VENV)
+	$(OCTAVIA_TEMPEST_VENV)/bin/python -m pip install --upgrade pip
+	$(OCTAVIA_TEMPEST_VENV)/bin/python -m pip install $(OCTAVIA_TEMPEST_PACKAGES)
 	touch $@
 
 $(BIN)/python:

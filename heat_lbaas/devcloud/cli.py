@@ -2,7 +2,9 @@
 
     heat-lbaas-devcloud up [--auth noauth|keystone] [--heat-port N]
                            [--controller-port N] [--vip-cidr CIDR]
+                           [--amphora-driver haproxy|noop]
     heat-lbaas-devcloud env [--user NAME] [--project NAME]
+    heat-lbaas-devcloud tempest-conf [--suite heat_lbaas|octavia] [--work-dir DIR]
     heat-lbaas-devcloud status | down [--purge] | logs [NAME] [-f]
 
 State (configs, databases, logs, pid files) lives in $HEAT_LBAAS_DEVCLOUD_DIR,
@@ -10,6 +12,7 @@ default ./.devcloud.
 """
 
 import argparse
+import os
 import shlex
 import sys
 import time
@@ -19,7 +22,8 @@ from heat_lbaas.devcloud import config
 from heat_lbaas.devcloud import identity
 from heat_lbaas.devcloud import lifecycle
 from heat_lbaas.devcloud import processes
-from heat_lbaas.devcloud.settings import (AUTH_MODES, STATE_DIR_ENV, Settings,
+from heat_lbaas.devcloud import tempest_conf
+from heat_lbaas.devcloud.settings import (AMPHORA_DRIVERS, AUTH_MODES, STATE_DIR_ENV, Settings,
                                           StatePaths, state_dir_from_env)
 
 LOG_NAMES = ('heat', 'controller', 'keystone')
@@ -41,7 +45,8 @@ def cmd_up(args, state_dir):
     paths, _ = lifecycle.up(state_dir, heat_port=args.heat_port,
                             controller_port=args.controller_port,
                             vip_cidr=args.vip_cidr, timeout=args.timeout,
-                            heat_debug=args.debug, auth=args.auth)
+                            heat_debug=args.debug, auth=args.auth,
+                            amphora_driver=args.amphora_driver)
     cmd_status(args, state_dir)
     print(usage_hint(paths))
 
@@ -128,6 +133,28 @@ def cmd_env(args, state_dir):
     return 0
 
 
+def cmd_tempest_conf(args, state_dir):
+    paths = StatePaths(state_dir)
+    settings = Settings.load(paths)
+    if settings.auth != 'keystone':
+        print('tempest-conf needs a devcloud up with --auth keystone (Tempest makes '
+              'its projects and users in Keystone)', file=sys.stderr)
+        return 1
+    providers = None
+    if args.suite == 'octavia':
+        # What GET /v2/lbaas/providers answers is what the suite must be told.
+        session = identity.user_session(settings, identity.ADMIN, identity.ADMIN)
+        answer = session.get(catalog.load_balancer_endpoint(settings.controller_port)
+                             + '/v2/lbaas/providers').json()
+        providers = {p['name']: p['description'] for p in answer['providers']}
+    sys.stdout.write(tempest_conf.render(
+        args.suite, identity.auth_url(settings), catalog.REGION,
+        settings.password(identity.ADMIN), os.path.abspath(args.work_dir),
+        vip_subnet_id=settings.vip_subnet_id, devcloud_dir=str(paths.root),
+        providers=providers))
+    return 0
+
+
 def cmd_logs(args, state_dir):
     paths = StatePaths(state_dir)
     names = [args.name] if args.name else [
@@ -191,6 +218,10 @@ def build_parser():
                     help='noauth (default): no Keystone, every caller is admin; '
                          'keystone: a real Keystone on a private MariaDB, Heat with '
                          'trusts, the controller behind keystonemiddleware')
+    up.add_argument('--amphora-driver', choices=AMPHORA_DRIVERS, default='haproxy',
+                    help='haproxy (default): each load balancer is a real HAProxy; '
+                         "noop: Octavia's noop drivers, the API only (no traffic), "
+                         "as octavia-tempest-plugin's API suite runs")
     up.set_defaults(func=cmd_up)
 
     down = commands.add_parser('down', help='stop every devcloud process')
@@ -209,6 +240,16 @@ def build_parser():
     env.add_argument('--project', help="with --auth keystone: the project to scope "
                                        "to (default: the user's own)")
     env.set_defaults(func=cmd_env)
+
+    tempest = commands.add_parser(
+        'tempest-conf', help='print a tempest.conf for this devcloud (--auth keystone)')
+    tempest.add_argument('--suite', choices=tempest_conf.SUITES, default='heat_lbaas',
+                         help="heat_lbaas: this project's scenario tests; octavia: "
+                              "octavia-tempest-plugin's API tests (up with "
+                              '--amphora-driver noop)')
+    tempest.add_argument('--work-dir', default='.',
+                         help="where Tempest writes its log and locks")
+    tempest.set_defaults(func=cmd_tempest_conf)
 
     logs = commands.add_parser('logs', help='show the log files')
     logs.add_argument('name', nargs='?', choices=LOG_NAMES)

@@ -216,6 +216,7 @@ vip_subnet_cidr = {settings.vip_cidr}
 vip_subnet_id = {settings.vip_subnet_id}
 vip_network_id = {settings.vip_network_id}
 default_project_id = {settings.project_id}
+amphora_driver = {settings.amphora_driver}
 
 [certificates]
 # Certificate references (TERMINATED_HTTPS listeners, TLS pools) name PEM files here.

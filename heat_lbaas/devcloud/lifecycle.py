@@ -41,7 +41,8 @@ def running_services(paths, settings):
 
 
 def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
-       timeout=None, heat_debug=False, auth='noauth', out=print):
+       timeout=None, heat_debug=False, auth='noauth', amphora_driver='haproxy',
+       out=print):
     """Start what is not running and keep what runs: Heat, the controller (which
     adopts the HAProxy processes still serving and starts the others) and every web
     server and load alarm of the stacks (child_process restart files)."""
@@ -55,6 +56,11 @@ def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
         raise DevcloudError('the devcloud runs with --auth %s, not %s; run '
                             '`heat-lbaas-devcloud down` first to change it'
                             % (settings.auth, auth))
+    if 'controller' in running and settings.amphora_driver != amphora_driver:
+        raise DevcloudError('the controller runs with --amphora-driver %s, not %s; run '
+                            '`heat-lbaas-devcloud down` first to change it'
+                            % (settings.amphora_driver, amphora_driver))
+    settings.amphora_driver = amphora_driver
     if auth != settings.auth:
         settings.auth = auth
         everything = services.all_services(paths, settings)

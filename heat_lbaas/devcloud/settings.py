@@ -26,6 +26,9 @@ HOST = '127.0.0.1'     # the devcloud binds nothing else
 # How API callers authenticate: noauth (no Keystone; Heat's noauth middleware, the
 # controller trusts X-Project-Id) or keystone (a real Keystone, tokens everywhere).
 AUTH_MODES = ('noauth', 'keystone')
+# The controller's [controller] amphora_driver: haproxy (real HAProxy, traffic) or noop
+# (Octavia's noop drivers: API only, for octavia-tempest-plugin's API suite).
+AMPHORA_DRIVERS = ('haproxy', 'noop')
 
 
 def state_dir_from_env():
@@ -91,6 +94,8 @@ class Settings:
     # One of AUTH_MODES; set by every `up` (`--auth`, default noauth).
     auth: str = 'noauth'
     keystone_port: int = 0
+    # One of AMPHORA_DRIVERS; set by every `up` (`--amphora-driver`, default haproxy).
+    amphora_driver: str = 'haproxy'
     # Keystone mode: {user name: password} of the devcloud's users (admin, the demo
     # users, the service users of Heat and the controller), generated once.
     passwords: dict = dataclasses.field(default_factory=dict)

@@ -70,10 +70,12 @@ class Stack:
         return self.cloud.heat.stacks.output_show(self.id, key)['output']['output_value']
 
     def physical_ids(self, resource_type, nested_depth=3):
-        """{resource name in its stack: physical id} of every resource of that type."""
-        return {resource.resource_name: resource.physical_resource_id
-                for resource in self.cloud.heat.resources.list(
-                    self.id, nested_depth=nested_depth, filters={'type': resource_type})}
+        """Sorted physical ids of every resource of that type, in nested stacks too
+        (where several share a name: each group member's `server`)."""
+        return sorted(resource.physical_resource_id
+                      for resource in self.cloud.heat.resources.list(
+                          self.id, nested_depth=nested_depth,
+                          filters={'type': resource_type}))
 
     def delete(self):
         if self.id is None:

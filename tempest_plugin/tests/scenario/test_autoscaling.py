@@ -12,10 +12,16 @@ CONF = config.CONF
 
 class AutoscalingTest(base.StackScenarioTest):
 
-    def signal(self, url):
+    def signal(self, stack, url):
+        """Signal a scaling policy, then wait until the group has finished scaling:
+        Heat ignores (with a 200) a signal that arrives while it scales."""
         # ScalingPolicy signal URLs are Heat API calls: they take the user's token.
         response = self.member.session.post(url, raise_exc=False)
         self.assertEqual(200, response.status_code, response.text)
+        self.wait_until(
+            lambda: not self.member.heat.resources.metadata(
+                stack.id, 'web_group').get('scaling_in_progress'),
+            CONF.heat_lbaas.stack_timeout, 'the group never finished scaling')
 
     def wait_for_responders(self, url, count):
         return self.wait_until(
@@ -36,12 +42,11 @@ class AutoscalingTest(base.StackScenarioTest):
             self.assertIn(traffic.served_by(traffic.get(member_url)), before)
 
         with traffic.RequestLoad(url) as load:
-            self.signal(stack.output('scale_up_url'))
+            self.signal(stack, stack.output('scale_up_url'))
             grown = self.wait_for_responders(url, 3)
             self.assertTrue(set(before) < set(grown), (before, grown))
-            self.signal(stack.output('scale_down_url'))
-            self.wait_until(lambda: stack.output('current_size') == 2,
-                            CONF.heat_lbaas.stack_timeout, 'scale-down did not end')
+            self.signal(stack, stack.output('scale_down_url'))
+            self.assertEqual(2, stack.output('current_size'))
             shrunk = self.wait_for_responders(url, 2)
         self.assertEqual([], load.failures)
         self.assertGreater(load.answered, 20)

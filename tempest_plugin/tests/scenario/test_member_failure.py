@@ -35,7 +35,7 @@ class MemberFailureTest(base.StackScenarioTest):
     def test_dead_member_is_taken_out_and_comes_back(self):
         stack = self.create_stack('autoscaling_web.yaml', desired_size=2)
         url, pool_id = stack.output('lb_url'), stack.output('pool_id')
-        server_ids = sorted(stack.physical_ids(self.servers.resource_type).values())
+        server_ids = stack.physical_ids(self.servers.resource_type)
         self.assertEqual(2, len(server_ids), server_ids)
         victim = server_ids[0]
         victim_address = self.servers.address(victim)

@@ -22,17 +22,19 @@ class ProjectIsolationTest(base.StackScenarioTest):
     @decorators.idempotent_id('e8a3c5f7-1b2d-4f6e-9a0c-3b5d7f9a1c07')
     def test_another_project_sees_and_changes_nothing(self):
         stack = self.create_stack('single_call_lb.yaml')
-        lb_id = stack.physical_ids('LBaaS::LoadBalancer', nested_depth=0)['loadbalancer']
+        lb_id = stack.physical_ids('LBaaS::LoadBalancer', nested_depth=0)[0]
 
         self.assertRaises(heat_exc.HTTPNotFound, self.other.heat.stacks.get, stack.id)
         self.assertNotIn(stack.id, [s.id for s in self.other.heat.stacks.list()])
         self.assertRaises(heat_exc.HTTPNotFound, self.other.heat.stacks.delete, stack.id)
-        self.assertRaises(sdk_exc.NotFoundException,
+        # Octavia finds the object, then refuses the caller: 403 PolicyForbidden
+        # (octavia-tempest-plugin asserts the same), and lists only the caller's own.
+        self.assertRaises(sdk_exc.ForbiddenException,
                           self.other.load_balancer.get_load_balancer, lb_id)
         self.assertNotIn(lb_id, [lb.id for lb in self.other.load_balancer.load_balancers()])
-        self.assertRaises(sdk_exc.NotFoundException,
+        self.assertRaises(sdk_exc.ForbiddenException,
                           self.other.load_balancer.update_load_balancer, lb_id, name='x')
-        self.assertRaises(sdk_exc.NotFoundException,
+        self.assertRaises(sdk_exc.ForbiddenException,
                           self.other.load_balancer.delete_load_balancer, lb_id)
         # Still there and unchanged for its own project.
         self.assertEqual('ACTIVE', self.member.load_balancer.get_load_balancer(
@@ -42,7 +44,7 @@ class ProjectIsolationTest(base.StackScenarioTest):
     @decorators.idempotent_id('f2b4d6e8-0a1c-4e3f-8b5d-7f9a1b3c5e08')
     def test_a_reader_reads_but_cannot_create(self):
         stack = self.create_stack('single_call_lb.yaml')
-        lb_id = stack.physical_ids('LBaaS::LoadBalancer', nested_depth=0)['loadbalancer']
+        lb_id = stack.physical_ids('LBaaS::LoadBalancer', nested_depth=0)[0]
         self.assertEqual(lb_id, self.reader.load_balancer.get_load_balancer(lb_id).id)
         existing = self.member.load_balancer.get_load_balancer(lb_id)
         self.assertRaises(sdk_exc.ForbiddenException,

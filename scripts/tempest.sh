@@ -1,0 +1,36 @@
+#!/bin/sh
+# make tempest | make tempest-octavia: a devcloud with Keystone in a temporary state
+# directory, a tempest.conf for it, `tempest run` of one suite, then everything it
+# started stopped (by PID, `heat-lbaas-devcloud down`) and the directory removed.
+#   scripts/tempest.sh heat_lbaas TEMPEST_BIN [REGEX]   this project's scenario tests
+#   scripts/tempest.sh octavia    TEMPEST_BIN [REGEX]   octavia-tempest-plugin's API tests
+#                                                       (the controller's noop driver)
+# TEMPEST_CONCURRENCY (default 2) test workers. Exit status: tempest run's.
+set -eu
+suite=$1
+tempest=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")   # absolute: the run is from $work
+case $suite in
+    heat_lbaas) regex=${3:-'^tempest_plugin\.tests\.scenario'}; driver=haproxy ;;
+    octavia) regex=${3:-'^octavia_tempest_plugin\.tests\.api\.v2'}; driver=noop ;;
+    *) echo "usage: $0 heat_lbaas|octavia TEMPEST_BIN [REGEX]" >&2; exit 2 ;;
+esac
+work=$(mktemp -d "${TMPDIR:-/tmp}/heat-lbaas-tempest.XXXXXX")
+export HEAT_LBAAS_DEVCLOUD_DIR="$work/devcloud"
+unset OS_CLOUD OS_CLIENT_CONFIG_FILE
+finish() {
+    status=$?
+    heat-lbaas-devcloud down >/dev/null 2>&1 || status=1
+    if [ "$status" -ne 0 ] && [ -f "$work/tempest.log" ]; then
+        echo "--- last lines of tempest.log ---"; tail -n 40 "$work/tempest.log"
+    fi
+    rm -rf "$work"
+    exit "$status"
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
+heat-lbaas-devcloud up --auth keystone --amphora-driver "$driver"
+heat-lbaas-devcloud tempest-conf --suite "$suite" --work-dir "$work" > "$work/tempest.conf"
+cd "$work"
+# No workspace: tempest run writes its .stestr.conf here and reads this conf.
+"$tempest" run --config-file "$work/tempest.conf" --regex "$regex" \
+    --concurrency "${TEMPEST_CONCURRENCY:-2}"
