@@ -18,9 +18,17 @@ when the last evaluation_periods values all breach the threshold; `ok` when none
 otherwise unchanged. The body POSTed is Aodh's notification: alarm_name, current,
 previous, reason, reason_data.
 
+Requests carry the stack's credentials, as the LBaaS::* resources' requests do: the
+token (X-Auth-Token, what a Keystone-protected API checks) and the project
+(X-Project-Id, what an API without Keystone, e.g. Octavia with auth_strategy noauth,
+takes the caller's project from). The resource writes them to `<id>.auth` (mode 0600,
+never on a command line); a Keystone token expires, so on a real cloud the alarm reads
+statistics only for the token's life (this type is for the devcloud).
+
 Run as `python -m heat_lbaas.devcloud.load_alarm --alarm-id ID --endpoint URL
---listener ID --threshold N [...]`; files (child_process) in `$HEAT_LBAAS_DEVCLOUD_DIR/alarms`:
-<id>.ready is rewritten after every evaluation with {"pid", "state", "value", "evaluated_at"}.
+--listener ID --threshold N [--auth-file PATH] [...]`; files (child_process) in
+`$HEAT_LBAAS_DEVCLOUD_DIR/alarms`: <id>.ready is rewritten after every evaluation with
+{"pid", "state", "value", "evaluated_at"}.
 """
 import argparse
 import collections
@@ -48,6 +56,21 @@ MEMBER_STATUSES_TAKING_TRAFFIC = ('ONLINE', 'NO_MONITOR')
 
 def default_state_dir():
     return child_process.default_state_dir('alarms')
+
+
+def auth_file(state_dir, alarm_id):
+    """The stack's credentials for the alarm's requests (JSON {"token", "project_id"})."""
+    return os.path.join(state_dir, '%s.auth' % alarm_id)
+
+
+def auth_headers(credentials):
+    """The headers that carry the stack's credentials (none for what is not known)."""
+    headers = {}
+    if credentials.get('token'):
+        headers['X-Auth-Token'] = credentials['token']
+    if credentials.get('project_id'):
+        headers['X-Project-Id'] = credentials['project_id']
+    return headers
 
 
 # --- evaluation (pure) -------------------------------------------------------------------
@@ -101,14 +124,17 @@ def meter_value(meter, samples, elapsed):
 # --- the program --------------------------------------------------------------------------
 
 class Evaluator:
-    def __init__(self, args, session=None):
+    def __init__(self, args, session=None, credentials=None):
         self.args = args
         self.session = session or requests.Session()
+        # Only the API's requests carry them, not the POSTs to the action URLs.
+        self.api_headers = auth_headers(credentials or {})
         self.state = INSUFFICIENT_DATA
         self.values = collections.deque(maxlen=args.evaluation_periods)
 
     def _get(self, path):
-        response = self.session.get(self.args.endpoint.rstrip('/') + path, timeout=10)
+        response = self.session.get(self.args.endpoint.rstrip('/') + path,
+                                    headers=self.api_headers, timeout=10)
         response.raise_for_status()
         return response.json()
 
@@ -174,6 +200,9 @@ def build_parser():
     parser.add_argument('--state-dir', default=None)
     parser.add_argument('--endpoint', required=True,
                         help='Load balancer API endpoint, with its /v2.0 (or /v2).')
+    parser.add_argument('--auth-file', default=None,
+                        help='JSON {"token", "project_id"}: the credentials the load '
+                             'balancer API requests carry.')
     parser.add_argument('--listener', required=True)
     parser.add_argument('--pool', default=None, help='Divide by this pool\'s serving members.')
     parser.add_argument('--meter', choices=METERS, default='active_connections')
@@ -187,6 +216,13 @@ def build_parser():
     return parser
 
 
+def read_credentials(path):
+    if not path:
+        return {}
+    with open(path) as credentials:
+        return json.load(credentials)
+
+
 def main(argv=None):
     arguments = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(arguments)
@@ -198,7 +234,7 @@ def main(argv=None):
     child_process.record_restart(state_dir, args.alarm_id, MODULE,
                                  arguments + ([] if args.state_dir
                                               else ['--state-dir', state_dir]))
-    evaluator = Evaluator(args)
+    evaluator = Evaluator(args, credentials=read_credentials(args.auth_file))
 
     def publish(value):
         child_process.write_atomically(

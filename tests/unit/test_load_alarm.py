@@ -1,7 +1,18 @@
-"""The devcloud load alarm's evaluation rules (Aodh's threshold rule) and its meters."""
-import pytest
+"""The devcloud load alarm's evaluation rules (Aodh's threshold rule), its meters, and
+the credentials its requests carry."""
+import http.server
+import json
+import threading
+import types
 
+import pytest
+from keystoneauth1 import access
+from keystoneauth1 import session as ksa_session
+from keystoneauth1.identity import access as access_plugin
+
+from heat_lbaas.devcloud import catalog
 from heat_lbaas.devcloud import load_alarm
+from heat_lbaas.devcloud.heat_types import dev_load_alarm
 from heat_lbaas.devcloud.load_alarm import ALARM, INSUFFICIENT_DATA, OK
 
 
@@ -61,3 +72,79 @@ def test_meters_from_listener_samples():
     assert load_alarm.meter_value('connection_rate', samples, 2.0) == 25
     assert load_alarm.meter_value('connection_rate', samples[:1], 2.0) is None
     assert load_alarm.meter_value('active_connections', [], 2.0) is None
+
+
+def test_credentials_become_the_token_and_project_headers():
+    assert load_alarm.auth_headers({'token': 't', 'project_id': 'p'}) == {
+        'X-Auth-Token': 't', 'X-Project-Id': 'p'}
+    assert load_alarm.auth_headers({}) == {}
+
+
+class _RecordingApi(http.server.BaseHTTPRequestHandler):
+    """Answers listener stats and member lists; records each request's headers."""
+
+    seen = []
+
+    def _answer(self, body):
+        self.seen.append((self.command, self.path, dict(self.headers)))
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        if self.path.endswith('/stats'):
+            self._answer({'stats': {'active_connections': 6, 'total_connections': 9}})
+        else:
+            self._answer({'members': [{'operating_status': 'ONLINE'}]})
+
+    def do_POST(self):
+        self._answer({})
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def recording_api():
+    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), _RecordingApi)
+    _RecordingApi.seen = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield 'http://127.0.0.1:%d' % server.server_address[1]
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_statistics_are_read_with_the_stacks_token_and_project(recording_api, tmp_path):
+    credentials = tmp_path / 'alarm.auth'
+    credentials.write_text(json.dumps({'token': 'stack-token', 'project_id': 'stack-project'}))
+    args = load_alarm.build_parser().parse_args([
+        '--alarm-id', 'a1', '--endpoint', recording_api, '--listener', 'l1',
+        '--pool', 'p1', '--threshold', '1', '--period', '0.01',
+        '--alarm-action', recording_api + '/signal'])
+    evaluator = load_alarm.Evaluator(
+        args, credentials=load_alarm.read_credentials(str(credentials)))
+    assert evaluator.evaluate(evaluator.measure()) == ALARM
+    api_reads = [h for method, _, h in _RecordingApi.seen if method == 'GET']
+    assert {r['X-Auth-Token'] for r in api_reads} == {'stack-token'}
+    assert {r['X-Project-Id'] for r in api_reads} == {'stack-project'}
+    assert [path for method, path, _ in _RecordingApi.seen] == [
+        '/lbaas/listeners/l1/stats', '/lbaas/pools/p1/members', '/signal']
+    # The signal URL is Heat's (its own signature), not the load balancer API's.
+    assert 'X-Auth-Token' not in _RecordingApi.seen[-1][2]
+
+
+def test_the_resource_passes_the_token_and_project_of_its_keystone_session():
+    # What Heat's context gives every resource: a keystoneauth session over the
+    # token (here the devcloud's noauth token body, as heat_server.py stores it).
+    token_body = catalog.build_token_body(8004, 9876, 'stack-project', 'http://127.0.0.1:1')
+    plugin = access_plugin.AccessInfoPlugin(
+        access.create(body=token_body, auth_token='stack-token'))
+    resource = object.__new__(dev_load_alarm.DevLoadAlarm)
+    resource.context = types.SimpleNamespace(
+        keystone_session=ksa_session.Session(auth=plugin))
+    assert resource._credentials() == {'token': 'stack-token', 'project_id': 'stack-project'}

@@ -6,8 +6,12 @@ this type gives autoscaling templates a load-based trigger there: a local proces
 POSTs to `alarm_actions` / `ok_actions` (scaling policies' signal URLs) like Aodh does.
 The property names are Aodh's (threshold, comparison_operator, period,
 evaluation_periods, alarm_actions, ok_actions, repeat_actions). Any property change
-replaces the alarm (a new process).
+replaces the alarm (a new process). The process reads the statistics with the stack's
+credentials: the token and project of the resource's Keystone session, the one the
+LBaaS::* resources' client plugin sends its requests with.
 """
+import json
+import os
 
 from heat.common.i18n import _
 from heat.engine import attributes
@@ -17,6 +21,7 @@ from heat.engine import support
 
 from heat_lbaas.devcloud import child_process
 from heat_lbaas.devcloud import load_alarm
+from heat_lbaas.devcloud import private_files
 from heat_lbaas.devcloud.heat_types import dev_process
 
 
@@ -112,10 +117,19 @@ class DevLoadAlarm(dev_process.DevProcessResource):
     def _state_dir(self):
         return load_alarm.default_state_dir()
 
+    def _credentials(self):
+        """The token and project the stack's requests to the load balancer API carry."""
+        session = self.context.keystone_session
+        return {'token': session.get_token(), 'project_id': session.get_project_id()}
+
     def _spawn(self, process_id, state_dir):
+        credentials_file = load_alarm.auth_file(state_dir, process_id)
+        os.makedirs(state_dir, exist_ok=True)
+        private_files.write_text(credentials_file, json.dumps(self._credentials()))
         arguments = [
             '--alarm-id', process_id, '--name', '%s.%s' % (self.stack.name, self.name),
             '--state-dir', state_dir, '--endpoint', self.client('octavia').endpoint,
+            '--auth-file', credentials_file,
             '--listener', self.properties[self.LISTENER],
             '--meter', self.properties[self.METER],
             '--threshold', str(self.properties[self.THRESHOLD]),
@@ -132,6 +146,16 @@ class DevLoadAlarm(dev_process.DevProcessResource):
         if self.properties[self.REPEAT_ACTIONS]:
             arguments.append('--repeat-actions')
         child_process.spawn(self.MODULE, process_id, arguments, state_dir)
+
+    def check_delete_complete(self, stopping):
+        if not super().check_delete_complete(stopping):
+            return False
+        if self.resource_id is not None:
+            try:
+                os.unlink(load_alarm.auth_file(self._state_dir(), self.resource_id))
+            except FileNotFoundError:
+                pass
+        return True
 
     def _resolve_attribute(self, name):
         if self.resource_id is None:
