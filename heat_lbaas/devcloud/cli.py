@@ -1,6 +1,7 @@
 """heat-lbaas-devcloud: a real Heat and the bundled controller on this machine.
 
     heat-lbaas-devcloud up [--heat-port N] [--controller-port N] [--vip-cidr CIDR]
+                           [--load-balancer-endpoint URL]
     heat-lbaas-devcloud status | env | down [--purge] | logs [heat|controller] [-f]
 
 State (configs, databases, logs, pid files) lives in $HEAT_LBAAS_DEVCLOUD_DIR,
@@ -37,7 +38,8 @@ def cmd_up(args, state_dir):
     paths, _ = lifecycle.up(state_dir, heat_port=args.heat_port,
                             controller_port=args.controller_port,
                             vip_cidr=args.vip_cidr, timeout=args.timeout,
-                            heat_debug=args.debug)
+                            heat_debug=args.debug,
+                            load_balancer_endpoint=args.load_balancer_endpoint)
     cmd_status(args, state_dir)
     print(usage_hint(paths))
 
@@ -135,6 +137,10 @@ def build_parser():
     up.add_argument('--vip-cidr',
                     help='VIP subnet inside 127.0.0.0/8 (default: the previous '
                          'one, first time 127.77.0.0/16)')
+    up.add_argument('--load-balancer-endpoint', metavar='URL',
+                    help='an Octavia v2 API (e.g. upstream Octavia) for Heat instead of '
+                         'the bundled controller, which then does not run; kept until '
+                         '`down --purge`')
     up.add_argument('--timeout', type=int, default=lifecycle.READY_TIMEOUT,
                     help='seconds to wait for the services to answer')
     up.add_argument('--debug', action='store_true',

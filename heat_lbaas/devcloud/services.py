@@ -66,7 +66,10 @@ def controller(paths, settings):
 
 def all_services(paths, settings):
     # Order of start; stop goes the other way round (Heat first, so it stops
-    # creating web servers and load balancers before the controller goes).
+    # creating web servers and load balancers before the controller goes). With an
+    # external load-balancer API the controller does not run.
+    if settings.load_balancer_endpoint:
+        return [heat_server(paths, settings)]
     return [controller(paths, settings), heat_server(paths, settings)]
 
 

@@ -141,7 +141,8 @@ def test_statistics_are_read_with_the_stacks_token_and_project(recording_api, tm
 def test_the_resource_passes_the_token_and_project_of_its_keystone_session():
     # What Heat's context gives every resource: a keystoneauth session over the
     # token (here the devcloud's noauth token body, as heat_server.py stores it).
-    token_body = catalog.build_token_body(8004, 9876, 'stack-project', 'http://127.0.0.1:1')
+    token_body = catalog.build_token_body(8004, 'http://127.0.0.1:9876', 'stack-project',
+                                          'http://127.0.0.1:1')
     plugin = access_plugin.AccessInfoPlugin(
         access.create(body=token_body, auth_token='stack-token'))
     resource = object.__new__(dev_load_alarm.DevLoadAlarm)
