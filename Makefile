@@ -30,12 +30,13 @@ PYTEST := env -u OS_CLOUD -u OS_CLIENT_CONFIG_FILE -u HEAT_LBAAS_DEVCLOUD_DIR \
 # A subset with no tests yet (pytest exit code 5) is not a failure.
 ALLOW_EMPTY = || { rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests selected in $(1)"; else exit $$rc; fi; }
 
-.PHONY: help demo test unit functional e2e venv system-deps down clean lint bandit sample-config bench
+.PHONY: help demo test unit functional e2e test-octavia venv system-deps down clean lint bandit sample-config bench
 
 help:
 	@echo "make demo           system packages, venv, devcloud, the autoscaled web stack, traffic"
 	@echo "make test           every test (unit, functional, e2e), as CI runs them (.ci/run)"
 	@echo "make unit | functional | e2e   one test suite"
+	@echo "make test-octavia   the resources and templates on upstream Octavia 19 (no-op drivers)"
 	@echo "make down           stop the devcloud (heat, controller, haproxy, web servers)"
 	@echo "make clean          down, then remove .devcloud/"
 	@echo "make lint           ruff over the Python sources, yamllint over templates/ and environments/"
@@ -47,7 +48,7 @@ help:
 demo: system-deps venv
 	scripts/demo.sh
 
-test: system-deps venv
+test: system-deps venv $(OCTAVIA_VENV)
 	$(PYTEST) tests
 
 unit: venv
@@ -59,6 +60,13 @@ functional: system-deps venv
 e2e: system-deps venv
 	$(PYTEST) tests/e2e $(call ALLOW_EMPTY,tests/e2e)
 
+# Upstream Octavia 19 (its API under gunicorn, its worker, a private MariaDB and RabbitMQ;
+# tests/support/upstream_octavia.py) under the devcloud's Heat: the templates' lifecycle
+# without traffic, and the requests and 409s per stack. `make test` runs these too.
+test-octavia: system-deps venv $(OCTAVIA_VENV)
+	@began=$$(date +%s); $(PYTEST) tests/upstream; rc=$$?; \
+	echo "make test-octavia: tests took $$(( $$(date +%s) - began )) s"; exit $$rc
+
 # Figures, not pass/fail: each benchmark prints its medians next to the issue's targets.
 bench: system-deps venv
 	$(BIN)/python -m bench.controller
@@ -66,6 +74,19 @@ bench: system-deps venv
 		$(BIN)/python -m bench.heat_members
 
 venv: $(STAMP)
+
+# Upstream Octavia for `make test-octavia`, in its own virtualenv (its pins clash with
+# openstack-heat's). Versions that work together: docs/benchmarks.md, "Upstream Octavia".
+OCTAVIA_VENV := .venv-octavia
+OCTAVIA_STAMP := $(OCTAVIA_VENV)/.installed
+OCTAVIA_PACKAGES := octavia==19.0.0 octavia-lib==3.12.0 gunicorn==27.0.1 PyMySQL
+
+$(OCTAVIA_VENV): $(OCTAVIA_STAMP)
+
+$(OCTAVIA_STAMP): Makefile
+	$(PYTHON) -m venv $(OCTAVIA_VENV)
+	$(OCTAVIA_VENV)/bin/python -m pip install $(OCTAVIA_PACKAGES)
+	touch $@
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,11 +97,15 @@ $(STAMP): setup.cfg pyproject.toml | $(BIN)/python
 	touch $@
 
 # Debian packages: haproxy (the amphorae), curl (the demo), iputils-ping (PING health
-# monitors), python3-venv (only when the python3 in use cannot create a virtualenv yet).
-# apt-get runs only when something is missing.
+# monitors), python3-venv (only when the python3 in use cannot create a virtualenv yet);
+# for upstream Octavia (make test-octavia): mariadb-server, rabbitmq-server, openssl (its
+# throwaway CA). apt-get runs only when something is missing.
 system-deps:
 	@missing=""; \
 	command -v haproxy >/dev/null 2>&1 || missing="$$missing haproxy"; \
+	command -v mariadbd >/dev/null 2>&1 || missing="$$missing mariadb-server"; \
+	[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing="$$missing rabbitmq-server"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
 	command -v ping >/dev/null 2>&1 || missing="$$missing iputils-ping"; \
 	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
