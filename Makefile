@@ -15,6 +15,11 @@ KEYSTONE_PACKAGES := keystone==30.0.0 gunicorn==27.0.1 PyMySQL
 OCTAVIA_TEMPEST_VENV := .venv-octavia-tempest
 OCTAVIA_TEMPEST_STAMP := $(OCTAVIA_TEMPEST_VENV)/.installed
 OCTAVIA_TEMPEST_PACKAGES := octavia-tempest-plugin==3.5.0 tempest==47.0.0
+# Upstream Octavia for `make test-octavia`, in its own virtualenv (its pins clash with
+# openstack-heat's). Versions that work together: docs/benchmarks.md, "Upstream Octavia".
+OCTAVIA_VENV := .venv-octavia
+OCTAVIA_STAMP := $(OCTAVIA_VENV)/.installed
+OCTAVIA_PACKAGES := octavia==19.0.0 octavia-lib==3.12.0 gunicorn==27.0.1 PyMySQL
 # Overall limit of one test run, in seconds. On timeout pytest gets SIGINT first, so
 # fixtures stop the processes they started; SIGKILL 60 s later if it is still running.
 TEST_TIMEOUT ?= 3000
@@ -39,12 +44,13 @@ PYTEST := env -u OS_CLOUD -u OS_CLIENT_CONFIG_FILE -u HEAT_LBAAS_DEVCLOUD_DIR \
 # A subset with no tests yet (pytest exit code 5) is not a failure.
 ALLOW_EMPTY = || { rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests selected in $(1)"; else exit $$rc; fi; }
 
-.PHONY: help demo test unit functional e2e tempest tempest-octavia venv keystone-venv octavia-tempest-venv system-deps down clean lint bandit sample-config bench
+.PHONY: help demo test unit functional e2e tempest tempest-octavia test-octavia venv keystone-venv octavia-venv octavia-tempest-venv system-deps down clean lint bandit sample-config bench
 
 help:
 	@echo "make demo           system packages, venv, devcloud, the autoscaled web stack, traffic"
 	@echo "make test           every test (unit, functional, e2e), as CI runs them (.ci/run)"
 	@echo "make unit | functional | e2e   one test suite"
+	@echo "make test-octavia   the resources and templates on upstream Octavia 19 (no-op drivers)"
 	@echo "make down           stop the devcloud (heat, controller, haproxy, web servers)"
 	@echo "make clean          down, then remove .devcloud/"
 	@echo "make lint           ruff over the Python sources, yamllint over templates/ and environments/"
@@ -59,7 +65,7 @@ help:
 demo: system-deps venv
 	scripts/demo.sh
 
-test: system-deps venv keystone-venv
+test: system-deps venv keystone-venv octavia-venv
 	$(PYTEST) tests
 
 unit: venv
@@ -82,6 +88,13 @@ tempest: system-deps venv keystone-venv
 OCTAVIA_TESTS ?= ^octavia_tempest_plugin\.tests\.api\.v2
 tempest-octavia: system-deps venv keystone-venv octavia-tempest-venv
 	scripts/tempest.sh octavia $(OCTAVIA_TEMPEST_VENV)/bin/tempest '$(OCTAVIA_TESTS)'
+
+# Upstream Octavia 19 (its API under gunicorn, its worker, a private MariaDB and RabbitMQ;
+# tests/support/upstream_octavia.py) under the devcloud's Heat: the templates' lifecycle
+# without traffic, and the requests and 409s per stack. `make test` runs these too.
+test-octavia: system-deps venv octavia-venv
+	@began=$$(date +%s); $(PYTEST) tests/upstream; rc=$$?; \
+	echo "make test-octavia: tests took $$(( $$(date +%s) - began )) s"; exit $$rc
 
 # Figures, not pass/fail: each benchmark prints its medians next to the issue's targets.
 bench: system-deps venv
@@ -107,6 +120,13 @@ $(OCTAVIA_TEMPEST_STAMP):
 	$(OCTAVIA_TEMPEST_VENV)/bin/python -m pip install $(OCTAVIA_TEMPEST_PACKAGES)
 	touch $@
 
+octavia-venv: $(OCTAVIA_STAMP)
+
+$(OCTAVIA_STAMP):
+	$(PYTHON) -m venv $(OCTAVIA_VENV)
+	$(OCTAVIA_VENV)/bin/python -m pip install $(OCTAVIA_PACKAGES)
+	touch $@
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
@@ -116,13 +136,18 @@ $(STAMP): setup.cfg pyproject.toml | $(BIN)/python
 	touch $@
 
 # Debian packages: haproxy (the amphorae), curl (the demo), iputils-ping (PING health
-# monitors), mariadb-server (Keystone's private database server in `up --auth keystone`;
-# its system service is not used), python3-venv (only when the python3 in use cannot
-# create a virtualenv yet).
+# Debian packages: haproxy (the amphorae), curl (the demo), iputils-ping (PING health
+# monitors), mariadb-server (the private database servers of Keystone in `up --auth
+# keystone` and of upstream Octavia; their system service is not used), rabbitmq-server
+# and openssl (upstream Octavia's messaging and throwaway CA, make test-octavia),
+# python3-venv (only when the python3 in use cannot create a virtualenv yet).
 # apt-get runs only when something is missing.
 system-deps:
 	@missing=""; \
 	command -v haproxy >/dev/null 2>&1 || missing="$$missing haproxy"; \
+	command -v mariadbd >/dev/null 2>&1 || missing="$$missing mariadb-server"; \
+	[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing="$$missing rabbitmq-server"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
 	command -v ping >/dev/null 2>&1 || missing="$$missing iputils-ping"; \
 	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \

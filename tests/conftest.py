@@ -21,3 +21,15 @@ def stacks(devcloud):
     made = stacks_support.Stacks(devcloud)
     yield made
     made.delete_all()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The requests and 409s per stack the tests recorded (tests/upstream), printed
+    once at the end of the run, whichever xdist worker ran them."""
+    texts = [value for reports in terminalreporter.stats.values() for report in reports
+             for name, value in getattr(report, 'user_properties', ())
+             if name == 'requests_and_409s']
+    if texts:
+        terminalreporter.section('requests and 409s per stack')
+        for text in dict.fromkeys(texts):
+            terminalreporter.write_line(text)

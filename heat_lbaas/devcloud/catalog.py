@@ -38,19 +38,18 @@ def catalog_service(service_type, name, url, region=REGION):
     }
 
 
-def build_catalog(heat_port, controller_port, project_id, identity_url):
+def build_catalog(heat_port, load_balancer_url, project_id, identity_url):
     return [
         catalog_service('orchestration', 'heat',
                         heat_endpoint(heat_port, project_id)),
-        catalog_service('load-balancer', 'octavia',
-                        load_balancer_endpoint(controller_port)),
+        catalog_service('load-balancer', 'octavia', load_balancer_url),
         # Nothing answers here; some code paths only need the entry to exist
         # (keystoneauth resolving the 'identity' service of the access info).
         catalog_service('identity', 'keystone', identity_url),
     ]
 
 
-def build_token_body(heat_port, controller_port, project_id, identity_url,
+def build_token_body(heat_port, load_balancer_url, project_id, identity_url,
                      user_name='admin'):
     """A Keystone v3 ``POST /v3/auth/tokens`` response body, role admin."""
     return {
@@ -61,7 +60,7 @@ def build_token_body(heat_port, controller_port, project_id, identity_url,
             'user': {'id': user_name, 'name': user_name, 'domain': DOMAIN},
             'project': {'id': project_id, 'name': project_id, 'domain': DOMAIN},
             'roles': [{'id': 'admin', 'name': 'admin'}],
-            'catalog': build_catalog(heat_port, controller_port, project_id,
+            'catalog': build_catalog(heat_port, load_balancer_url, project_id,
                                      identity_url),
         }
     }

@@ -2,7 +2,7 @@
 
     heat-lbaas-devcloud up [--auth noauth|keystone] [--heat-port N]
                            [--controller-port N] [--vip-cidr CIDR]
-                           [--amphora-driver haproxy|noop]
+                           [--amphora-driver haproxy|noop] [--load-balancer-endpoint URL]
     heat-lbaas-devcloud env [--user NAME] [--project NAME]
     heat-lbaas-devcloud tempest-conf [--suite heat_lbaas|octavia] [--work-dir DIR]
     heat-lbaas-devcloud status | down [--purge] | logs [NAME] [-f]
@@ -46,7 +46,8 @@ def cmd_up(args, state_dir):
                             controller_port=args.controller_port,
                             vip_cidr=args.vip_cidr, timeout=args.timeout,
                             heat_debug=args.debug, auth=args.auth,
-                            amphora_driver=args.amphora_driver)
+                            amphora_driver=args.amphora_driver,
+                            load_balancer_endpoint=args.load_balancer_endpoint)
     cmd_status(args, state_dir)
     print(usage_hint(paths))
 
@@ -207,6 +208,10 @@ def build_parser():
     up.add_argument('--vip-cidr',
                     help='VIP subnet inside 127.0.0.0/8 (default: the previous '
                          'one, first time 127.77.0.0/16)')
+    up.add_argument('--load-balancer-endpoint', metavar='URL',
+                    help='an Octavia v2 API (e.g. upstream Octavia) for Heat instead of '
+                         'the bundled controller, which then does not run; kept until '
+                         '`down --purge`')
     up.add_argument('--timeout', type=int,
                     help='seconds to wait for the services to answer (default %d, '
                          'with --auth keystone %d)' % (lifecycle.READY_TIMEOUT,

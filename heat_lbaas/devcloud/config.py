@@ -87,8 +87,15 @@ def identity_url(settings):
     return 'http://%s:%d/identity/v3' % (HOST, settings.heat_port)
 
 
+def load_balancer_url(settings):
+    """The load-balancer API Heat and the clients use: the bundled controller, or the
+    external one `up --load-balancer-endpoint` named (e.g. upstream Octavia)."""
+    return (settings.load_balancer_endpoint or
+            catalog.load_balancer_endpoint(settings.controller_port))
+
+
 def render_token_body(settings):
-    body = catalog.build_token_body(settings.heat_port, settings.controller_port,
+    body = catalog.build_token_body(settings.heat_port, load_balancer_url(settings),
                                     settings.project_id, identity_url(settings))
     return json.dumps(body, indent=2) + '\n'
 
@@ -263,7 +270,7 @@ def render_clouds_yaml(settings):
     if settings.auth == 'keystone':
         return render_keystone_clouds_yaml(settings)
     heat_url = catalog.heat_endpoint(settings.heat_port, settings.project_id)
-    lb_url = catalog.load_balancer_endpoint(settings.controller_port)
+    lb_url = load_balancer_url(settings)
     cloud = {
         # auth_type none: the endpoint is Heat's; the overrides tell openstacksdk
         # and the OSC plugins where each service is, since there is no catalog.

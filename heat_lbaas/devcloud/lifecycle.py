@@ -42,13 +42,23 @@ def running_services(paths, settings):
 
 def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
        timeout=None, heat_debug=False, auth='noauth', amphora_driver='haproxy',
-       out=print):
+       load_balancer_endpoint=None, out=print):
     """Start what is not running and keep what runs: Heat, the controller (which
     adopts the HAProxy processes still serving and starts the others) and every web
-    server and load alarm of the stacks (child_process restart files)."""
+    server and load alarm of the stacks (child_process restart files).
+
+    `load_balancer_endpoint`: Heat uses this load-balancer API (e.g. upstream Octavia)
+    instead of the bundled controller, which is then not started; kept for the life
+    of the state dir."""
     paths = StatePaths(state_dir)
     timeout = timeout or (KEYSTONE_READY_TIMEOUT if auth == 'keystone' else READY_TIMEOUT)
     settings = Settings.load(paths)
+    if load_balancer_endpoint and load_balancer_endpoint != settings.load_balancer_endpoint:
+        if running_services(paths, settings):
+            raise DevcloudError('the devcloud runs with load-balancer API %s; run '
+                                '`heat-lbaas-devcloud down` first to change it'
+                                % config.load_balancer_url(settings))
+        settings.load_balancer_endpoint = load_balancer_endpoint.rstrip('/')
     everything = services.all_services(paths, settings)
     running = running_services(paths, settings)
     check_running_unchanged(settings, running, heat_port, controller_port, vip_cidr)
@@ -84,7 +94,7 @@ def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
         settings.heat_port = choose_port(heat_port, settings.heat_port,
                                          taken={settings.controller_port}
                                          if 'controller' in running else ())
-    if 'controller' not in running:
+    if 'controller' not in running and not settings.load_balancer_endpoint:
         settings.controller_port = choose_port(controller_port,
                                                settings.controller_port,
                                                taken={settings.heat_port})

@@ -86,8 +86,10 @@ def controller(paths, settings):
 def all_services(paths, settings):
     # Order of start; stop goes the other way round (Heat first, so it stops
     # creating web servers and load balancers before the controller goes, Keystone
-    # last).
+    # last). With an external load-balancer API the controller does not run.
     first = [keystone(paths, settings)] if settings.auth == 'keystone' else []
+    if settings.load_balancer_endpoint:
+        return first + [heat_server(paths, settings)]
     return first + [controller(paths, settings), heat_server(paths, settings)]
 
 

@@ -89,6 +89,9 @@ class Settings:
     # Heat encrypts stored credentials with it: a new key would make old stacks
     # unreadable, so it is generated once.
     auth_encryption_key: str = ''
+    # An external load-balancer API (`up --load-balancer-endpoint`, e.g. upstream
+    # Octavia) instead of the bundled controller, which then does not run.
+    load_balancer_endpoint: str = ''
     # Heat's debug logging (`up --debug`); set by every `up`, so it does not stick.
     heat_debug: bool = False
     # One of AUTH_MODES; set by every `up` (`--auth`, default noauth).

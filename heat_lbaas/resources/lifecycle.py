@@ -10,7 +10,7 @@ own module; this one gathers their names, so that callers read `lifecycle.decide
 - parent_rules.py: the parent load balancer: whether it accepts changes, turns, its repair
 - replacement.py: how an update is carried out: in place, failover, or delete-then-create
 - drift.py: which observed values count as out-of-band changes (--converge)
-- readiness_rules.py: when health checks count as passed (wait_for_online)
+- readiness_rules.py: when an object counts as ready (wait_for_online), when to look again
 - drain_rules.py: when a leaving member is drained first, and when its drain is over
 - pool_member_changes.py: LBaaS::PoolMembers: changing a resource's own members of a pool
 - backoff.py: delays between retries of a request refused as busy
@@ -34,7 +34,7 @@ from heat_lbaas.resources.replacement import (  # noqa: F401
 from heat_lbaas.resources.drift import (  # noqa: F401
     live_values_to_compare)
 from heat_lbaas.resources.readiness_rules import (  # noqa: F401
-    decide_on_operating_status)
+    decide_on_operating_status, next_readiness_check, READINESS_BACKOFF)
 from heat_lbaas.resources.drain_rules import (  # noqa: F401
     drain_is_needed, drain_is_over)
 from heat_lbaas.resources.pool_member_changes import (  # noqa: F401

@@ -59,11 +59,7 @@ class StepEngine:
                 return False
             return self._carry_out(operation, self._fail_over_parent(operation))
         if action == operations.WAIT_ONLINE:
-            shown = self._api_show()
-            return self._carry_out(operation, lifecycle.decide_on_operating_status(
-                shown.get('operating_status'), now - operation['began'],
-                operation['body'], self._description(),
-                admin_state_up=shown.get('admin_state_up', True)))
+            return self._wait_until_ready(operation, now)
         if not operation['requested']:
             if not lifecycle.retry_is_due(operation['not_before'], now):
                 return False
@@ -92,6 +88,22 @@ class StepEngine:
                 return self._carry_out(operation, decision)
             operation['requested'] = True
         return self._carry_out(operation, self._decide_on_current_status(action))
+
+    def _wait_until_ready(self, operation, now):
+        """One poll of a readiness wait: look at the object only once the backed-off
+        time of the next look has come (not on every Heat poll)."""
+        if not lifecycle.retry_is_due(operation['not_before'], now):
+            return False
+        shown = self._api_show()
+        timeout = operation['body']
+        decision = lifecycle.decide_on_operating_status(
+            shown.get('operating_status'), now - operation['began'], timeout,
+            self._description(), admin_state_up=shown.get('admin_state_up', True))
+        if decision.next is Next.WAIT:
+            operation['not_before'] = lifecycle.next_readiness_check(
+                operation['began'], now, operation['attempt'], timeout, random.random())
+            operation['attempt'] += 1
+        return self._carry_out(operation, decision)
 
     def _send(self, operation):
         """Send the request of the current step."""

@@ -121,7 +121,8 @@ def test_member_that_never_comes_online_fails_naming_it(devcloud):
     _create(devcloud, 'offline', wait_for_online='true', check=False)
     status, reason = stack_status(devcloud, 'offline')
     assert status == 'CREATE_FAILED', reason
-    assert 'did not come ONLINE within 4 s' in reason and 'still ERROR' in reason, reason
+    assert 'was not ready within 4 s' in reason, reason
+    assert 'operating_status was still ERROR' in reason, reason
     assert 'resource member' in reason
     _delete(devcloud, 'offline')
 

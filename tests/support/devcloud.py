@@ -57,13 +57,13 @@ class Devcloud:
     def remember_pids(self):
         self.started |= self.pids()
 
-    def up(self):
-        """`heat-lbaas-devcloud up`; a VIP range of its own the first time (an `up`
-        again keeps it, as a user's would). Its output is in self.up_output."""
+    def up(self, *options):
+        """`heat-lbaas-devcloud up [options]`; a VIP range of its own the first time (an
+        `up` again keeps it, as a user's would). Its output is in self.up_output."""
         began = time.monotonic()
         first = not (self.state_dir / 'devcloud.json').exists()
-        result = self.run('up', *(['--vip-cidr', ports.random_loopback_subnet()]
-                                  if first else []))
+        result = self.run('up', *options, *(['--vip-cidr', ports.random_loopback_subnet()]
+                                            if first else []))
         self.remember_pids()
         assert result.returncode == 0, result.stdout + result.stderr
         self.up_output = result.stdout

@@ -12,6 +12,7 @@ from heat_lbaas.devcloud import cli
 from heat_lbaas.devcloud import config
 from heat_lbaas.devcloud import lifecycle
 from heat_lbaas.devcloud import processes
+from heat_lbaas.devcloud import services
 from heat_lbaas.devcloud import settings as devcloud_settings
 from heat_lbaas.devcloud.settings import Settings, StatePaths
 
@@ -41,7 +42,7 @@ def test_token_body_catalog_has_heat_and_load_balancer_on_every_interface():
 
 
 def test_token_body_is_an_admin_v3_token_that_does_not_expire():
-    token = catalog.build_token_body(1, 2, 'p1', 'http://x/v3')['token']
+    token = catalog.build_token_body(1, 'http://127.0.0.1:2', 'p1', 'http://x/v3')['token']
     assert token['project']['id'] == 'p1'
     assert [r['name'] for r in token['roles']] == ['admin']
     assert token['expires_at'].startswith('2999')
@@ -49,7 +50,7 @@ def test_token_body_is_an_admin_v3_token_that_does_not_expire():
 
 def test_token_body_is_accepted_by_keystoneauth():
     from keystoneauth1 import access
-    body = catalog.build_token_body(18004, 19876, 'admin', 'http://x/v3')
+    body = catalog.build_token_body(18004, 'http://127.0.0.1:19876', 'admin', 'http://x/v3')
     info = access.create(body=body, auth_token='t')
     assert info.service_catalog.url_for(
         service_type='load-balancer', interface='public',
@@ -106,6 +107,20 @@ def test_clouds_yaml_points_every_client_at_the_right_service():
     assert cloud['auth_type'] == 'none'
     assert cloud['auth']['endpoint'] == 'http://127.0.0.1:18004/v1/admin'
     assert cloud['load_balancer_endpoint_override'] == 'http://127.0.0.1:19876'
+
+
+def test_an_external_load_balancer_api_replaces_the_controller(tmp_path):
+    external = make_settings()
+    external.load_balancer_endpoint = 'http://127.0.0.1:19999'
+    body = json.loads(config.render_token_body(external))
+    assert {e['url'] for e in endpoints_of(body, 'load-balancer')} == {
+        'http://127.0.0.1:19999'}
+    cloud = yaml.safe_load(config.render_clouds_yaml(external))['clouds']['devcloud']
+    assert cloud['load_balancer_endpoint_override'] == 'http://127.0.0.1:19999'
+    paths = StatePaths(tmp_path)
+    assert [s.name for s in services.all_services(paths, external)] == ['heat']
+    assert [s.name for s in services.all_services(paths, make_settings())] == [
+        'controller', 'heat']
 
 
 def test_plugin_module_imports_the_devcloud_resource_mapping():

@@ -305,7 +305,23 @@ class TestReadiness:
             'ERROR', 10, 10, 'Member 1 (resource web)')
         assert decision.next is Next.FAIL
         assert 'Member 1 (resource web)' in decision.reason
-        assert 'still ERROR' in decision.reason
+        assert 'operating_status was still ERROR' in decision.reason
+
+    def test_failure_names_the_status_seen_and_guesses_no_cause(self):
+        decision = lifecycle.decide_on_operating_status('OFFLINE', 120, 120, 'Member 1')
+        assert decision.reason == (
+            'Member 1 was not ready within 120 s: its operating_status was still OFFLINE '
+            '(ready means ONLINE, NO_MONITOR, DRAINING; with wait_for_online false the '
+            'resource completes once provisioned)')
+
+    def test_next_look_backs_off_and_never_passes_the_timeout(self):
+        # first look after 0.25-0.5 s, doubling, at most every 2-4 s (jitter 0.5)
+        assert lifecycle.next_readiness_check(100, 100, 0, 120, 0.0) == 100.25
+        assert lifecycle.next_readiness_check(100, 100, 0, 120, 1.0) == 100.5
+        assert lifecycle.next_readiness_check(100, 101, 1, 120, 0.0) == 101.5
+        assert lifecycle.next_readiness_check(100, 150, 9, 120, 1.0) == 154
+        # the last look is at the timeout, so the failure comes on time
+        assert lifecycle.next_readiness_check(100, 219, 9, 120, 0.0) == 220
 
 
 class TestDrain:

@@ -1,4 +1,9 @@
-"""The devcloud load alarm's evaluation rules (Aodh's threshold rule) and its meters."""
+"""The devcloud load alarm's evaluation rules (Aodh's threshold rule), its meters, and
+the credentials its requests carry."""
+import http.server
+import json
+import threading
+
 import pytest
 
 from heat_lbaas.devcloud import load_alarm
@@ -61,3 +66,42 @@ def test_meters_from_listener_samples():
     assert load_alarm.meter_value('connection_rate', samples, 2.0) == 25
     assert load_alarm.meter_value('connection_rate', samples[:1], 2.0) is None
     assert load_alarm.meter_value('active_connections', [], 2.0) is None
+
+
+class _RecordingApi(http.server.BaseHTTPRequestHandler):
+    """Answers listener stats and member lists; records each request's headers."""
+
+    seen = []
+
+    def _answer(self, body):
+        self.seen.append((self.command, self.path, dict(self.headers)))
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        if self.path.endswith('/stats'):
+            self._answer({'stats': {'active_connections': 6, 'total_connections': 9}})
+        else:
+            self._answer({'members': [{'operating_status': 'ONLINE'}]})
+
+    def do_POST(self):
+        self._answer({})
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def recording_api():
+    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), _RecordingApi)
+    _RecordingApi.seen = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield 'http://127.0.0.1:%d' % server.server_address[1]
+    server.shutdown()
+    server.server_close()
+    thread.join()

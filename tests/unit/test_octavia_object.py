@@ -242,7 +242,44 @@ def test_member_waits_for_online_and_fails_naming_it(clock):
     with pytest.raises(api_errors.OctaviaRequestFailed) as failure:
         resource.check_create_complete(operation)
     assert 'Member m1 (resource the_resource)' in str(failure.value)
-    assert 'still ERROR' in str(failure.value)
+    assert 'operating_status was still ERROR' in str(failure.value)
+    assert 'health checks fail' not in str(failure.value)
+
+
+def test_member_waiting_for_online_is_looked_at_with_backoff_not_on_every_poll(clock):
+    # A noop cloud never reports ONLINE: over a 120 s wait polled as the devcloud's Heat
+    # polls (every 0.1 s: 1200 polls), the member is fetched a few dozen times, not 1200.
+    resource = _bare(member.Member)
+    resource.properties = {'pool': None}
+    resource.octavia.member_create.return_value = {'member': {'id': 'm1'}}
+    resource.octavia.member_show.return_value = {'provisioning_status': 'ACTIVE',
+                                                 'operating_status': 'OFFLINE'}
+    operation = operations.Operation.start(
+        lifecycle.CREATE, {}, then=[(operations.WAIT_ONLINE, 120)])
+    assert resource.check_create_complete(operation) is False   # created, ACTIVE
+    shows_after_create = resource.octavia.member_show.call_count
+    began = clock[0]
+    with pytest.raises(api_errors.OctaviaRequestFailed, match='still OFFLINE'):
+        while True:
+            clock[0] += 0.1
+            resource.check_create_complete(operation)
+    looks = resource.octavia.member_show.call_count - shows_after_create
+    assert 120 <= clock[0] - began < 120.2    # the failure comes on time
+    # The clock fixture's random() is 0, the shortest delays: 0.25, 0.5, 1, then every 2 s.
+    assert 58 <= looks <= 63
+
+
+def test_member_waiting_for_online_is_done_at_the_first_look_after_it_is_ready(clock):
+    resource = _bare(member.Member, resource_id='m1')
+    resource.properties = {'pool': None}
+    resource.octavia.member_show.return_value = {'operating_status': 'OFFLINE'}
+    operation = operations.Operation.start(operations.WAIT_ONLINE, 120)
+    assert resource.check_create_complete(operation) is False
+    resource.octavia.member_show.return_value = {'operating_status': 'ONLINE'}
+    assert resource.check_create_complete(operation) is False   # not looked at yet
+    clock[0] += 0.25
+    assert resource.check_create_complete(operation) is True
+    assert resource.octavia.member_show.call_count == 2
 
 
 @pytest.mark.parametrize('shown, problem', [
