@@ -65,7 +65,7 @@ help:
 demo: system-deps venv
 	scripts/demo.sh
 
-test: system-deps venv keystone-venv octavia-venv
+test: system-deps venv keystone-venv octavia-venv octavia-tempest-venv
 	$(PYTEST) tests
 
 unit: venv

@@ -12,16 +12,18 @@ CONF = config.CONF
 
 class AutoscalingTest(base.StackScenarioTest):
 
-    def signal(self, stack, url):
-        """Signal a scaling policy, then wait until the group has finished scaling:
-        Heat ignores (with a 200) a signal that arrives while it scales."""
+    def scale(self, stack, url, size):
+        """Signal a scaling policy, then wait until the group has `size` members and
+        has finished scaling (the signal is handled after the 200, and Heat ignores one
+        that arrives while the group still scales)."""
         # ScalingPolicy signal URLs are Heat API calls: they take the user's token.
         response = self.member.session.post(url, raise_exc=False)
         self.assertEqual(200, response.status_code, response.text)
         self.wait_until(
-            lambda: not self.member.heat.resources.metadata(
-                stack.id, 'web_group').get('scaling_in_progress'),
-            CONF.heat_lbaas.stack_timeout, 'the group never finished scaling')
+            lambda: stack.output('current_size') == size and not (
+                self.member.heat.resources.metadata(stack.id, 'web_group')
+                .get('scaling_in_progress')),
+            CONF.heat_lbaas.stack_timeout, 'the group never reached %d members' % size)
 
     def wait_for_responders(self, url, count):
         return self.wait_until(
@@ -42,11 +44,10 @@ class AutoscalingTest(base.StackScenarioTest):
             self.assertIn(traffic.served_by(traffic.get(member_url)), before)
 
         with traffic.RequestLoad(url) as load:
-            self.signal(stack, stack.output('scale_up_url'))
+            self.scale(stack, stack.output('scale_up_url'), 3)
             grown = self.wait_for_responders(url, 3)
             self.assertTrue(set(before) < set(grown), (before, grown))
-            self.signal(stack, stack.output('scale_down_url'))
-            self.assertEqual(2, stack.output('current_size'))
+            self.scale(stack, stack.output('scale_down_url'), 2)
             shrunk = self.wait_for_responders(url, 2)
         self.assertEqual([], load.failures)
         self.assertGreater(load.answered, 20)
