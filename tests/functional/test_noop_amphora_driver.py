@@ -204,3 +204,16 @@ def test_a_restarted_controller_leaves_its_load_balancers_as_they_were(tmp_path)
         api.delete_loadbalancer(lb['id'])
     finally:
         second.stop()
+
+
+def test_a_failover_makes_a_new_amphora(api):
+    lb = api.new_loadbalancer()
+    before = [a['id'] for a in api.octavia_request('GET', '/amphorae').json()['amphorae']
+              if a['loadbalancer_id'] == lb['id']]
+    assert len(before) == 1
+    assert api.request('PUT', '/loadbalancers/%s/failover' % lb['id']).status_code == 202
+    api.wait_active(lb['id'])
+    after = [a['id'] for a in api.octavia_request('GET', '/amphorae').json()['amphorae']
+             if a['loadbalancer_id'] == lb['id']]
+    assert len(after) == 1 and after != before, (before, after)
+    api.delete_loadbalancer(lb['id'])

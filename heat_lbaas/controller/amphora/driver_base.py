@@ -20,6 +20,11 @@ class AmphoraDriver(abc.ABC):
         self.apply(lb_id, None)
         self.apply(lb_id, config_text)
 
+    def incarnation(self, lb_id):
+        """A name of the amphora running now that changes when it is replaced (a
+        failover), or None while none runs: what the amphora API's ids follow."""
+        return None
+
     def watch_exits(self, on_exit):
         """Call on_exit(lb_id) when an amphora exits unasked (until stop_watching);
         a driver whose amphorae cannot exit has nothing to watch."""

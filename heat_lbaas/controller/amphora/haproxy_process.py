@@ -120,6 +120,18 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
 
     # --- state -----------------------------------------------------------------
 
+    def incarnation(self, lb_id):
+        """'<pid>/<start ticks>' of the running master: with the PID, the start time
+        names one process for good (PIDs are reused, not with the same start time)."""
+        pid = self.master_pid(lb_id)
+        if pid is None:
+            return None
+        try:
+            with open('/proc/%d/stat' % pid) as stat:
+                return '%d/%s' % (pid, stat.read().rsplit(')', 1)[1].split()[19])
+        except (OSError, IndexError):
+            return None     # it ended meanwhile
+
     def master_pid(self, lb_id):
         """PID of the running master of this amphora, or None."""
         try:

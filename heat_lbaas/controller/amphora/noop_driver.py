@@ -15,8 +15,12 @@ class NoopAmphoraDriver(driver_base.AmphoraDriver):
     def __init__(self):
         # lb id -> the configuration text it would serve.
         self.configurations = {}
+        # lb id -> how many amphorae it has had (a failover makes a new one).
+        self.generations = {}
 
     def apply(self, lb_id, config_text):
+        # An amphora exists from the load balancer's first change, serving or not.
+        self.generations.setdefault(lb_id, 1)
         if config_text is None:
             self.configurations.pop(lb_id, None)
         else:
@@ -24,12 +28,18 @@ class NoopAmphoraDriver(driver_base.AmphoraDriver):
 
     def restart(self, lb_id, config_text):
         self.apply(lb_id, config_text)
+        self.generations[lb_id] += 1
+
+    def incarnation(self, lb_id):
+        generation = self.generations.get(lb_id)
+        return None if generation is None else 'noop/%d' % generation
 
     def crashed(self, lb_id):
         return False
 
     def remove(self, lb_id):
         self.configurations.pop(lb_id, None)
+        self.generations.pop(lb_id, None)
 
     def stage_file(self, lb_id, name, data):
         # Named in the configuration only; nothing reads it.
@@ -54,3 +64,4 @@ class NoopAmphoraDriver(driver_base.AmphoraDriver):
 
     def stop_all(self):
         self.configurations.clear()
+        self.generations.clear()

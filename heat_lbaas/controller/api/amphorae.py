@@ -36,13 +36,6 @@ def _derived(amphora_id, what):
     return str(uuid.uuid5(NAMESPACE, '%s/%s' % (amphora_id, what)))
 
 
-def _start_ticks(pid):
-    """When the process started, in clock ticks after boot: with the PID, it names
-    one process for good (PIDs are reused, not with the same start time)."""
-    with open('/proc/%d/stat' % pid) as stat:
-        return int(stat.read().rsplit(')', 1)[1].split()[19])
-
-
 class Amphorae:
     object_type = admin_model.AMPHORA
 
@@ -55,20 +48,9 @@ class Amphorae:
         # The amphora driver, which the statistics read through.
         return self.context.stats.driver
 
-    def _master(self, lb_id):
-        """'<pid>/<start ticks>' of the load balancer's running master, or None."""
-        master_pid = getattr(self.driver, 'master_pid', None)
-        pid = master_pid(lb_id) if master_pid else None
-        if pid is None:
-            return None
-        try:
-            return '%d/%d' % (pid, _start_ticks(pid))
-        except (OSError, ValueError, IndexError):
-            return None     # it ended meanwhile
-
     def _record(self, lb, record):
         """The amphora record of `lb` brought up to date with its master."""
-        master = self._master(lb['id'])
+        master = self.driver.incarnation(lb['id'])
         now = store_module.utcnow()
         if record is not None and master is not None and record['master'] != master:
             if record['master'] is None:
@@ -136,7 +118,7 @@ class Amphorae:
         lb_id = self.get(amphora_id)['loadbalancer_id']
         loadbalancers.LoadBalancers(self.context).failover(lb_id)
         with self.store.transaction():
-            if self._master(lb_id) is None:
+            if self.driver.incarnation(lb_id) is None:
                 amphora_records.delete(self.store, amphora_id)
 
     def configure(self, amphora_id):
