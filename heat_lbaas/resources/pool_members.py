@@ -244,9 +244,12 @@ class PoolMembers(checked_properties.ChecksPropertyRules, octavia_object.Octavia
     def _resolve_attribute(self, name):
         if self.resource_id is None:
             return None
-        listed = self._listed_members()
-        owned = {tuple(key) for key in self._owned_keys()}
-        listed = [m for m in listed if octavia.member_identity(m) in owned]
+        # What this resource sent (kept in its data), not its properties: Heat
+        # resolving one output loads this resource alone, and the member list in the
+        # properties names other resources' attributes (a server's address).
+        owned = self._sent_keys()
+        listed = [m for m in self._listed_members()
+                  if octavia.member_identity(m) in owned]
         if name == self.COUNT_ATTR:
             return len(listed)
         if name == self.MEMBER_IDS_ATTR:
