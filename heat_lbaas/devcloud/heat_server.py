@@ -30,6 +30,7 @@ import time  # noqa: E402
 from oslo_config import cfg  # noqa: E402
 import oslo_i18n  # noqa: E402
 from oslo_log import log as logging  # noqa: E402
+from heat_lbaas.devcloud import settings  # noqa: E402
 
 CONF = cfg.CONF
 LOG = logging.getLogger('heat_lbaas.devcloud.heat_server')
@@ -95,8 +96,7 @@ def _make_sqlite_transactions_immediate(engine, sqlalchemy):
 
 # --- patch 2: signals under noauth ------------------------------------------------
 
-# The token keystoneauth's `none` auth plugin sends, so also what API requests carry.
-NOAUTH_TOKEN = 'notused'
+NOAUTH_TOKEN = settings.NOAUTH_TOKEN
 
 
 def give_stored_contexts_the_noauth_token():

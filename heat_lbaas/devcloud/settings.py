@@ -22,6 +22,9 @@ DEFAULT_VIP_CIDR = '127.77.0.0/16'
 VIP_SUBNET_ID = '35dc0b41-9dc8-5abb-bb66-90b11392828c'
 VIP_NETWORK_ID = '2bcecfc5-9c7c-54a1-a809-648cc439e9b5'
 PROJECT_ID = 'admin'   # the project Heat's noauth middleware puts in every request
+# The token keystoneauth's `none` auth plugin sends, so also what noauth API requests
+# carry (Heat's noauth middleware and its stored contexts, devcloud/heat_server.py).
+NOAUTH_TOKEN = 'notused'
 HOST = '127.0.0.1'     # the devcloud binds nothing else
 # How API callers authenticate: noauth (no Keystone; Heat's noauth middleware, the
 # controller trusts X-Project-Id) or keystone (a real Keystone, tokens everywhere).

@@ -60,12 +60,13 @@ class HeatClient:
         there (or fails to delete) is no error."""
         try:
             identity = self.identity(name)
+            marker = self.last_event(identity)
+            # A stack just deleted can still be looked up by name for a moment.
+            self.client.stacks.delete(identity)
         except exc.HTTPNotFound:
             if check:
                 raise
             return None
-        marker = self.last_event(identity)
-        self.client.stacks.delete(identity)
         return self.wait_for(identity, 'DELETE', marker, check, timeout)
 
     def preview(self, name, template, environments=(), parameters=None):

@@ -5,7 +5,6 @@ import os
 
 import pytest
 
-from heat_lbaas.devcloud import heat_server
 from heat_lbaas.devcloud import settings as devcloud_settings
 from tests.support import devcloud as devcloud_support
 from tests.support import request_counts
@@ -33,7 +32,7 @@ def backend(tmp_path_factory):
             # Heat's requests carry the devcloud's noauth token: its project is theirs.
             octavia = upstream_octavia.UpstreamOctavia(
                 tmp_path_factory.mktemp('octavia'),
-                token_projects={heat_server.NOAUTH_TOKEN: devcloud_settings.PROJECT_ID})
+                token_projects={devcloud_settings.NOAUTH_TOKEN: devcloud_settings.PROJECT_ID})
             octavia.start()
             print('upstream Octavia up in %.1f s' % octavia.start_seconds)
             cloud.up('--load-balancer-endpoint', octavia.endpoint)
