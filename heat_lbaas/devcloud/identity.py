@@ -85,6 +85,11 @@ key_repository = {paths.credential_keys}
 # bcrypt's minimum: every token issue hashes a password, on a 2-core machine
 # shared with everything else. The hashes stay bcrypt.
 password_hash_rounds = 4
+
+[cache]
+# Two gunicorn workers, each with its own in-process cache, would each see role
+# assignments as they were when it cached them: none for a user made a moment ago.
+enabled = false
 """
 
 
