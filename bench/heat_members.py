@@ -70,29 +70,11 @@ class AccessLogReader:
     """Requests the controller logged since the last `take()`."""
 
     def __init__(self, path):
-        self.path = path
-        self.offset = self._size()
-
-    def _size(self):
-        try:
-            return self.path.stat().st_size
-        except OSError:
-            return 0
+        self.tail = access_log.LogTail(path)
 
     def take(self):
-        with open(self.path, 'rb') as log:
-            log.seek(self.offset)
-            data = log.read()
-        # Only whole lines; a line still being written is read next time.
-        end = data.rfind(b'\n') + 1
-        self.offset += end
-        entries = []
-        for line in data[:end].decode('utf-8', 'replace').splitlines():
-            if access_log.LOGGER_NAME in line:
-                parsed = access_log.parse_line(line)
-                if parsed is not None:
-                    entries.append(parsed)
-        return entries
+        logged = map(access_log.logged_request, self.tail.new_lines())
+        return [entry for entry in logged if entry is not None]
 
 
 def counted(entries):

@@ -99,3 +99,20 @@ def test_the_option_is_off_by_default_and_the_devcloud_turns_it_on(tmp_path):
     config.register(conf)
     conf(['--config-file', str(path)])
     assert conf.api.access_log is True
+
+
+def test_log_tail_returns_whole_new_lines_and_logged_request_picks_access_lines(tmp_path):
+    log = tmp_path / 'controller.log'
+    log.write_text('before heat_lbaas.controller.access GET /v2 200\n')
+    tail = access_log.LogTail(log)
+    with open(log, 'a') as out:
+        out.write('t INFO heat_lbaas.controller.access POST /v2/lbaas/pools 409\n'
+                  'another logger line\nt INFO heat_lbaas.controller.access GET /v2')
+    lines = tail.new_lines()
+    assert [access_log.logged_request(line) for line in lines] == [
+        ('POST', '/v2/lbaas/pools', 409), None]
+    with open(log, 'a') as out:
+        out.write('/lbaas 200\n')      # the line being written is read once whole
+    assert [access_log.logged_request(line) for line in tail.new_lines()] == [
+        ('GET', '/v2/lbaas', 200)]
+    assert tail.new_lines() == []

@@ -6,6 +6,7 @@ oslo.log sends the controller's log. `make bench` (bench/heat_members.py) counts
 and 409 answers from these lines.
 """
 import logging
+import pathlib
 
 LOGGER_NAME = 'heat_lbaas.controller.access'
 LOG = logging.getLogger(LOGGER_NAME)
@@ -26,6 +27,33 @@ def parse_line(text):
     if len(words) < 3 or not words[-1].isdigit() or not words[-2].startswith('/'):
         return None
     return words[-3], words[-2], int(words[-1])
+
+
+def logged_request(line):
+    """(method, path, status code) of a line of the controller's log if it is an
+    access log line, else None."""
+    return parse_line(line) if LOGGER_NAME in line else None
+
+
+class LogTail:
+    """The whole lines appended to a log file since the last `new_lines()` (or since
+    this was made): how `make bench` and the tests count a step's requests."""
+
+    def __init__(self, path):
+        self.path = pathlib.Path(path)
+        try:
+            self.offset = self.path.stat().st_size
+        except OSError:
+            self.offset = 0
+
+    def new_lines(self):
+        with open(self.path, 'rb') as log:
+            log.seek(self.offset)
+            data = log.read()
+        # Only whole lines; a line still being written is read next time.
+        end = data.rfind(b'\n') + 1
+        self.offset += end
+        return data[:end].decode('utf-8', 'replace').splitlines()
 
 
 class AccessLog:
