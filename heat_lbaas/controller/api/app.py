@@ -122,8 +122,9 @@ class Application:
             raise errors.ApiError('Invalid JSON in request body: %s' % error)
 
     def _project(self, request):
-        return (request.headers.get('X-Project-Id')
-                or self.context.conf.controller.default_project_id)
+        # The caller's project as the policy checks saw it (noauth: X-Project-Id or
+        # [controller] default_project_id).
+        return self.enforcer.context(request).project_id
 
     def _show(self, object_type, row, status=200, fields=()):
         body = views.show(self.context.store, object_type, row)
