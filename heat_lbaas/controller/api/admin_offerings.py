@@ -13,6 +13,8 @@ class Offerings(admin_collections.AdminCollection):
     profile_field = None
     loadbalancer_field = None   # the load balancer column naming the offering
     duplicate_title = None      # Octavia's name in "A <..> of <name> already exists."
+    invalid_message = None      # Octavia's 400 for a load balancer naming an unknown one
+    option_name = None          # Octavia's name in DisabledOption's message
 
     def check_unique_name(self, name, key_value=None):
         for row in self.store.find(self.object_type, name=name):
@@ -34,6 +36,19 @@ class Offerings(admin_collections.AdminCollection):
                 self.check_unique_name(values['name'], key_value)
             return self.write(key_value, values)
 
+    def accepted_profile_data(self, key_value):
+        """Octavia's checks of the offering a new load balancer names: it exists
+        (400 invalid_message), is enabled (DisabledOption), and its profile is still
+        accepted by the provider; the profile's data, parsed."""
+        offering = self.find(key_value)
+        if offering is None:
+            raise errors.ValidationFailure(self.invalid_message)
+        if not offering['enabled']:
+            raise DisabledOption(self.option_name, key_value)
+        profiles = self.profiles(self.context)
+        profile = profiles.get(offering[self.profile_field])
+        return profiles.check_data(profile['provider_name'], profile[profiles.data_field])
+
     def check_unused(self, key_value):
         users = self.store.find(model.LOADBALANCER, **{self.loadbalancer_field: key_value})
         if any(lb['provisioning_status'] != 'DELETED' for lb in users):
@@ -46,6 +61,8 @@ class Flavors(Offerings):
     profile_field = 'flavor_profile_id'
     loadbalancer_field = 'flavor_id'
     duplicate_title = 'flavor'
+    invalid_message = 'Invalid flavor_id.'
+    option_name = 'flavor'
 
 
 class AvailabilityZones(Offerings):
@@ -54,6 +71,8 @@ class AvailabilityZones(Offerings):
     profile_field = 'availability_zone_profile_id'
     loadbalancer_field = 'availability_zone'
     duplicate_title = 'availability zone'
+    invalid_message = 'Invalid availability zone.'
+    option_name = 'availability_zone'
 
 
 def check_loadbalancer(context, values):
@@ -61,27 +80,11 @@ def check_loadbalancer(context, values):
     each must exist (400 'Invalid ...') and be enabled (400 DisabledOption), and its
     profile must still be accepted by the provider; an availability zone's
     valid_vip_networks must hold the VIP network."""
-    flavor_id = values.get('flavor_id')
-    if flavor_id:
-        flavor = Flavors(context).find(flavor_id)
-        if flavor is None:
-            raise errors.ValidationFailure('Invalid flavor_id.')
-        if not flavor['enabled']:
-            raise DisabledOption('flavor', flavor_id)
-        profiles = admin_profiles.FlavorProfiles(context)
-        profile = profiles.get(flavor['flavor_profile_id'])
-        profiles.check_data(profile['provider_name'], profile['flavor_data'])
+    if values.get('flavor_id'):
+        Flavors(context).accepted_profile_data(values['flavor_id'])
     zone_name = values.get('availability_zone')
     if zone_name:
-        zone = AvailabilityZones(context).find(zone_name)
-        if zone is None:
-            raise errors.ValidationFailure('Invalid availability zone.')
-        if not zone['enabled']:
-            raise DisabledOption('availability_zone', zone_name)
-        profiles = admin_profiles.AvailabilityZoneProfiles(context)
-        profile = profiles.get(zone['availability_zone_profile_id'])
-        data = profiles.check_data(profile['provider_name'],
-                                   profile['availability_zone_data'])
+        data = AvailabilityZones(context).accepted_profile_data(zone_name)
         allowed = [n.lower() for n in data.get('valid_vip_networks') or ()]
         network = context.conf.controller.vip_network_id
         if allowed and network.lower() not in allowed:
