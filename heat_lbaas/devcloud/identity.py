@@ -140,7 +140,8 @@ def first_run_setup(settings, paths):
     keystone_manage(paths, 'fernet_setup', *owner)
     keystone_manage(paths, 'credential_setup', *owner)
     keystone_manage(paths, 'bootstrap',
-                    '--bootstrap-password', settings.password(ADMIN),
+                    # One argument: a value starting with '-' must not read as an option.
+                    '--bootstrap-password=%s' % settings.password(ADMIN),
                     '--bootstrap-username', ADMIN,
                     '--bootstrap-project-name', ADMIN,
                     '--bootstrap-role-name', ADMIN,

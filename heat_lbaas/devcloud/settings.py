@@ -131,7 +131,9 @@ class Settings:
     def password(self, user):
         """The password of a devcloud user, made up the first time it is asked."""
         if user not in self.passwords:
-            self.passwords[user] = secrets.token_urlsafe(18)
+            # Hex: never a leading '-' that a command line would read as an option
+            # (token_urlsafe gave one in 1 of 64 runs and broken keystone-manage).
+            self.passwords[user] = secrets.token_hex(16)
         return self.passwords[user]
 
 
