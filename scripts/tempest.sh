@@ -23,6 +23,14 @@ finish() {
     if [ "$status" -ne 0 ] && [ -f "$work/tempest.log" ]; then
         echo "--- last lines of tempest.log ---"; tail -n 40 "$work/tempest.log"
     fi
+    if [ "$status" -ne 0 ]; then
+        # What the services logged as refused or failed: the devcloud's logs go with
+        # $work, and a refusal's cause (Keystone's, Heat's, the controller's) is there.
+        for log in "$HEAT_LBAAS_DEVCLOUD_DIR"/logs/*.log; do
+            echo "--- errors and refusals in $(basename "$log") ---"
+            grep -E -i ' (ERROR|WARNING) |Forbidden|403' "$log" | tail -n 30 || true
+        done
+    fi
     rm -rf "$work"
     exit "$status"
 }

@@ -3,6 +3,24 @@ import pytest
 from tests.support import devcloud as devcloud_support
 from tests.support import stacks as stacks_support
 
+# Files of a few tests that take minutes each (a devcloud with Keystone, Tempest,
+# upstream Octavia of their own), longest first. Collected first so that xdist
+# (--dist loadfile --no-loadscope-reorder hands out files in collection order) starts
+# them at once, next to the many short files, instead of leaving them to run alone
+# at the end.
+LONG_RUNNING_FILES = ('tests/tempest/test_scenario_suite.py', 'tests/tempest/',
+                      'tests/upstream/', 'tests/e2e/test_devcloud_keystone.py')
+
+
+def _start_rank(item):
+    starts = [rank for rank, prefix in enumerate(LONG_RUNNING_FILES)
+              if item.nodeid.startswith(prefix)]
+    return starts[0] if starts else len(LONG_RUNNING_FILES)
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=_start_rank)   # stable: each file's tests keep their order
+
 
 @pytest.fixture(scope='session')
 def devcloud(tmp_path_factory):

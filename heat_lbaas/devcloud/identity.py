@@ -2,7 +2,7 @@
 the users, projects, roles and catalog it must hold.
 
 Keystone 30 runs from its own virtualenv (``make keystone-venv``: its pins clash with
-openstack-heat's), served by gunicorn (gthread) and storing its data in the private
+openstack-heat's), served by gunicorn (sync workers) and storing its data in the private
 MariaDB of the state dir (SQLite gives "database is locked" under concurrent
 clients). What it holds is made to match ``provision`` on every ``up`` (idempotent),
 so a changed port or a lost object comes back.
@@ -18,6 +18,8 @@ from heat_lbaas.devcloud import catalog
 from heat_lbaas.devcloud.settings import HOST
 
 KEYSTONE_VENV_ENV = 'HEAT_LBAAS_KEYSTONE_VENV'
+# Keystone's gunicorn processes (one request at a time each: see gunicorn_command).
+KEYSTONE_WORKERS = 4
 CHECKOUT = pathlib.Path(__file__).absolute().parent.parent.parent
 DEFAULT_DOMAIN = 'Default'
 ADMIN = 'admin'
@@ -95,9 +97,14 @@ enabled = false
 
 def gunicorn_command(settings, paths):
     return [str(venv_bin() / 'gunicorn'),
-            '--worker-class', 'gthread', '--workers', '2', '--threads', '4',
-            # The openstack CLI keeps connections alive between calls.
-            '--keep-alive', '30',
+            # One request at a time per process: Keystone is not thread-safe.
+            # Its AuthContextMiddleware keeps the token it validated on the
+            # middleware object (self.token), shared by a process's threads, so under
+            # gthread a request was now and then authorized with another request's
+            # token (Heat's identity:create_trust refused: "requires a scope of
+            # ['project'], request was made with domain scope": a concurrent
+            # request's domain-scoped token). Processes share nothing.
+            '--worker-class', 'sync', '--workers', str(KEYSTONE_WORKERS),
             # gunicorn 27 otherwise shares one control socket per user: a second
             # devcloud (or Octavia's API) would take it over.
             '--no-control-socket',

@@ -154,3 +154,20 @@ def test_mariadb_refuses_names_that_are_not_plain_identifiers(tmp_path):
     database = mariadb.PrivateMariaDB(tmp_path, port=23306)
     with pytest.raises(ValueError):
         database.create_database('x`; DROP DATABASE mysql; --', 'user', 'pw')
+
+
+def test_keystone_serves_one_request_at_a_time_per_process(tmp_path):
+    """Keystone's AuthContextMiddleware keeps the validated token on itself, an object
+    a process's threads share: threaded workers authorized a request now and then with
+    another's token (Heat's trust creation refused: "requires a scope of ['project'],
+    request was made with domain scope"). Its workers must be single-threaded."""
+    command = identity.gunicorn_command(keystone_settings(), StatePaths(tmp_path))
+    assert command[command.index('--worker-class') + 1] == 'sync'
+    assert '--threads' not in command
+    assert int(command[command.index('--workers') + 1]) >= 2
+
+
+def test_passwords_never_read_as_command_line_options():
+    settings = keystone_settings()
+    passwords = [settings.password('user%d' % number) for number in range(500)]
+    assert not [password for password in passwords if password.startswith('-')]

@@ -3,12 +3,9 @@
 `tempest run`, down): a fast subset of octavia-tempest-plugin's API tests (load
 balancer, listener, L7 policy and L7 rule modules, without UDP/SCTP/PROMETHEUS)
 against the controller's noop driver: no failure, and at least the tests recorded in
-docs/controller.md pass. (This project's own scenario tests run with `make tempest`.)"""
-import pathlib
-import re
-import subprocess
+docs/controller.md pass. (This project's own scenario tests: test_scenario_suite.py.)"""
+from tests.support.tempest_run import ROOT, run_suite, summary
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
 OCTAVIA_TEMPEST = ROOT / '.venv-octavia-tempest' / 'bin' / 'tempest'
 # UDP, SCTP and PROMETHEUS listeners are not served yet (the provider answers 501;
 # the next issue adds them): their tests are left out of the subset, not failed.
@@ -17,25 +14,6 @@ OCTAVIA_SUBSET = (r'^octavia_tempest_plugin\.tests\.api\.v2\.'
 # Passed by the controller in that subset on 2026-11-30 (make tempest-octavia with
 # OCTAVIA_TESTS set to it: 66 passed, 0 failed, 0 skipped; docs/controller.md).
 OCTAVIA_SUBSET_PASSED = 66
-
-
-def run_suite(suite, tempest, regex=None):
-    command = [str(ROOT / 'scripts' / 'tempest.sh'), suite, str(tempest)]
-    ran = subprocess.run(command + ([regex] if regex else []), cwd=ROOT,
-                         capture_output=True, text=True, timeout=2400)
-    output = ran.stdout + ran.stderr
-    print(output[-6000:])
-    totals = {key: int(value) for key, value in
-              re.findall(r'^ - (Passed|Failed|Skipped): (\d+)$', output, re.M)}
-    return ran.returncode, totals, output
-
-
-def summary(output):
-    """Each test's result line, then the failures' tracebacks (tempest run prints them
-    after `Failed N tests - output below`), for the assertion message."""
-    results = re.findall(r'^\{\d+\} .* \.\.\. (?:ok|FAILED|SKIPPED.*)$', output, re.M)
-    failures = output.partition('tests - output below:')[2][:8000]
-    return '\n'.join(results) + '\n' + failures
 
 
 def test_octavias_api_suite_subset_passes_against_the_noop_controller():
