@@ -75,12 +75,6 @@ def _netmask(value):
     return str(address)
 
 
-def granularity_prefix(granularity):
-    """The number of leading bits a persistence_granularity netmask keeps."""
-    address = ipaddress.ip_address(granularity)
-    return bin(int(address)).count('1')
-
-
 def check_persistence(protocol, persistence, update=False):
     """Which session persistence a pool of `protocol` takes (Octavia's pool rules)."""
     kind = persistence.get('type')
