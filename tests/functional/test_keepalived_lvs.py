@@ -209,3 +209,21 @@ def test_ipvs_is_detected_by_its_proc_file(tmp_path):
     assert 'not yet started' in keepalived_lvs.unserved_reason(str(present))
     assert os.path.exists(keepalived_lvs.IPVS_PROC) == (
         'no IP Virtual Server' not in keepalived_lvs.unserved_reason())
+
+
+def test_an_sctp_monitor_is_not_rendered_until_an_sctp_check_exists(api, controller,
+                                                                    lb):
+    """Octavia checks SCTP members with an INIT (amphora-health-checker sctp); none is
+    written here (this kernel has no SCTP to test one against), so the render says so
+    rather than leave the members unchecked."""
+    lb_id = lb['id']
+    listener = api.create_child(lb_id, 'listeners', 'listener', loadbalancer_id=lb_id,
+                                protocol='SCTP', protocol_port=3868)
+    pool = api.create_child(lb_id, 'pools', 'pool', listener_id=listener['id'],
+                            protocol='SCTP', lb_algorithm='ROUND_ROBIN')
+    api.create_child(lb_id, 'pools/%s/members' % pool['id'], 'member',
+                     address='192.0.2.1', protocol_port=3868)
+    api.create_child(lb_id, 'healthmonitors', 'healthmonitor', pool_id=pool['id'],
+                     type='SCTP', delay=3, timeout=2, max_retries=2)
+    with pytest.raises(NotImplementedError):
+        lvs_render.render(tree_of(controller, lb_id))
