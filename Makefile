@@ -145,6 +145,7 @@ $(STAMP): setup.cfg pyproject.toml | $(BIN)/python
 system-deps:
 	@missing=""; \
 	command -v haproxy >/dev/null 2>&1 || missing="$$missing haproxy"; \
+	command -v keepalived >/dev/null 2>&1 || missing="$$missing keepalived"; \
 	command -v mariadbd >/dev/null 2>&1 || missing="$$missing mariadb-server"; \
 	[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing="$$missing rabbitmq-server"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \

@@ -31,6 +31,10 @@ SESSION_PERSISTENCE_TYPES = (lib.SESSION_PERSISTENCE_SOURCE_IP,
                              lib.SESSION_PERSISTENCE_APP_COOKIE)
 # The one persistence type that names its cookie (cookie_name required, else refused).
 APP_COOKIE = lib.SESSION_PERSISTENCE_APP_COOKIE
+SOURCE_IP_PERSISTENCE = lib.SESSION_PERSISTENCE_SOURCE_IP
+# The cookie types: HTTP only, so never on UDP or SCTP pools.
+COOKIE_PERSISTENCE_TYPES = (lib.SESSION_PERSISTENCE_HTTP_COOKIE,
+                            lib.SESSION_PERSISTENCE_APP_COOKIE)
 
 # --- listeners ----------------------------------------------------------------------
 
@@ -55,6 +59,9 @@ TRANSPORT_PROTOCOLS = {
     lib.PROTOCOL_PROMETHEUS: lib.PROTOCOL_TCP,
     lib.PROTOCOL_UDP: lib.PROTOCOL_UDP, lib.PROTOCOL_SCTP: lib.PROTOCOL_SCTP,
 }
+# The protocols Octavia serves with keepalived's LVS virtual servers instead of HAProxy
+# (its LVS_PROTOCOLS), for listeners and pools alike; its messages join them with '/'.
+LVS_PROTOCOLS = (lib.PROTOCOL_UDP, lib.PROTOCOL_SCTP)
 
 # --- TLS (listeners and pools) --------------------------------------------------------
 
@@ -73,6 +80,11 @@ HEALTH_MONITOR_TYPES = (lib.HEALTH_MONITOR_HTTP, lib.HEALTH_MONITOR_HTTPS,
 # The types that send an HTTP request (and so take http_method, url_path, ...).
 HTTP_MONITOR_TYPES = (lib.HEALTH_MONITOR_HTTP, lib.HEALTH_MONITOR_HTTPS)
 UDP_CONNECT = lib.HEALTH_MONITOR_UDP_CONNECT
+# The monitor types only UDP and SCTP pools take, and every type such a pool takes
+# (octavia/api/v2/controllers/health_monitor.py), in the order of Octavia's message.
+LVS_MONITOR_TYPES = (lib.HEALTH_MONITOR_UDP_CONNECT, lib.HEALTH_MONITOR_SCTP)
+LVS_POOL_MONITOR_TYPES = LVS_MONITOR_TYPES + (lib.HEALTH_MONITOR_TCP,
+                                              lib.HEALTH_MONITOR_HTTP)
 # Alphabetical, as Octavia lists them.
 HTTP_METHODS = tuple(sorted(lib.SUPPORTED_HEALTH_MONITOR_HTTP_METHODS))
 HTTP_VERSIONS = (1.0, 1.1)

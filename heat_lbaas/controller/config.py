@@ -26,7 +26,7 @@ API_OPTS = [
                      'counts requests and 409 answers from it).'),
 ]
 
-# Octavia's [api_settings] auth_strategy, with Octavia's three values.
+# Octavia's [api_settings] options of the same names.
 API_SETTINGS_OPTS = [
     cfg.StrOpt('auth_strategy', default='noauth',
                choices=[('noauth', 'No authentication: every caller is an '
@@ -42,6 +42,11 @@ API_SETTINGS_OPTS = [
                help='How API callers are identified (Octavia\'s [api_settings] '
                     'auth_strategy). The policy rules are Octavia\'s, overridable '
                     'with [oslo_policy] policy_file.'),
+    cfg.IntOpt('udp_connect_min_interval_health_monitor', default=3,
+               help='The smallest delay (seconds) of a UDP-CONNECT health monitor, as '
+                    'Octavia\'s option of that name: a check sends a datagram and '
+                    'waits for an ICMP error, which hosts rate-limit. A negative '
+                    'value means no limit.'),
 ]
 
 CONTROLLER_OPTS = [

@@ -6,7 +6,9 @@ import typing
 
 from heat_lbaas.controller import vip_networks
 from heat_lbaas.controller import certificates
+from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller.amphora import driver_base
+from heat_lbaas.controller.amphora import keepalived_lvs
 from heat_lbaas.controller.amphora import haproxy_process
 from heat_lbaas.controller.amphora import noop_certificates
 from heat_lbaas.controller.amphora import noop_driver
@@ -23,6 +25,8 @@ class Drivers:
     operating_statuses: typing.Callable
     # Whether amphorae report health (HAProxy's checks) and can die (failover).
     polls_health: bool
+    # What the driver serves of what Octavia accepts (501 for the rest).
+    capabilities: capabilities.Capabilities
 
 
 def _haproxy(conf):
@@ -32,7 +36,8 @@ def _haproxy(conf):
         network=vip_networks.LoopbackVipNetwork(conf),
         certificates=certificates.CertificateStore(conf.certificates.storage_path),
         operating_statuses=rollup.refresh_after_change,
-        polls_health=True)
+        polls_health=True,
+        capabilities=capabilities.Capabilities(keepalived_lvs.unserved_reason()))
 
 
 def _noop(conf):
@@ -40,7 +45,9 @@ def _noop(conf):
                    network=vip_networks.NoopVipNetwork(),
                    certificates=noop_certificates.NoopCertificateStore(),
                    operating_statuses=noop_statuses.store_after_change,
-                   polls_health=False)
+                   polls_health=False,
+                   # Octavia's noop amphora driver takes everything, LVS included.
+                   capabilities=capabilities.Capabilities(lvs_refusal=None))
 
 
 BUILDERS = {'haproxy': _haproxy, 'noop': _noop}

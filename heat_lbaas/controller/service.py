@@ -24,6 +24,7 @@ from heat_lbaas.controller.amphora import private_dir
 from heat_lbaas.controller.amphora import stats
 from heat_lbaas.controller.api import access_log
 from heat_lbaas.controller.api import app as api_app
+from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller.api import keystone_auth
 from heat_lbaas.controller.db import store as store_module
 from heat_lbaas.controller.health import monitor
@@ -45,6 +46,7 @@ class Context:
     network: typing.Any     # vip_networks.*: where VIPs are placed
     failovers: failover.FailoverRequests
     certificates: typing.Any    # amphora/certificates.CertificateStore or noop
+    capabilities: capabilities.Capabilities     # what the amphora driver serves
 
 
 class Controller:
@@ -69,7 +71,8 @@ class Controller:
                                         allowed=status_transitions.FAILOVER_BY_HEALTH))
         self.context = Context(conf, self.store, self.worker,
                                stats.Statistics(self.driver), chosen.network,
-                               self.failovers, self.certificates)
+                               self.failovers, self.certificates,
+                               chosen.capabilities)
         self.app = api_app.Application(self.context)
         self.server = None
 

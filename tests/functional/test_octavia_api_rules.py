@@ -4,6 +4,7 @@ not serve, allowed_cidrs of the VIP's IP version only, `fields` on the provider 
 and which listeners may share a protocol_port."""
 import pytest
 
+from heat_lbaas.controller.amphora import keepalived_lvs
 from tests.support import ports
 
 PROVIDER_REFUSAL = "Provider 'amphora' does not support a requested option: "
@@ -16,8 +17,16 @@ def test_an_option_the_provider_does_not_serve_is_octavias_501(api, loadbalancer
     assert response.status_code == 501, response.text
     assert response.json() == {
         'faultcode': 'Server', 'debuginfo': None,
+        # UDP is keepalived's (LVS): the haproxy driver says why it has none here.
         'faultstring': PROVIDER_REFUSAL + 'protocol UDP is not supported by this '
-                       'controller (supported: HTTP, HTTPS, TCP, TERMINATED_HTTPS).'}
+                       'controller: %s.' % keepalived_lvs.unserved_reason()}
+    response = api.request('POST', '/listeners', {'listener': {
+        'loadbalancer_id': loadbalancer['id'], 'protocol': 'PROMETHEUS',
+        'protocol_port': 53}})
+    assert response.status_code == 501, response.text
+    assert response.json()['faultstring'] == (
+        PROVIDER_REFUSAL + 'protocol PROMETHEUS is not supported by this controller '
+        '(supported: HTTP, HTTPS, TCP, TERMINATED_HTTPS).')
     # A value Octavia itself refuses is still its 400, before the provider is asked.
     response = api.request('POST', '/listeners', {'listener': {
         'loadbalancer_id': loadbalancer['id'], 'protocol': 'QUIC', 'protocol_port': 53}})
@@ -33,13 +42,22 @@ def test_the_same_refusal_in_a_fully_populated_create_and_a_member_batch(api,
             'protocol': 'HTTP', 'protocol_port': 80, 'tls_versions': ['TLSv1']}]}})
     assert response.status_code == 501, response.text
     assert response.json()['faultstring'].startswith(PROVIDER_REFUSAL + 'TLS versions')
+    response = api.request('POST', '/loadbalancers', {'loadbalancer': {
+        'vip_subnet_id': loadbalancer['vip_subnet_id'], 'listeners': [{
+            'protocol': 'SCTP', 'protocol_port': 80}]}})
+    assert response.status_code == 501, response.text
+    assert response.json()['faultstring'].startswith(PROVIDER_REFUSAL + 'protocol SCTP')
     pool = api.create_child(loadbalancer['id'], 'pools', 'pool',
                             loadbalancer_id=loadbalancer['id'], protocol='HTTP',
                             lb_algorithm='ROUND_ROBIN')
     response = api.request('POST', '/healthmonitors', {'healthmonitor': {
         'pool_id': pool['id'], 'type': 'UDP-CONNECT', 'delay': 1, 'timeout': 1,
         'max_retries': 1}})
-    assert response.status_code == 501, response.text
+    # Octavia's own rule first: a UDP-CONNECT monitor only on UDP and SCTP pools.
+    assert response.status_code == 400, response.text
+    assert response.json()['faultstring'] == (
+        'Validation failure: The UDP-CONNECT type is only supported for pools of type '
+        'UDP/SCTP.')
 
 
 @pytest.mark.parametrize('cidr', ['::/0', '2001:db8::/32'])
@@ -83,9 +101,9 @@ def test_fields_select_the_keys_of_the_provider_list(api):
 
 def test_listeners_of_one_transport_protocol_never_share_a_port(api, loadbalancer):
     """Octavia 19 refuses a second listener on a port only when both use the same
-    transport protocol (its L4_PROTOCOL_MAP; UDP and SCTP listeners, which this
-    provider refuses with 501, could share a TCP listener's port), naming the
-    protocol of the listener already there."""
+    transport protocol (its L4_PROTOCOL_MAP; UDP and SCTP listeners, which the
+    haproxy driver refuses with 501 here, may share a TCP listener's port:
+    test_udp_sctp_api.py), naming the protocol of the listener already there."""
     lb_id, vip = loadbalancer['id'], loadbalancer['vip_address']
     port = ports.free_port(vip)
     api.create_child(lb_id, 'listeners', 'listener', loadbalancer_id=lb_id,

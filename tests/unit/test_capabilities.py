@@ -4,6 +4,7 @@ misspelt field, would be a check that never runs."""
 import pytest
 
 from heat_lbaas import octavia_vocabulary as octavia
+from heat_lbaas.controller import errors
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import capabilities
 
@@ -25,10 +26,43 @@ def test_served_values_are_values_octavia_accepts(key, field, values):
 
 
 def test_served_values_are_looked_up_by_object_type():
-    assert capabilities.served_values(model.LISTENER) == {
+    refusing = capabilities.Capabilities(lvs_refusal='no IPVS')
+    assert refusing.served_values(model.LISTENER) == {
         'protocol': ('HTTP', 'HTTPS', 'TCP', 'TERMINATED_HTTPS'),
         'tls_versions': ('TLSv1.2', 'TLSv1.3')}
-    assert capabilities.served_values(model.MEMBER) == {}
+    assert refusing.served_values(model.MEMBER) == {}
+
+
+def test_a_driver_with_lvs_serves_udp_and_sctp_too():
+    lvs = capabilities.Capabilities(lvs_refusal=None)
+    assert lvs.served_values(model.LISTENER)['protocol'] == (
+        'HTTP', 'HTTPS', 'TCP', 'TERMINATED_HTTPS', 'UDP', 'SCTP')
+    assert lvs.served_values(model.POOL)['protocol'][-2:] == ('UDP', 'SCTP')
+    assert lvs.served_values(model.HEALTH_MONITOR)['type'][-2:] == (
+        'UDP-CONNECT', 'SCTP')
+    lvs.check(model.LISTENER, {'protocol': 'UDP'})
+    # PROMETHEUS is no LVS protocol: refused whichever the driver.
+    with pytest.raises(errors.ProviderUnsupported):
+        lvs.check(model.LISTENER, {'protocol': 'PROMETHEUS'})
+
+
+def test_a_driver_without_lvs_names_its_reason():
+    refusing = capabilities.Capabilities(lvs_refusal='no IPVS here')
+    with pytest.raises(errors.ProviderUnsupported) as refused:
+        refusing.check(model.POOL, {'protocol': 'SCTP', 'lb_algorithm': 'ROUND_ROBIN'})
+    assert refused.value.status == 501
+    assert refused.value.message == (
+        "Provider 'amphora' does not support a requested option: protocol SCTP is not "
+        "supported by this controller: no IPVS here.")
+
+
+@pytest.mark.parametrize('key', sorted(capabilities.LVS_SERVED))
+def test_lvs_values_are_declared_beside_served_fields(key):
+    object_type = {t.key: t for t in model.OBJECT_TYPES}[key]
+    for name, values in capabilities.LVS_SERVED[key].items():
+        assert name in capabilities.SERVED[key]
+        assert set(values) <= set(object_type.field_map[name].choices)
+        assert not set(values) & set(capabilities.SERVED[key][name].values)
 
 
 def test_other_capabilities_are_within_the_vocabulary():

@@ -3,6 +3,7 @@
 The tree is first turned into a small render model (plain dicts of ids, addresses,
 numbers and pattern-checked strings), then into text by templates/haproxy.cfg.j2.
 """
+from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller.amphora import jinja_env
 from heat_lbaas.controller.amphora import l7_render
 from heat_lbaas.controller.amphora import tls_render
@@ -34,6 +35,12 @@ def _is_live(row):
 
 def _live(rows):
     return [r for r in rows if r['provisioning_status'] in LIVE]
+
+
+def _proxied_listeners(tree):
+    """The live listeners HAProxy serves: UDP and SCTP ones are keepalived's (LVS)."""
+    return [listener for listener in _live(tree.listeners)
+            if listener['protocol'] not in octavia.LVS_PROTOCOLS]
 
 
 def host(address):
@@ -160,7 +167,7 @@ def _backend_pairs(tree, pools, listeners):
 def certificate_refs(tree):
     """(kind, container reference) of every file the configuration uses."""
     pools = {p['id']: p for p in _live(tree.pools)}
-    listeners = _live(tree.listeners)
+    listeners = _proxied_listeners(tree)
     refs = {ref for listener in listeners for ref in tls_render.listener_refs(listener)}
     refs |= {ref for pool, _ in _backend_pairs(tree, pools, listeners)
              for ref in tls_render.pool_refs(pool)}
@@ -170,7 +177,7 @@ def certificate_refs(tree):
 def render_model(tree, stats_socket, certificate_paths=None, ping_command=None):
     certificate_paths = certificate_paths or {}
     pools = {p['id']: p for p in _live(tree.pools)}
-    listeners = _live(tree.listeners)
+    listeners = _proxied_listeners(tree)
     backends = [_backend(tree, pool, listener, certificate_paths)
                 for pool, listener in _backend_pairs(tree, pools, listeners)]
     return {

@@ -3,7 +3,6 @@ import uuid
 
 from heat_lbaas.controller import graph
 from heat_lbaas.controller import status_transitions
-from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller import errors
 from heat_lbaas.controller.api import limits
 from heat_lbaas.controller.api import quotas
@@ -42,7 +41,7 @@ class Collection:
                                        extra_fields)
         limits.check_tags(self.context.conf, values)
         self.check_rules(values)
-        capabilities.check(self.object_type, values)
+        self.context.capabilities.check(self.object_type, values)
         return values
 
     def validate_update(self, body, current_of):
@@ -55,7 +54,7 @@ class Collection:
         limits.check_tags(self.context.conf, values)
         current = current_of()
         self.check_rules(values, current)
-        capabilities.check(self.object_type, values)
+        self.context.capabilities.check(self.object_type, values)
         return values, current
 
     def new_row(self, values, project_id):

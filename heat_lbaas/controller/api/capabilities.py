@@ -1,8 +1,14 @@
-"""What this controller's one provider, the amphora (an HAProxy process per load
-balancer), serves: the part of Octavia's vocabulary (heat_lbaas/octavia_vocabulary.py)
-it can carry out. Octavia accepts the rest; here it is refused with Octavia's
+"""What this controller's one provider, the amphora, serves: the part of Octavia's
+vocabulary (heat_lbaas/octavia_vocabulary.py) its amphora driver can carry out.
+Octavia accepts the rest; here it is refused with Octavia's
 ProviderUnsupportedOptionError (501) naming what is served, as a real Octavia
 provider that lacks a feature refuses it.
+
+What the driver serves differs in one respect: UDP and SCTP, which Octavia serves
+with keepalived's LVS virtual servers (the kernel's IPVS), not with HAProxy. Each
+driver says whether it can (drivers.py builds its `Capabilities`): the noop driver
+takes them, as Octavia's noop amphora driver takes everything; the haproxy driver
+refuses them with the reason.
 
 Declared once and checked last in every way of writing an object (api/base.py:
 field schema, then the type's cross-field rules, then `check` here): single create
@@ -36,7 +42,7 @@ class Served:
 # Octavia accepts.
 SERVED = {
     'listener': {
-        # No UDP or SCTP (HAProxy balances neither), no PROMETHEUS endpoint.
+        # No PROMETHEUS endpoint; UDP and SCTP: LVS_SERVED.
         'protocol': Served((lib.PROTOCOL_HTTP, lib.PROTOCOL_HTTPS, lib.PROTOCOL_TCP,
                             lib.PROTOCOL_TERMINATED_HTTPS), 'protocol'),
         'tls_versions': Served(TLS_VERSIONS, 'TLS versions',
@@ -62,27 +68,62 @@ SERVED = {
     },
 }
 
+# What keepalived's LVS virtual servers serve, where the driver has them: the
+# listener and pool protocols and the monitor types Octavia gives to LVS alone.
+LVS_SERVED = {
+    'listener': {'protocol': octavia.LVS_PROTOCOLS},
+    'pool': {'protocol': octavia.LVS_PROTOCOLS},
+    'healthmonitor': {'type': octavia.LVS_MONITOR_TYPES},
+}
+
 # Listener protocols whose traffic HAProxy reads as HTTP, so L7 rules can look into it.
 L7_LISTENER_PROTOCOLS = (lib.PROTOCOL_HTTP, lib.PROTOCOL_TERMINATED_HTTPS)
 # Headers the amphora inserts, per listener protocol.
 INSERT_HEADERS = dict.fromkeys(octavia.INSERT_HEADERS_PROTOCOLS, octavia.FORWARDED_HEADERS)
 
 
-def check(object_type, values):
-    """Refuse (501) what of `values` (checked by the field schema and the type's
-    rules) the amphora does not serve."""
-    for name, served in SERVED.get(object_type.key, {}).items():
-        value = values.get(name)
-        if value is None:
-            continue
-        unserved = [v for v in value if v not in served.values] if isinstance(
-            value, list) else ([value] if value not in served.values else [])
-        if unserved:
-            raise errors.ProviderUnsupported(
-                PROVIDER, '%s %s %s not supported by this controller (%ssupported: %s).'
-                % (served.label, ', '.join(unserved),
-                   'are' if isinstance(value, list) else 'is',
-                   served.why + '; ' if served.why else '', ', '.join(served.values)))
+@dataclasses.dataclass(frozen=True)
+class Capabilities:
+    """What one amphora driver serves."""
+    # Why the driver does not serve UDP and SCTP; None if it does.
+    lvs_refusal: str | None = None
+
+    def served(self, key):
+        """{field: Served} of the object type `key`: SERVED, with LVS_SERVED's
+        values where the driver has LVS."""
+        table = dict(SERVED.get(key, {}))
+        if self.lvs_refusal is None:
+            for name, values in LVS_SERVED.get(key, {}).items():
+                table[name] = dataclasses.replace(table[name],
+                                                  values=table[name].values + values)
+        return table
+
+    def check(self, object_type, values):
+        """Refuse (501) what of `values` (checked by the field schema and the
+        type's rules) the driver does not serve."""
+        lvs = LVS_SERVED.get(object_type.key, {})
+        for name, served in self.served(object_type.key).items():
+            value = values.get(name)
+            if value is None:
+                continue
+            if self.lvs_refusal is not None and value in lvs.get(name, ()):
+                raise errors.ProviderUnsupported(
+                    PROVIDER, '%s %s is not supported by this controller: %s.'
+                    % (served.label, value, self.lvs_refusal))
+            unserved = [v for v in value if v not in served.values] if isinstance(
+                value, list) else ([value] if value not in served.values else [])
+            if unserved:
+                raise errors.ProviderUnsupported(
+                    PROVIDER, '%s %s %s not supported by this controller (%ssupported: '
+                    '%s).' % (served.label, ', '.join(unserved),
+                              'are' if isinstance(value, list) else 'is',
+                              served.why + '; ' if served.why else '',
+                              ', '.join(served.values)))
+
+    def served_values(self, object_type):
+        """{field: values the driver serves} of `object_type` (a model.ObjectType)."""
+        return {name: served.values
+                for name, served in self.served(object_type.key).items()}
 
 
 def check_l7_listener(protocol):
@@ -92,8 +133,3 @@ def check_l7_listener(protocol):
         raise errors.ProviderUnsupported(
             PROVIDER, '%s protocol listeners do not support L7 policies' % protocol)
 
-
-def served_values(object_type):
-    """{field: values the amphora serves} of `object_type` (a model.ObjectType)."""
-    return {name: served.values
-            for name, served in SERVED.get(object_type.key, {}).items()}

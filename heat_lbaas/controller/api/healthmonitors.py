@@ -3,6 +3,7 @@ from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import base
 from heat_lbaas.controller import errors
+from heat_lbaas.controller.api import lvs_rules
 
 # Octavia's defaults for HTTP(S) monitors; other types must leave these unset.
 HTTP_DEFAULTS = {'http_method': 'GET', 'url_path': '/', 'expected_codes': '200'}
@@ -23,7 +24,21 @@ class HealthMonitors(base.Collection):
     object_type = model.HEALTH_MONITOR
 
     def check_rules(self, values, current=None):
-        check_http_options((current or values)['type'], values)
+        monitor_type = (current or values)['type']
+        pool = self.store.get(model.POOL, (current or values)['pool_id'])
+        # Octavia checks the pool's protocol before the HTTP options on create,
+        # after them on update. (No pool: a 404 once the body passed its checks.)
+        if pool is not None and current is None:
+            self.check_for_pool(values, pool['protocol'])
+        check_http_options(monitor_type, values)
+        if pool is not None and current is not None:
+            self.check_for_pool(values, pool['protocol'], current)
+
+    def check_for_pool(self, values, pool_protocol, current=None):
+        """The monitor types and delays a pool of `pool_protocol` takes."""
+        lvs_rules.check_monitor(
+            (current or values)['type'], values.get('delay'), pool_protocol,
+            self.context.conf.api_settings.udp_connect_min_interval_health_monitor)
 
     def create(self, body, project_id):
         values = self.validate_create(body)

@@ -5,6 +5,7 @@ from heat_lbaas.controller import certificates
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller import errors
+from heat_lbaas.controller.api import lvs_rules
 from heat_lbaas.controller.api import tls_options
 
 TERMINATED_HTTPS = 'TERMINATED_HTTPS'
@@ -19,6 +20,7 @@ def check(protocol, values, certificate_store, current=None):
 
     Reads the certificate files `values` names: call it before taking the database
     lock. On create, fills in Octavia's TLS defaults of TERMINATED_HTTPS listeners."""
+    lvs_rules.check_listener(protocol, values, update=current is not None)
     if current is None:
         _check_tls_create(protocol, values, certificate_store)
     else:
@@ -117,12 +119,16 @@ def _check_insert_headers(protocol, headers):
         return
     # Values are the strings true/false.
     allowed = capabilities.INSERT_HEADERS.get(protocol, ())
+    if not allowed:
+        # Octavia's InvalidOption, for listeners that do not read HTTP.
+        raise errors.ApiError('insert-headers is not a valid option for a %s protocol '
+                              'listener.' % protocol)
     unknown = sorted(set(headers) - set(allowed))
     if unknown:
         raise errors.InvalidInput(
             'insert_headers', headers,
             'Unsupported header(s) for %s listeners: %s (supported: %s)'
-            % (protocol, ', '.join(unknown), ', '.join(allowed) or 'none'))
+            % (protocol, ', '.join(unknown), ', '.join(allowed)))
     for name, value in headers.items():
         if str(value).lower() not in ('true', 'false'):
             raise errors.InvalidInput('insert_headers', headers,

@@ -14,6 +14,8 @@ COMPATIBLE_POOL_PROTOCOLS = {
     'HTTPS': ('HTTPS', 'PROXY', 'PROXYV2', 'TCP'),
     'TCP': ('HTTP', 'HTTPS', 'PROXY', 'PROXYV2', 'TCP'),
     'TERMINATED_HTTPS': ('HTTP', 'PROXY', 'PROXYV2'),
+    'UDP': ('UDP',),
+    'SCTP': ('SCTP',),
 }
 
 
@@ -27,8 +29,7 @@ def check_protocols(listener_protocol, pool_protocol):
 def check_port_free(values, others):
     """Octavia's DuplicateListenerEntry (409) if one of the load balancer's `others`
     listens on the port with the same transport protocol, naming that one's protocol
-    (a UDP listener may share a TCP one's port; this provider serves neither UDP nor
-    SCTP, so among its listeners every pair on one port clashes)."""
+    (a UDP or SCTP listener may share a TCP one's port)."""
     transport = octavia.TRANSPORT_PROTOCOLS[values['protocol']]
     for other in others:
         if (other['protocol_port'] == values['protocol_port'] and

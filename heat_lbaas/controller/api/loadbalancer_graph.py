@@ -193,6 +193,7 @@ class GraphBuilder:
             _refuse_parent_ids(model.HEALTH_MONITOR, monitor, ('pool_id',))
             monitor_values = self.healthmonitors.validate_create(
                 {'healthmonitor': dict(monitor, pool_id=PARENT_TO_BE)})
+            self.healthmonitors.check_for_pool(monitor_values, values['protocol'])
         return PoolPlan(values, member_values, monitor_values)
 
     @staticmethod

@@ -46,6 +46,7 @@ class MemberBatch:
         wanted = self.validate(body)
         with self.store.transaction():
             pool = self.members.parent(pool_id)
+            self.members.check_ip_versions(pool, [v['address'] for _, v in wanted])
             self.members.lock_for_change({'pool_id': pool_id})
             current = {octavia.member_identity(m): m
                        for m in self.members.list(pool_id=pool_id)}

@@ -2,6 +2,8 @@
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import base
 from heat_lbaas.controller import errors
+from heat_lbaas.controller.api import capabilities
+from heat_lbaas.controller.api import lvs_rules
 
 
 class Members(base.NestedCollection):
@@ -17,11 +19,23 @@ class Members(base.NestedCollection):
                     raise errors.Conflict(
                         'Another member on this pool is already using ip %s on '
                         'protocol_port %s' % (values['address'], values['protocol_port']))
+            self.check_ip_versions(pool, [values['address']])
             values['pool_id'] = pool_id
             self.lock_for_change(values)
             row = self.new_row(values, project_id or pool['project_id'])
         self.context.worker.submit(pool['loadbalancer_id'])
         return row
+
+    def check_ip_versions(self, pool, addresses):
+        """The amphora provider's IP version rule of UDP and SCTP pools' members."""
+        if not lvs_rules.is_lvs(pool['protocol']):
+            return
+        lb = self.store.get(model.LOADBALANCER, pool['loadbalancer_id'])
+        used = any(listener['provisioning_status'] != 'DELETED' for listener in
+                   self.store.find(model.LISTENER, default_pool_id=pool['id']))
+        lvs_rules.check_member_ip_versions(pool['protocol'], addresses,
+                                           [lb['vip_address']] if used else [],
+                                           capabilities.PROVIDER)
 
     def update(self, pool_id, member_id, body):
         with self.store.transaction():

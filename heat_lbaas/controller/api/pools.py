@@ -6,11 +6,13 @@ from heat_lbaas.controller.api import base
 from heat_lbaas.controller import errors
 from heat_lbaas.controller.api import l7_validation
 from heat_lbaas.controller.api import listeners
+from heat_lbaas.controller.api import lvs_rules
 from heat_lbaas.controller.api import tls_options
 
 
-def normalise_persistence(value):
-    """Check session_persistence and give it Octavia's full shape."""
+def normalise_persistence(value, protocol, update=False):
+    """Check session_persistence of a pool of `protocol` and give it Octavia's full
+    shape."""
     if value is None:
         return None
     unknown = set(value) - {'type', 'cookie_name', 'persistence_timeout',
@@ -22,6 +24,8 @@ def normalise_persistence(value):
     if kind not in octavia.SESSION_PERSISTENCE_TYPES:
         raise errors.InvalidInput('type', kind, 'Value should be one of: %s'
                                   % ', '.join(octavia.SESSION_PERSISTENCE_TYPES))
+    timeout, granularity = lvs_rules.check_persistence_values(value)
+    lvs_rules.check_persistence(protocol, value, update)
     cookie = value.get('cookie_name')
     if kind == octavia.APP_COOKIE and not cookie:
         raise errors.ValidationFailure(
@@ -35,8 +39,7 @@ def normalise_persistence(value):
         raise errors.InvalidInput('cookie_name', cookie, 'Value should match the '
                                   'pattern %s' % model.COOKIE_NAME_PATTERN)
     return {'type': kind, 'cookie_name': cookie,
-            'persistence_timeout': value.get('persistence_timeout'),
-            'persistence_granularity': value.get('persistence_granularity')}
+            'persistence_timeout': timeout, 'persistence_granularity': granularity}
 
 
 # Every field naming a file (see tls_options.references_unchanged).
@@ -89,7 +92,8 @@ class Pools(base.Collection):
     def check_rules(self, values, current=None):
         if current is None or 'session_persistence' in values:
             values['session_persistence'] = normalise_persistence(
-                values.get('session_persistence'))
+                values.get('session_persistence'), (current or values)['protocol'],
+                update=current is not None)
         # Reads the certificate files `values` names: done before any database lock.
         check_tls(values, self.context.certificates, current)
 
