@@ -57,6 +57,14 @@ class AmphoraDriver(abc.ABC):
     def query(self, lb_id, command):
         """Run a runtime-API command (e.g. 'show stat'); None if not running."""
 
+    def process_stats(self, lb_id):
+        """`show stat` of every live process of the load balancer's amphora, current
+        or draining the connections of before a reload: {incarnation: {process:
+        text, or None if it did not answer}}; {} when none runs; None when the
+        amphora cannot tell which processes live. A driver that runs nothing has
+        no process to read."""
+        return {}
+
     @abc.abstractmethod
     def adopt(self, lb_id):
         """After a controller restart: keep the amphora if it still runs, else start it
