@@ -36,9 +36,11 @@ class Served:
 # Octavia accepts.
 SERVED = {
     'listener': {
-        # No UDP or SCTP (HAProxy balances neither), no PROMETHEUS endpoint.
+        # No UDP or SCTP (HAProxy balances neither). PROMETHEUS: HAProxy's own
+        # exporter (render.py).
         'protocol': Served((lib.PROTOCOL_HTTP, lib.PROTOCOL_HTTPS, lib.PROTOCOL_TCP,
-                            lib.PROTOCOL_TERMINATED_HTTPS), 'protocol'),
+                            lib.PROTOCOL_TERMINATED_HTTPS, lib.PROTOCOL_PROMETHEUS),
+                           'protocol'),
         'tls_versions': Served(TLS_VERSIONS, 'TLS versions',
                                'its HAProxy and OpenSSL complete no older handshake'),
     },
