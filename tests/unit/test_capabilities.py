@@ -26,7 +26,7 @@ def test_served_values_are_values_octavia_accepts(key, field, values):
 
 def test_served_values_are_looked_up_by_object_type():
     assert capabilities.served_values(model.LISTENER) == {
-        'protocol': ('HTTP', 'HTTPS', 'TCP', 'TERMINATED_HTTPS'),
+        'protocol': ('HTTP', 'HTTPS', 'TCP', 'TERMINATED_HTTPS', 'PROMETHEUS'),
         'tls_versions': ('TLSv1.2', 'TLSv1.3')}
     assert capabilities.served_values(model.MEMBER) == {}
 
