@@ -17,7 +17,8 @@ def test_an_option_the_provider_does_not_serve_is_octavias_501(api, loadbalancer
     assert response.json() == {
         'faultcode': 'Server', 'debuginfo': None,
         'faultstring': PROVIDER_REFUSAL + 'protocol UDP is not supported by this '
-                       'controller (supported: HTTP, HTTPS, TCP, TERMINATED_HTTPS).'}
+                       'controller (supported: HTTP, HTTPS, TCP, TERMINATED_HTTPS, '
+                       'PROMETHEUS).'}
     # A value Octavia itself refuses is still its 400, before the provider is asked.
     response = api.request('POST', '/listeners', {'listener': {
         'loadbalancer_id': loadbalancer['id'], 'protocol': 'QUIC', 'protocol_port': 53}})
