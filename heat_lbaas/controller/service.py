@@ -61,10 +61,10 @@ class Controller:
         self.statistics = stats.Statistics(self.store, self.driver)
         self.statistics_poller = stats.Poller(self.statistics,
                                               conf.controller.health_interval)
+        self.driver.before_replacing = self.statistics.collect
         self.worker = queue.PerLoadBalancerQueue(
             apply.Applier(self.store, self.driver, self.failovers, self.certificates,
-                          chosen.operating_statuses,
-                          before_change=self.statistics.collect),
+                          chosen.operating_statuses),
             conf.controller.workers)
         self.health = monitor.HealthMonitor(
             self.store, self.driver, conf.controller.health_interval,

@@ -236,6 +236,7 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
 
     def apply(self, lb_id, config_text):
         if config_text is None:
+            self._before_replacing(lb_id)
             self._stop(lb_id)
             # Nothing to serve: a restarted controller must not start it again.
             for path in (self.config_path(lb_id), self._served_path(lb_id)):
@@ -309,10 +310,12 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         # A master that died is replaced from the configuration it served without
         # checking it again (haproxy -c takes about 0.1 s of the outage).
         if config_text is None:
+            self._before_replacing(lb_id)
             self._stop(lb_id)
             return
         if config_text != self._installed(lb_id):
             self._install(lb_id, config_text)
+        self._before_replacing(lb_id)
         self._start_afresh(lb_id)
 
     def crashed(self, lb_id):
@@ -357,6 +360,7 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         if before is None:
             raise driver_base.AmphoraError('The master socket of %s does not answer'
                                            % lb_id)
+        self._before_replacing(lb_id)
         try:
             unix_socket.exchange(self.master_socket_path(lb_id), 'reload', timeout=2)
         except OSError:
@@ -370,6 +374,9 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
                         'HAProxy refused the new configuration at reload: %s'
                         % self._log_tail(os.path.join(self._dir(lb_id), 'haproxy.log')))
                 return
+            # The old worker serves until the new ones are ready, then exits as soon
+            # as its connections end: its counters are read until then.
+            self._before_replacing(lb_id)
             time.sleep(0.01)
         raise driver_base.AmphoraError('HAProxy did not reload within %ss' % self.timeout)
 

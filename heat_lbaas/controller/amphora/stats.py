@@ -11,8 +11,9 @@ Once a process is gone its last reading is folded into its amphora's base, which
 only grows: a cumulative counter is the sum of the bases and of the live processes'
 readings, and never reads lower than before. active_connections is the sum over
 live processes only. What is lost is what a process counted after its last reading:
-readings are taken every health interval and just before each change or failover,
-so that is the traffic of its last moments (the requests in flight at a reload).
+readings are taken every health interval, just before a reload, failover or stop
+(the driver's before_replacing) and every 10 ms while a reload is under way, so that
+is the traffic of an old worker's last moments.
 """
 import csv
 import io

@@ -28,12 +28,9 @@ LOG = logging.getLogger(__name__)
 
 class Applier:
     def __init__(self, store, driver, failovers=None, certificate_store=None,
-                 operating_statuses=rollup.refresh_after_change, before_change=None):
+                 operating_statuses=rollup.refresh_after_change):
         self.store = store
         self.driver = driver
-        # before_change(lb_id): statistics read just before a reload or failover
-        # replaces the processes that counted them (amphora/stats.py).
-        self.before_change = before_change
         # operating_statuses(store, changed tree), called once a change is finished.
         self.operating_statuses = operating_statuses
         # worker/failover.py: load balancers whose amphora is to be replaced.
@@ -58,7 +55,6 @@ class Applier:
             config_text = render.render(
                 served, self.driver.stats_socket_path(lb_id),
                 certificate_paths, self.driver.ping_command)
-            self._before_change(lb_id)
             if failover:
                 LOG.info('Load balancer %s: failover, restarting its amphora', lb_id)
                 self.driver.restart(lb_id, config_text)
@@ -77,15 +73,6 @@ class Applier:
             return
         self.last_good.remember(served, certificate_paths)
         self._finish(tree, failed=False)
-
-    def _before_change(self, lb_id):
-        if self.before_change is None:
-            return
-        try:
-            self.before_change(lb_id)
-        except Exception:
-            # Statistics never stop a change.
-            LOG.exception('Load balancer %s: reading statistics failed', lb_id)
 
     def _stage_certificates(self, tree, accepted):
         """{(kind, container ref): path of its copy in the amphora} for what the
