@@ -1,6 +1,9 @@
 """Listener and load balancer statistics count every request through the VIP,
 whatever replaced the processes that counted them: a reload (a new member: a scale
-event), a failover (a new HAProxy master) and a controller restart."""
+event), a failover (a new HAProxy master), a crash of the amphora and a controller
+restart."""
+import os
+import signal
 import threading
 import time
 
@@ -38,7 +41,7 @@ def lb_stats(api, lb_id):
     return api.request('GET', '/loadbalancers/%s/stats' % lb_id).json()['stats']
 
 
-def test_counters_keep_growing_across_reload_failover_and_restart(own_controller,
+def test_counters_keep_growing_across_reload_failover_crash_and_restart(own_controller,
                                                                    servers):
     api = octavia_api.OctaviaApi(own_controller.url)
     probe = amphora.AmphoraProbe(own_controller.state_dir)
@@ -82,6 +85,18 @@ def test_counters_keep_growing_across_reload_failover_and_restart(own_controller
         'the failover reset the counters')
     traffic.send(5)
     reading('after a failover')
+
+    # A crash: the master and its workers killed, the health monitor fails over. What
+    # they counted since their last reading is lost, so the test reads first.
+    traffic.send(5)
+    assert listener_stats(api, listener['id'])['total_connections'] == traffic.sent
+    crashed = probe.master_pid(lb['id'])
+    os.killpg(crashed, signal.SIGKILL)
+    http_lb.wait_for(lambda: probe.master_pid(lb['id']) not in (None, crashed), 30,
+                     'no new amphora after the crash')
+    api.wait_active(lb['id'])
+    traffic.send(5)
+    reading('after a crash')
 
     # A controller restart, with traffic while it is down (the workers count it).
     own_controller.stop(amphorae=False)
