@@ -41,8 +41,8 @@ def lb_stats(api, lb_id):
     return api.request('GET', '/loadbalancers/%s/stats' % lb_id).json()['stats']
 
 
-def test_counters_keep_growing_across_reload_failover_crash_and_restart(own_controller,
-                                                                   servers):
+def test_counters_keep_growing_across_reload_failover_crash_and_restart(
+        own_controller, servers):
     api = octavia_api.OctaviaApi(own_controller.url)
     probe = amphora.AmphoraProbe(own_controller.state_dir)
     members = servers.start(2)
