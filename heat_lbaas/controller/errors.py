@@ -29,6 +29,11 @@ class ValidationFailure(ApiError):
         super().__init__('Validation failure: %s' % detail)
 
 
+class ListenerNoChildren(ApiError):
+    def __init__(self, protocol):
+        super().__init__('Protocol %s listeners cannot have child objects.' % protocol)
+
+
 class ProviderUnsupported(ApiError):
     # Octavia's ProviderUnsupportedOptionError: 501, which WSME words as a server
     # fault ("Server" for every status of 500 and above).

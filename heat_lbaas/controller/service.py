@@ -60,6 +60,10 @@ class Controller:
         self.polls_health = chosen.polls_health
         self.failovers = failover.FailoverRequests(self.store)
         self.certificates = chosen.certificates
+        self.statistics = stats.Statistics(self.store, self.driver)
+        self.statistics_poller = stats.Poller(self.statistics,
+                                              conf.controller.health_interval)
+        self.driver.before_replacing = self.statistics.collect
         self.worker = queue.PerLoadBalancerQueue(
             apply.Applier(self.store, self.driver, self.failovers, self.certificates,
                           chosen.operating_statuses),
@@ -70,7 +74,7 @@ class Controller:
                                         self.worker,
                                         allowed=status_transitions.FAILOVER_BY_HEALTH))
         self.context = Context(conf, self.store, self.worker,
-                               stats.Statistics(self.driver), chosen.network,
+                               self.statistics, chosen.network,
                                self.failovers, self.certificates,
                                chosen.capabilities)
         self.app = api_app.Application(self.context)
@@ -112,6 +116,7 @@ class Controller:
         self.resume()
         if self.polls_health:
             self.health.start()
+            self.statistics_poller.start()
         # Octavia's own guard: [oslo_middleware] max_request_body_size, 413 beyond.
         served = sizelimit.RequestBodySizeLimiter(self.app, self.conf)
         served = keystone_auth.wrap(served, self.conf)
@@ -135,6 +140,7 @@ class Controller:
             self.server.close()
         self.driver.stop_watching()
         self.health.stop()
+        self.statistics_poller.stop()
         self.worker.stop()
         # The amphorae keep serving without their controller, as Octavia's do; the
         # next controller adopts them. `heat-lbaas-amphorae stop` stops them.

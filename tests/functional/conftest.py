@@ -60,6 +60,26 @@ def controller(request, controller_dir):
 
 
 @pytest.fixture
+def own_controller():
+    """A controller of the test's own (it gets killed or restarted), behind an
+    HAProxy gate."""
+    directory = controller_support.short_state_dir()
+    gate = gate_support.HaproxyGate(directory)
+    running = controller_support.RunningController(
+        os.path.join(directory, 'state'), haproxy_binary=gate.binary)
+    running.gate = gate
+    running.start()
+    try:
+        yield running
+    finally:
+        gate.open()
+        running.stop()
+        leftovers = processes.with_argument_containing(running.state_dir + '/amphorae/')
+        shutil.rmtree(directory, ignore_errors=True)
+        assert leftovers == [], 'HAProxy left running after heat-lbaas-amphorae stop'
+
+
+@pytest.fixture
 def certificate_dir(controller):
     """A directory of this test's own inside the controller's certificate directory."""
     directory = tempfile.mkdtemp(dir=controller.certificate_dir)

@@ -2,8 +2,6 @@
 SIGTERM), a new controller adopts them (same master PID) and traffic never stops;
 stopped ones start again from the last configuration HAProxy accepted, so a load
 balancer in ERROR serves its last good configuration; nothing stays PENDING_*."""
-import os
-import shutil
 import socket
 import time
 
@@ -11,8 +9,6 @@ import pytest
 import requests
 
 from tests.support import amphora
-from tests.support import controller as controller_support
-from tests.support import gate as gate_support
 from tests.support import http_lb
 from tests.support import octavia_api
 from tests.support import ports
@@ -21,25 +17,6 @@ from tests.support import request_load
 
 # Quick requests and slow ones (in flight across the restart).
 LOAD = ('', '', '', '?sleep=1')
-
-
-@pytest.fixture
-def own_controller():
-    """A controller of the test's own (it gets killed), behind an HAProxy gate."""
-    directory = controller_support.short_state_dir()
-    gate = gate_support.HaproxyGate(directory)
-    running = controller_support.RunningController(
-        os.path.join(directory, 'state'), haproxy_binary=gate.binary)
-    running.gate = gate
-    running.start()
-    try:
-        yield running
-    finally:
-        gate.open()
-        running.stop()
-        leftovers = processes.with_argument_containing(running.state_dir + '/amphorae/')
-        shutil.rmtree(directory, ignore_errors=True)
-        assert leftovers == [], 'HAProxy left running after heat-lbaas-amphorae stop'
 
 
 def serving_lb(api, members):

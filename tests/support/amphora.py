@@ -1,6 +1,7 @@
 """What a test can read of a running amphora (an HAProxy master) from outside the
 controller: its master PID and how many times it has reloaded."""
 from heat_lbaas.controller.amphora import haproxy_process
+from heat_lbaas.controller.amphora import stats
 
 
 class AmphoraProbe:
@@ -15,3 +16,12 @@ class AmphoraProbe:
     def reload_count(self, lb_id):
         """Reloads since the master started (`show proc` on the master socket)."""
         return self._driver.reload_count(lb_id)
+
+    def check_status(self, lb_id, member_id):
+        """HAProxy's check status of a member (`show stat` of its server rows; any
+        DOWN one counts), or None if not found."""
+        statuses = [row['status'] for row in stats.parse_show_stat(
+            self._driver.query(lb_id, 'show stat')) if row.get('svname') == member_id]
+        if not statuses:
+            return None
+        return next((s for s in statuses if s.startswith('DOWN')), statuses[0])

@@ -28,7 +28,7 @@ def test_served_values_are_values_octavia_accepts(key, field, values):
 def test_served_values_are_looked_up_by_object_type():
     refusing = capabilities.Capabilities(lvs_refusal='no IPVS')
     assert refusing.served_values(model.LISTENER) == {
-        'protocol': ('HTTP', 'HTTPS', 'TCP', 'TERMINATED_HTTPS'),
+        'protocol': ('HTTP', 'HTTPS', 'TCP', 'TERMINATED_HTTPS', 'PROMETHEUS'),
         'tls_versions': ('TLSv1.2', 'TLSv1.3')}
     assert refusing.served_values(model.MEMBER) == {}
 
@@ -36,14 +36,11 @@ def test_served_values_are_looked_up_by_object_type():
 def test_a_driver_with_lvs_serves_udp_and_sctp_too():
     lvs = capabilities.Capabilities(lvs_refusal=None)
     assert lvs.served_values(model.LISTENER)['protocol'] == (
-        'HTTP', 'HTTPS', 'TCP', 'TERMINATED_HTTPS', 'UDP', 'SCTP')
+        'HTTP', 'HTTPS', 'TCP', 'TERMINATED_HTTPS', 'PROMETHEUS', 'UDP', 'SCTP')
     assert lvs.served_values(model.POOL)['protocol'][-2:] == ('UDP', 'SCTP')
     assert lvs.served_values(model.HEALTH_MONITOR)['type'][-2:] == (
         'UDP-CONNECT', 'SCTP')
     lvs.check(model.LISTENER, {'protocol': 'UDP'})
-    # PROMETHEUS is no LVS protocol: refused whichever the driver.
-    with pytest.raises(errors.ProviderUnsupported):
-        lvs.check(model.LISTENER, {'protocol': 'PROMETHEUS'})
 
 
 def test_a_driver_without_lvs_names_its_reason():

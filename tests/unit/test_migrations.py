@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from heat_lbaas.controller import model
 from heat_lbaas.controller.db import amphorae
+from heat_lbaas.controller.db import listener_statistics
 from heat_lbaas.controller.db import quotas
 from heat_lbaas.controller.db import store as store_module
 
@@ -46,10 +47,12 @@ def test_a_database_from_before_migrations_is_adopted_and_upgraded(tmp_path):
 
 def test_migrated_quota_and_amphora_tables_match_their_declarations(tmp_path):
     store = store_module.Store(str(tmp_path / 'c.sqlite'))
-    for table in (quotas.TABLE, amphorae.TABLE):
-        migrated = {c['name']: c['nullable'] for c in
-                    sa.inspect(store.engine).get_columns(table.name)}
+    inspector = sa.inspect(store.engine)
+    for table in (quotas.TABLE, amphorae.TABLE, listener_statistics.TABLE):
+        migrated = {c['name']: c['nullable'] for c in inspector.get_columns(table.name)}
         assert migrated == {c.name: c.nullable for c in table.columns}, table.name
+        key = inspector.get_pk_constraint(table.name)['constrained_columns']
+        assert key == [c.name for c in table.primary_key.columns], table.name
 
 
 def test_migrated_keys_match_the_declarations(tmp_path):

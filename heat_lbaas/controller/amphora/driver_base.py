@@ -1,5 +1,8 @@
 """What the worker needs from an amphora, whatever runs it."""
 import abc
+import logging
+
+LOG = logging.getLogger(__name__)
 
 
 class AmphoraError(Exception):
@@ -7,6 +10,20 @@ class AmphoraError(Exception):
 
 
 class AmphoraDriver(abc.ABC):
+    # before_replacing(lb_id), if set: called just before processes are replaced (a
+    # reload, a failover, a stop) and again while a reload is under way, so their
+    # counters are read to their last moment (amphora/stats.py).
+    before_replacing = None
+
+    def _before_replacing(self, lb_id):
+        if self.before_replacing is None:
+            return
+        try:
+            self.before_replacing(lb_id)
+        except Exception:
+            # Reading counters never stops a change.
+            LOG.exception('Load balancer %s: reading statistics failed', lb_id)
+
     @abc.abstractmethod
     def apply(self, lb_id, config_text):
         """Serve `config_text`; None means serve nothing (and run nothing).
@@ -56,6 +73,14 @@ class AmphoraDriver(abc.ABC):
     @abc.abstractmethod
     def query(self, lb_id, command):
         """Run a runtime-API command (e.g. 'show stat'); None if not running."""
+
+    def process_stats(self, lb_id):
+        """`show stat` of every live process of the load balancer's amphora, current
+        or draining the connections of before a reload: {incarnation: {process:
+        text, or None if it did not answer}}; {} when none runs; None when the
+        amphora cannot tell which processes live. A driver that runs nothing has
+        no process to read."""
+        return {}
 
     @abc.abstractmethod
     def adopt(self, lb_id):

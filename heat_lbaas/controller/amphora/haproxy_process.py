@@ -35,6 +35,7 @@ exec %s -c 1 -W 1 -q "$3" >/dev/null 2>&1
 '''
 MASTER_LINE = re.compile(r'^(\d+)\s+master\s+(\d+)\s+\[failed:\s*(\d+)\]', re.M)
 WORKER_LINE = re.compile(r'^(\d+)\s+worker\s+(\d+)', re.M)
+STATS_PID_LINE = re.compile(r'^Pid: (\d+)$', re.M)
 
 
 def _digest(config_text):
@@ -46,6 +47,27 @@ def _raise_if_out_of_descriptors(error):
     one would start a second master over its sockets."""
     if error.errno in (errno.EMFILE, errno.ENFILE):
         raise error
+
+
+def _live_children(pid):
+    """PIDs (as text) of the live (not zombie) children of process `pid`, or None if
+    they cannot be read."""
+    children = []
+    try:
+        for task in os.listdir('/proc/%d/task' % pid):
+            with open('/proc/%d/task/%s/children' % (pid, task)) as listing:
+                children += listing.read().split()
+    except OSError:
+        return None
+    live = []
+    for child in children:
+        try:
+            with open('/proc/%s/stat' % child) as stat:
+                if stat.read().rsplit(')', 1)[1].split()[0] != 'Z':
+                    live.append(child)
+        except (OSError, IndexError):
+            continue    # it ended meanwhile
+    return live
 
 
 class HaproxyProcessDriver(driver_base.AmphoraDriver):
@@ -214,6 +236,7 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
 
     def apply(self, lb_id, config_text):
         if config_text is None:
+            self._before_replacing(lb_id)
             self._stop(lb_id)
             # Nothing to serve: a restarted controller must not start it again.
             for path in (self.config_path(lb_id), self._served_path(lb_id)):
@@ -287,10 +310,12 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         # A master that died is replaced from the configuration it served without
         # checking it again (haproxy -c takes about 0.1 s of the outage).
         if config_text is None:
+            self._before_replacing(lb_id)
             self._stop(lb_id)
             return
         if config_text != self._installed(lb_id):
             self._install(lb_id, config_text)
+        self._before_replacing(lb_id)
         self._start_afresh(lb_id)
 
     def crashed(self, lb_id):
@@ -335,6 +360,7 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         if before is None:
             raise driver_base.AmphoraError('The master socket of %s does not answer'
                                            % lb_id)
+        self._before_replacing(lb_id)
         try:
             unix_socket.exchange(self.master_socket_path(lb_id), 'reload', timeout=2)
         except OSError:
@@ -348,6 +374,9 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
                         'HAProxy refused the new configuration at reload: %s'
                         % self._log_tail(os.path.join(self._dir(lb_id), 'haproxy.log')))
                 return
+            # The old worker serves until the new ones are ready, then exits as soon
+            # as its connections end: its counters are read until then.
+            self._before_replacing(lb_id)
             time.sleep(0.01)
         raise driver_base.AmphoraError('HAProxy did not reload within %ss' % self.timeout)
 
@@ -441,6 +470,45 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
             return unix_socket.exchange(self.stats_socket_path(lb_id), command)
         except OSError:
             return None
+
+    def process_stats(self, lb_id):
+        """Each live worker of the master, current or left draining by a reload (the
+        master's children in /proc), read through the master socket (`@!<pid> show
+        stat`: an old worker's stats socket is closed). While the master re-executes
+        itself for a reload its socket is closed too, but the worker serving until the
+        new ones are ready still answers on the stats socket: it is read there."""
+        master = self.master_pid(lb_id)
+        incarnation = self.incarnation(lb_id)
+        if master is None or incarnation is None:
+            return {}
+        workers = _live_children(master)
+        if workers is None:
+            return None
+        readings = dict.fromkeys(workers)
+        for pid in workers:
+            try:
+                readings[pid] = unix_socket.exchange(
+                    self.master_socket_path(lb_id), '@!%s show stat' % pid, timeout=2)
+            except OSError:
+                break
+        if None in readings.values():
+            pid, text = self._stats_socket_reading(lb_id)
+            if readings.get(pid, '') is None:
+                readings[pid] = text
+        return {incarnation: readings}
+
+    def _stats_socket_reading(self, lb_id):
+        """(PID, `show stat`) of the worker serving the stats socket, or (None, None)."""
+        try:
+            text = unix_socket.exchange(self.stats_socket_path(lb_id),
+                                        'show info;show stat', timeout=2)
+        except OSError:
+            return None, None
+        pid = STATS_PID_LINE.search(text)
+        table = text.find('\n# ')
+        if not pid or table < 0:
+            return None, None
+        return pid.group(1), text[table + 1:]
 
     def running_ids(self):
         if not os.path.isdir(self.amphorae_dir):

@@ -14,7 +14,7 @@ BALANCE = {'ROUND_ROBIN': 'roundrobin', 'LEAST_CONNECTIONS': 'leastconn',
            'SOURCE_IP_PORT': 'hash src,concat(:,txn.src_port)'}
 SEND_PROXY = {'PROXY': 'send-proxy', 'PROXYV2': 'send-proxy-v2'}
 # Listener and pool protocols HAProxy handles in HTTP mode; the others pass TCP through.
-HTTP_MODE_PROTOCOLS = ('HTTP', 'TERMINATED_HTTPS')
+HTTP_MODE_PROTOCOLS = ('HTTP', 'TERMINATED_HTTPS', 'PROMETHEUS')
 LIVE = ('ACTIVE', 'PENDING_CREATE', 'PENDING_UPDATE', 'ERROR')
 CIDRS_PER_LINE = 50
 
@@ -149,6 +149,8 @@ def _frontend(tree, listener, pools, certificate_paths):
         'forwarded_proto': headers.get('X-Forwarded-Proto', False) and (
             'https' if listener['protocol'] == 'TERMINATED_HTTPS' else 'http'),
         'default_backend': backend_name(pool['id'], listener['id']) if pool else None,
+        # Octavia's PROMETHEUS listener: the amphora's metrics at /metrics.
+        'prometheus': listener['protocol'] == 'PROMETHEUS',
         **l7_render.frontend_lines(tree, listener, pools, _is_live, backend_name),
     }
 

@@ -137,8 +137,12 @@ class Amphorae:
         amphora = self.get(amphora_id)
         lb_id = amphora['loadbalancer_id']
         entries = []
+        # This amphora's own counters (Octavia's per amphora rows), not those of
+        # the amphorae a failover replaced.
+        incarnation = self.driver.incarnation(lb_id)
         for listener in self.store.find(model.LISTENER, loadbalancer_id=lb_id):
-            counters = self.context.stats.for_listener(lb_id, listener['id'])
+            counters = self.context.stats.for_listener(lb_id, listener['id'],
+                                                       amphora=incarnation or '')
             entries.append(dict(counters, id=amphora_id, listener_id=listener['id'],
                                 loadbalancer_id=lb_id))
         return entries

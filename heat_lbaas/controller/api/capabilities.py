@@ -42,9 +42,10 @@ class Served:
 # Octavia accepts.
 SERVED = {
     'listener': {
-        # No PROMETHEUS endpoint; UDP and SCTP: LVS_SERVED.
+        # PROMETHEUS: HAProxy's own exporter (render.py); UDP and SCTP: LVS_SERVED.
         'protocol': Served((lib.PROTOCOL_HTTP, lib.PROTOCOL_HTTPS, lib.PROTOCOL_TCP,
-                            lib.PROTOCOL_TERMINATED_HTTPS), 'protocol'),
+                            lib.PROTOCOL_TERMINATED_HTTPS, lib.PROTOCOL_PROMETHEUS),
+                           'protocol'),
         'tls_versions': Served(TLS_VERSIONS, 'TLS versions',
                                'its HAProxy and OpenSSL complete no older handshake'),
     },

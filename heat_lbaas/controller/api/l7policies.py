@@ -37,6 +37,7 @@ class L7Policies(base.Collection):
         listener = self.store.get(model.LISTENER, listener_id)
         if listener is None or listener['provisioning_status'] == 'DELETED':
             raise errors.NotFound(model.LISTENER.title, listener_id)
+        listeners.check_may_have_children(listener['protocol'])
         capabilities.check_l7_listener(listener['protocol'])
         return listener
 

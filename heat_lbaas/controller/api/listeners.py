@@ -8,6 +8,7 @@ from heat_lbaas.controller import errors
 from heat_lbaas.controller.api import listener_options
 from heat_lbaas.controller.api import tls_options
 
+PROMETHEUS = 'PROMETHEUS'
 # Which pool protocols each listener protocol can send traffic to (Octavia's table).
 COMPATIBLE_POOL_PROTOCOLS = {
     'HTTP': ('HTTP', 'PROXY', 'PROXYV2'),
@@ -24,6 +25,13 @@ def check_protocols(listener_protocol, pool_protocol):
         raise errors.ValidationFailure(
             "The pool protocol '%s' is invalid while the listener protocol is '%s'."
             % (pool_protocol, listener_protocol))
+
+
+def check_may_have_children(protocol):
+    """Octavia's ListenerNoChildren: a PROMETHEUS listener serves the load balancer's
+    metrics itself, so it takes no default pool, pool or L7 policy."""
+    if protocol == PROMETHEUS:
+        raise errors.ListenerNoChildren(protocol)
 
 
 def check_port_free(values, others):
@@ -77,6 +85,7 @@ class Listeners(base.Collection):
         pool_id = values.get('default_pool_id')
         if not pool_id:
             return
+        check_may_have_children(protocol or values['protocol'])
         pool = self.store.get(model.POOL, pool_id)
         if pool is None or pool['loadbalancer_id'] != lb_id:
             raise errors.NotFound(model.POOL.title, pool_id)

@@ -202,6 +202,8 @@ class GraphBuilder:
             values = plan.values
             # As Octavia creates them in order: the earlier ones are "already" there.
             listeners_module.check_port_free(values, [p.values for p in plans[:index]])
+            if plan.default_pool is not None or plan.policies:
+                listeners_module.check_may_have_children(values['protocol'])
             if plan.default_pool is not None:
                 listeners_module.check_protocols(
                     values['protocol'], pools[plan.default_pool].values['protocol'])

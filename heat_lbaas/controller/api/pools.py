@@ -125,6 +125,7 @@ class Pools(base.Collection):
                     'The provided listener does not belong to load balancer %s.' % lb_id)
             if listener['default_pool_id']:
                 raise errors.Conflict('This listener already has a default pool')
+            listeners.check_may_have_children(listener['protocol'])
             listeners.check_protocols(listener['protocol'], values['protocol'])
             lb_id = listener['loadbalancer_id']
         if self.store.get(model.LOADBALANCER, lb_id) is None:
