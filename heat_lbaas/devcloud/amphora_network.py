@@ -14,7 +14,7 @@ LOOPBACK = 'loopback'
 NAMESPACE = 'namespace'
 CHOICES = (AUTO, LOOPBACK, NAMESPACE)
 # RFC 2544's benchmarking range: private, never routed; its first /24 is the
-# controller's default namespace_cidr and the first devcloud's.
+# controller's default namespace_cidr.
 RANGE = ipaddress.ip_network('198.18.0.0/15')
 
 
@@ -41,7 +41,9 @@ def names(state_dir):
 
 def choose_cidr(previous, bridge):
     """The previous /24 if no route of someone else has come over it, else the first
-    /24 of RANGE that no host route overlaps."""
+    /24 of RANGE that no host route overlaps, counting from one picked by the bridge's
+    name: a devcloud's bridge (and its route) exists only once its first amphora runs,
+    so two devclouds starting from the same first /24 would both take it."""
     if previous:
         try:
             netns.check_cidr(previous, bridge=bridge)
@@ -50,7 +52,10 @@ def choose_cidr(previous, bridge):
             pass
     taken = [route for route, device in netns.host_routes()
              if device != bridge and route.prefixlen > 0]
-    for candidate in RANGE.subnets(new_prefix=24):
+    candidates = list(RANGE.subnets(new_prefix=24))
+    start = int(hashlib.sha1(bridge.encode(), usedforsecurity=False).hexdigest(), 16)
+    for offset in range(len(candidates)):
+        candidate = candidates[(start + offset) % len(candidates)]
         if not any(route.overlaps(candidate) for route in taken):
             return str(candidate)
     raise Unavailable('no /24 of %s is free of host routes' % RANGE)

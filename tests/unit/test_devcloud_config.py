@@ -1,6 +1,7 @@
 """Pure logic of the devcloud: token body/catalog, rendered configs, settings."""
 
 import configparser
+import ipaddress
 import json
 import os
 
@@ -190,3 +191,16 @@ def test_keys_and_configuration_files_are_private_whatever_the_umask(tmp_path):
         str(p): '0o600' for p in written}
     assert json.loads(paths.settings.read_text())['auth_encryption_key'] == \
         settings.auth_encryption_key
+
+
+def test_two_devclouds_start_from_different_namespace_ranges(monkeypatch):
+    """A devcloud's bridge (and the route a second devcloud would see) exists only once
+    its first amphora runs: two starting at once must not both take the first /24."""
+    from heat_lbaas.controller.amphora import netns
+    from heat_lbaas.devcloud import amphora_network
+    monkeypatch.setattr(netns, 'host_routes', lambda: [])
+    chosen = {amphora_network.choose_cidr(None, amphora_network.names(state_dir)[1])
+              for state_dir in ('/tmp/a/devcloud', '/tmp/b/devcloud', '/srv/devcloud')}
+    assert len(chosen) == 3
+    assert all(ipaddress.ip_network(cidr).subnet_of(amphora_network.RANGE)
+               for cidr in chosen)
