@@ -28,7 +28,8 @@ finish() {
         # $work, and a refusal's cause (Keystone's, Heat's, the controller's) is there.
         for log in "$HEAT_LBAAS_DEVCLOUD_DIR"/logs/*.log; do
             echo "--- errors and refusals in $(basename "$log") ---"
-            grep -E -i ' (ERROR|WARNING) |Forbidden|403' "$log" | tail -n 30 || true
+            grep -E -i ' (ERROR|WARNING) |Forbidden|403' "$log" \
+                | grep -v 'Truncating password' | tail -n 20 || true
         done
     fi
     rm -rf "$work"

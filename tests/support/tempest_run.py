@@ -14,7 +14,7 @@ def run_suite(suite, tempest, regex=None):
     ran = subprocess.run(command + ([regex] if regex else []), cwd=ROOT,
                          capture_output=True, text=True, timeout=2400)
     output = ran.stdout + ran.stderr
-    print(output[-6000:])
+    print(output[-16000:])   # the end: totals, tempest.log, the services' refusals
     totals = {key: int(value) for key, value in
               re.findall(r'^ - (Passed|Failed|Skipped): (\d+)$', output, re.M)}
     return ran.returncode, totals, output
