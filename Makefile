@@ -149,6 +149,7 @@ system-deps:
 	[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing="$$missing rabbitmq-server"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
+	command -v keepalived >/dev/null 2>&1 || missing="$$missing keepalived"; \
 	command -v ping >/dev/null 2>&1 || missing="$$missing iputils-ping"; \
 	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
 	command -v mariadb-install-db >/dev/null 2>&1 || missing="$$missing mariadb-server"; \

@@ -126,6 +126,35 @@ LIMIT_OPTS = [
 ]
 
 
+# Octavia's [keepalived_vrrp] options, same names and meaning, for ACTIVE_STANDBY
+# load balancers. Octavia checks HAProxy every 5 s; here the check runs every second so
+# the BACKUP takes the VIP within about two seconds of HAProxy dying.
+KEEPALIVED_VRRP_OPTS = [
+    cfg.IntOpt('vrrp_advert_int', default=1, min=1, max=255,
+               help='Amphora role and priority advertisement interval in seconds. '
+                    'A BACKUP takes the VIP when it hears nothing for about three '
+                    'intervals (its MASTER stopped entirely).'),
+    cfg.IntOpt('vrrp_check_interval', default=1, min=1,
+               help='VRRP health check script run interval in seconds (the check '
+                    'asks HAProxy\'s stats socket).'),
+    cfg.IntOpt('vrrp_fail_count', default=2, min=1,
+               help='Number of successive failures before transition to a fail '
+                    'state (the BACKUP then takes the VIP).'),
+    cfg.IntOpt('vrrp_success_count', default=2, min=1,
+               help='Number of consecutive successes before transition to a '
+                    'success state.'),
+    cfg.IntOpt('vrrp_garp_refresh_interval', default=5, min=0,
+               help='Time in seconds between gratuitous ARP announcements from '
+                    'the MASTER.'),
+    cfg.IntOpt('vrrp_garp_refresh_count', default=2, min=1,
+               help='Number of gratuitous ARP announcements to make on each '
+                    'refresh interval.'),
+    cfg.StrOpt('keepalived_binary', default='keepalived',
+               help='keepalived executable run in each ACTIVE_STANDBY amphora\'s '
+                    'namespace.'),
+]
+
+
 def register(conf=cfg.CONF):
     conf.register_opts(API_OPTS, group='api')
     conf.register_opts(API_SETTINGS_OPTS, group='api_settings')
@@ -133,13 +162,14 @@ def register(conf=cfg.CONF):
     conf.register_opts(CERTIFICATE_OPTS, group='certificates')
     conf.register_opts(QUOTA_OPTS, group='quotas')
     conf.register_opts(LIMIT_OPTS, group='limits')
+    conf.register_opts(KEEPALIVED_VRRP_OPTS, group='keepalived_vrrp')
 
 
 def list_opts():
     return [('api', API_OPTS), ('api_settings', API_SETTINGS_OPTS),
             ('controller', CONTROLLER_OPTS),
             ('certificates', CERTIFICATE_OPTS), ('quotas', QUOTA_OPTS),
-            ('limits', LIMIT_OPTS)]
+            ('limits', LIMIT_OPTS), ('keepalived_vrrp', KEEPALIVED_VRRP_OPTS)]
 
 
 def vip_network(conf):
