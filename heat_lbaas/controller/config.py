@@ -77,6 +77,31 @@ CONTROLLER_OPTS = [
                                  'stay as Octavia\'s no-op drivers leave them.')],
                help='What serves the load balancers. Never use noop for real '
                     'traffic: it serves nothing.'),
+    cfg.StrOpt('amphora_network', default='loopback',
+               choices=[('loopback', 'Every HAProxy runs in the controller\'s own '
+                                     'network namespace and binds its VIP on the '
+                                     'loopback interface (vip_subnet_cidr).'),
+                        ('namespace', 'Every amphora\'s HAProxy runs in a network '
+                                      'namespace of its own, joined by a veth pair to '
+                                      'the host bridge namespace_bridge; VIPs come from '
+                                      'namespace_cidr. Needs root.')],
+               help='Where amphorae run (docs/controller.md, "Topologies").'),
+    cfg.StrOpt('namespace_cidr', default='198.18.0.0/24',
+               help='With amphora_network = namespace: the private IPv4 network of '
+                    'the bridge. Its first address is the bridge\'s (the gateway), '
+                    'VIPs are placed in its lower half, the amphorae\'s own addresses '
+                    'in its upper half. The controller refuses to start with a range '
+                    'that is not private or reserved, smaller than a /28, or that '
+                    'overlaps a route the host has.'),
+    cfg.StrOpt('namespace_bridge', default='hlb-br0',
+               help='With amphora_network = namespace: the Linux bridge the amphorae '
+                    'are joined to (at most 15 characters). The controller creates it '
+                    'and refuses to start if a device of that name exists that it did '
+                    'not create.'),
+    cfg.StrOpt('namespace_prefix', default='amphora',
+               help='With amphora_network = namespace: the amphora namespaces are '
+                    'named <prefix>-<8 hex of the amphora id>, and the host\'s own '
+                    'namespace <prefix>-host (for connections to members).'),
 ]
 
 # Octavia's local certificate manager keeps its files in [certificates] storage_path.
