@@ -1,6 +1,7 @@
 """Two amphorae as Octavia's ACTIVE_STANDBY runs them, without the controller: two
-network namespaces on a test bridge, each with HAProxy and keepalived (the
-configuration keepalived_render renders), and a request loop from the host to the VIP.
+amphora namespaces of the namespace topology (amphora/netns.py) on its bridge, each
+with HAProxy and keepalived (the configuration keepalived_render renders), and a
+request loop from the host to the VIP.
 
 HAProxy answers by itself with its amphora's name, so each answer says which amphora
 holds the VIP. Killing the MASTER's HAProxy (its check script fails) or every process
@@ -9,22 +10,24 @@ test prints the failed requests and the time until the BACKUP serves, and checks
 no request fails once it does.
 """
 import os
+import shutil
 import signal
 import subprocess
-import tempfile
 import time
+import uuid
 
 import pytest
 
 from heat_lbaas.controller.amphora import keepalived_process
 from heat_lbaas.controller.amphora import keepalived_render
+from heat_lbaas.controller.amphora import netns
 from heat_lbaas.controller.amphora import unix_socket
+from tests.support import controller as controller_support
+from tests.support import namespaces
 from tests.support import processes
-from tests.support import test_namespaces
 from tests.support import vip_probe
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0,
-                                reason='network namespaces need root')
+pytestmark = namespaces.needs_namespaces
 
 LB_ID = '6f4d8c1e-2b3a-4c5d-8e9f-0a1b2c3d4e5f'
 PORT = 80
@@ -42,23 +45,30 @@ frontend vip
 
 
 class Amphora:
-    def __init__(self, bridge, name, role):
-        self.name, self.role = name, role
-        self.namespace, self.vrrp_ip = bridge.add_namespace(name)
-        self.directory = tempfile.mkdtemp(prefix='hlb-vrrp-%s-' % name)
+    def __init__(self, topology, state_dir, name, role):
+        self.topology, self.name, self.role = topology, name, role
+        self.id = str(uuid.uuid4())
+        namespace = topology.create_amphora(self.id)
+        self.namespace = namespace.name
+        self.directory = os.path.join(state_dir, name)
+        os.makedirs(self.directory)
         self.haproxy_config = os.path.join(self.directory, 'haproxy.cfg')
         self.keepalived = keepalived_process.Keepalived(self.directory, self.namespace)
         self.vrrp = keepalived_render.VrrpAmphora(
-            amphora_id='%s-amphora' % name, role=role, vrrp_ip=self.vrrp_ip,
-            interface='eth0', stats_socket=os.path.join(self.directory, 'stats'))
+            amphora_id=self.id, role=role, vrrp_ip=namespace.address,
+            interface=netns.INSIDE_DEVICE,
+            stats_socket=os.path.join(self.directory, 'stats'))
+
+    def holds(self, address):
+        return address in self.topology.vips(self.id)
 
     def start_haproxy(self, vip):
         with open(self.haproxy_config, 'w') as config:
             config.write(HAPROXY_CONFIG.format(directory=self.directory, vip=vip,
                                                port=PORT, name=self.name))
         with open(os.path.join(self.directory, 'haproxy.log'), 'ab') as log:
-            subprocess.Popen(['ip', 'netns', 'exec', self.namespace, 'haproxy', '-W',
-                              '-f', self.haproxy_config],
+            subprocess.Popen(self.topology.command(self.id, [
+                'haproxy', '-W', '-f', self.haproxy_config]),
                              stdout=log, stderr=log, start_new_session=True)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
@@ -84,12 +94,15 @@ def _wait(condition, what, timeout=30):
 
 @pytest.fixture
 def pair():
-    bridge = test_namespaces.TestBridge()
+    names = namespaces.Names()
+    state_dir = controller_support.short_state_dir()
+    topology = netns.NamespaceTopology(state_dir, names.cidr, names.bridge, names.prefix)
+    topology.check()
     amphorae = []
     try:
-        vip = bridge.address(10)
-        amphorae = [Amphora(bridge, 'a', keepalived_render.MASTER),
-                    Amphora(bridge, 'b', keepalived_render.BACKUP)]
+        vip = str(topology.vip_addresses()[1])
+        amphorae = [Amphora(topology, state_dir, 'a', keepalived_render.MASTER),
+                    Amphora(topology, state_dir, 'b', keepalived_render.BACKUP)]
         for amphora in amphorae:
             amphora.start_haproxy(vip)
         for amphora, peer in (amphorae, amphorae[::-1]):
@@ -98,18 +111,20 @@ def pair():
                 vip_prefixlen=32, amphora=amphora.vrrp, peers=[peer.vrrp],
                 timing=keepalived_render.VrrpTiming(), script_user='root'))
         master, backup = amphorae
-        _wait(lambda: bridge.holds(master.namespace, vip), 'the MASTER holds the VIP')
-        assert not bridge.holds(backup.namespace, vip)
-        yield bridge, vip, master, backup
+        _wait(lambda: master.holds(vip), 'the MASTER holds the VIP')
+        assert not backup.holds(vip)
+        yield vip, master, backup
     finally:
         for amphora in amphorae:
             amphora.keepalived.stop()
-            for pid in amphora.haproxy_pids():
-                os.kill(pid, signal.SIGKILL)
-        bridge.remove()
+        # Ends what still runs in the namespaces (HAProxy) and removes them.
+        topology.teardown()
+        shutil.rmtree(state_dir, ignore_errors=True)
+    names.namespaces()
+    assert names.leftovers() == []
 
 
-def _switch(bridge, vip, master, backup, kill):
+def _switch(vip, master, backup, kill):
     """Kill the MASTER under a request loop; returns (seconds to serve again, failures)."""
     with vip_probe.VipProbe(vip, PORT) as probe:
         probe.wait_for_answer(master.name, since=0)
@@ -125,7 +140,7 @@ def _switch(bridge, vip, master, backup, kill):
           % (kill.__name__, served_again - killed_at, len(failures),
              len(probe.answers_between(served_again, stopped)),
              sorted({error for _, error in failures})))
-    assert bridge.holds(backup.namespace, vip)
+    assert backup.holds(vip)
     assert probe.failures_between(served_again) == []
     # Every answer after the switch is the BACKUP's: the VIP moved, not shared.
     assert {answer for _, answer in probe.answers_between(served_again)} == {backup.name}
@@ -133,27 +148,27 @@ def _switch(bridge, vip, master, backup, kill):
 
 
 def test_killing_the_masters_haproxy_hands_the_vip_to_the_backup(pair):
-    bridge, vip, master, backup = pair
+    vip, master, backup = pair
 
     def kill_haproxy():
         for pid in master.haproxy_pids():
             os.kill(pid, signal.SIGKILL)
 
-    _switch(bridge, vip, master, backup, kill_haproxy)
+    _switch(vip, master, backup, kill_haproxy)
     # keepalived of the old MASTER gave the VIP up (FAULT), and nopreempt keeps it
     # away once its HAProxy is back.
-    _wait(lambda: not bridge.holds(master.namespace, vip), 'the old MASTER drops the VIP')
+    _wait(lambda: not master.holds(vip), 'the old MASTER drops the VIP')
     master.start_haproxy(vip)
     time.sleep(4)
-    assert bridge.holds(backup.namespace, vip)
-    assert not bridge.holds(master.namespace, vip)
+    assert backup.holds(vip)
+    assert not master.holds(vip)
 
 
 def test_killing_every_process_of_the_masters_namespace_hands_the_vip_over(pair):
-    bridge, vip, master, backup = pair
+    vip, master, backup = pair
 
     def kill_namespace():
-        for pid in test_namespaces.namespace_pids(master.namespace):
+        for pid in master.topology.pids(master.id):
             os.kill(pid, signal.SIGKILL)
 
-    _switch(bridge, vip, master, backup, kill_namespace)
+    _switch(vip, master, backup, kill_namespace)
