@@ -152,19 +152,25 @@ LIMIT_OPTS = [
 
 
 # Octavia's [keepalived_vrrp] options, same names and meaning, for ACTIVE_STANDBY
-# load balancers. Octavia checks HAProxy every 5 s; here the check runs every second so
-# the BACKUP takes the VIP within about two seconds of HAProxy dying.
+# load balancers. Octavia checks HAProxy every 5 s and fails it after 2 checks; here
+# every second and after 1, so the BACKUP takes the VIP within 2 s of HAProxy dying.
 KEEPALIVED_VRRP_OPTS = [
-    cfg.IntOpt('vrrp_advert_int', default=1, min=1, max=255,
-               help='Amphora role and priority advertisement interval in seconds. '
-                    'A BACKUP takes the VIP when it hears nothing for about three '
-                    'intervals (its MASTER stopped entirely).'),
+    cfg.FloatOpt('vrrp_advert_int', default=1, min=0.05, max=255,
+                 help='Amphora role and priority advertisement interval in seconds. '
+                      'A BACKUP takes the VIP when it hears nothing for about three '
+                      'intervals (its MASTER stopped entirely). Whole seconds use '
+                      'VRRP version 2 with a password, as Octavia does; a fraction '
+                      '(e.g. 0.5, for a switch within 2 s) uses VRRP version 3 '
+                      '(RFC 5798, centisecond intervals), which has no password.'),
     cfg.IntOpt('vrrp_check_interval', default=1, min=1,
                help='VRRP health check script run interval in seconds (the check '
                     'asks HAProxy\'s stats socket).'),
-    cfg.IntOpt('vrrp_fail_count', default=2, min=1,
+    cfg.IntOpt('vrrp_fail_count', default=1, min=1,
                help='Number of successive failures before transition to a fail '
-                    'state (the BACKUP then takes the VIP).'),
+                    'state (the BACKUP then takes the VIP). Octavia\'s default is '
+                    '2 (with checks every 5 s); 1 moves the VIP within about 1.5 s '
+                    'of HAProxy dying, at the price of a switch when a single check '
+                    'gets no answer within 0.8 s.'),
     cfg.IntOpt('vrrp_success_count', default=2, min=1,
                help='Number of consecutive successes before transition to a '
                     'success state.'),

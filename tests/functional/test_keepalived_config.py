@@ -8,9 +8,6 @@ import pytest
 from heat_lbaas.controller.amphora import keepalived_render
 from heat_lbaas.controller.amphora import vrrp_check
 
-TIMING = keepalived_render.VrrpTiming()
-
-
 def _amphora(role, address, stats_socket):
     return keepalived_render.VrrpAmphora(amphora_id='%s-amphora' % role.lower(),
                                          role=role, vrrp_ip=address, interface='eth0',
@@ -22,15 +19,17 @@ def _keepalived_test(path):
                           text=True)
 
 
+@pytest.mark.parametrize('advert_int', [1, 0.5])
 @pytest.mark.parametrize('role', [keepalived_render.MASTER, keepalived_render.BACKUP])
-def test_keepalived_accepts_the_rendered_configuration(tmp_path, role):
+def test_keepalived_accepts_the_rendered_configuration(tmp_path, role, advert_int):
     own = _amphora(role, '198.18.9.2', str(tmp_path / 'stats'))
     peer = _amphora('BACKUP' if role == 'MASTER' else 'MASTER', '198.18.9.3', '/x')
     path = tmp_path / 'keepalived.conf'
     path.write_text(keepalived_render.render(
         '1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d', vrrp_id=7, auth_pass='s3cr3t',
         vip_address='198.18.9.10', vip_prefixlen=32, amphora=own, peers=[peer],
-        timing=TIMING, script_user='root'))
+        timing=keepalived_render.VrrpTiming(advert_int=advert_int),
+        script_user='root'))
     result = _keepalived_test(path)
     assert result.returncode == 0, result.stderr
     # The same check fails a damaged file, so the acceptance above means something.

@@ -71,3 +71,13 @@ def test_values_keepalived_would_misread_are_refused(changes):
 def test_a_check_path_keepalived_would_split_is_refused():
     with pytest.raises(ValueError):
         keepalived_render.check_command(['/tmp/with space/stats'])
+
+
+def test_a_fraction_of_a_second_between_advertisements_is_vrrp_version_3():
+    whole = _lines(_render(MASTER, BACKUP))
+    assert 'vrrp_version 2' in whole and 'auth_type PASS' in whole
+    fraction = _lines(_render(MASTER, BACKUP, timing=keepalived_render.VrrpTiming(
+        advert_int=0.5)))
+    assert 'vrrp_version 3' in fraction and 'advert_int 0.50' in fraction
+    # VRRPv3 has no authentication: keepalived would refuse the block.
+    assert not any(line.startswith('auth') for line in fraction)

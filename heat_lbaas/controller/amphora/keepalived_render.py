@@ -27,9 +27,9 @@ AUTH_PASS_LENGTH = 8
 @dataclasses.dataclass(frozen=True)
 class VrrpTiming:
     """Octavia's [keepalived_vrrp] options (config.KEEPALIVED_VRRP_OPTS)."""
-    advert_int: int = 1
+    advert_int: float = 1
     check_interval: int = 1
-    fail_count: int = 2
+    fail_count: int = 1
     success_count: int = 2
     garp_refresh_interval: int = 5
     garp_refresh_count: int = 2
@@ -63,9 +63,18 @@ def check_command(stats_sockets):
     return shlex.join(words)
 
 
+def _advert_int(seconds):
+    """keepalived's notation: whole seconds as an integer, else centiseconds."""
+    seconds = float(seconds)
+    return '%d' % seconds if seconds.is_integer() else '%.2f' % seconds
+
+
 def render(loadbalancer_id, vrrp_id, auth_pass, vip_address, vip_prefixlen, amphora,
            peers, timing, script_user):
-    """keepalived.conf of `amphora`, whose peers are `peers` (VrrpAmphora each)."""
+    """keepalived.conf of `amphora`, whose peers are `peers` (VrrpAmphora each).
+
+    Whole-second advertisement intervals are VRRP version 2 with a password, as
+    Octavia renders them; a fraction needs VRRP version 3, which has no password."""
     if vrrp_id not in VRRP_IDS:
         raise ValueError('virtual_router_id %s outside 1-255' % vrrp_id)
     if not auth_pass.isalnum() or len(auth_pass) > AUTH_PASS_LENGTH:
@@ -84,6 +93,8 @@ def render(loadbalancer_id, vrrp_id, auth_pass, vip_address, vip_prefixlen, amph
         priority=PRIORITY[amphora.role],
         garp_refresh_interval=timing.garp_refresh_interval,
         garp_refresh_count=timing.garp_refresh_count,
-        advert_int=timing.advert_int, auth_pass=auth_pass,
+        advert_int=_advert_int(timing.advert_int),
+        vrrp_version=2 if float(timing.advert_int).is_integer() else 3,
+        auth_pass=auth_pass,
         vrrp_ip=amphora.vrrp_ip, peer_vrrp_ips=[peer.vrrp_ip for peer in peers],
         vip_address=vip_address, vip_prefixlen=vip_prefixlen)
