@@ -54,6 +54,16 @@ class VipProbe:
         raise AssertionError('no answer %r within %ss; last events: %s'
                              % (body, timeout, self.events[-5:]))
 
+    def wait_for_failure(self, since, timeout=30):
+        """Time of the first failed request after `since`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for at, _, error in list(self.events):
+                if at >= since and error is not None:
+                    return at
+            time.sleep(0.05)
+        raise AssertionError('no request failed within %ss' % timeout)
+
     def failures_between(self, start, end=float('inf')):
         return [(at, error) for at, _, error in list(self.events)
                 if error is not None and start <= at < end]
