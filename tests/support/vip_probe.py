@@ -54,6 +54,17 @@ class VipProbe:
         raise AssertionError('no answer %r within %ss; last events: %s'
                              % (body, timeout, self.events[-5:]))
 
+    def wait_for_any_answer(self, since, timeout=30):
+        """Time of the first answer (whatever its body) after `since`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for at, answer, _ in list(self.events):
+                if at >= since and answer is not None:
+                    return at
+            time.sleep(0.05)
+        raise AssertionError('no answer within %ss; last events: %s'
+                             % (timeout, self.events[-5:]))
+
     def wait_for_failure(self, since, timeout=30):
         """Time of the first failed request after `since`."""
         deadline = time.monotonic() + timeout

@@ -343,6 +343,14 @@ class ActiveStandbyDriver(driver_base.AmphoraDriver):
                     keepalived.apply(config_file.read())
         return pid
 
+    def master_pid(self, lb_id):
+        """The HAProxy master of the amphora holding the VIP, else of any running."""
+        for state in sorted(self.amphorae(lb_id), key=lambda s: not s.holds_vip):
+            pid = self.haproxy.master_pid(state.amphora_id)
+            if pid:
+                return pid
+        return None
+
     def running_ids(self):
         return [lb_id for lb_id in self.lb_ids()
                 if any(self.haproxy.master_pid(a['id'])

@@ -86,6 +86,9 @@ class PerTopologyDriver(driver_base.AmphoraDriver):
     def adopt(self, lb_id):
         return self._for(lb_id).adopt(lb_id)
 
+    def master_pid(self, lb_id):
+        return self._for(lb_id).master_pid(lb_id)
+
     def running_ids(self):
         return self.single.running_ids() + self.pair.running_ids()
 
