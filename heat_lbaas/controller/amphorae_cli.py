@@ -14,12 +14,13 @@ import sys
 from oslo_config import cfg
 
 from heat_lbaas.controller import config
-from heat_lbaas.controller.amphora import haproxy_process
+from heat_lbaas.controller import drivers
 
 
 def driver_for(conf):
-    return haproxy_process.HaproxyProcessDriver(conf.controller.state_dir,
-                                                conf.controller.haproxy_binary)
+    # With amphora_network = namespace, stop also removes the namespaces, veths,
+    # bridge and host namespace name the controller created.
+    return drivers.haproxy_driver(conf, drivers.namespace_topology(conf))
 
 
 def main(argv=None):

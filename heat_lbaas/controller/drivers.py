@@ -8,6 +8,7 @@ from heat_lbaas.controller import vip_networks
 from heat_lbaas.controller import certificates
 from heat_lbaas.controller.amphora import driver_base
 from heat_lbaas.controller.amphora import haproxy_process
+from heat_lbaas.controller.amphora import netns
 from heat_lbaas.controller.amphora import noop_certificates
 from heat_lbaas.controller.amphora import noop_driver
 from heat_lbaas.controller.health import noop_statuses
@@ -25,11 +26,34 @@ class Drivers:
     polls_health: bool
 
 
+def namespace_topology(conf):
+    """The amphorae's namespace topology, or None with amphora_network = loopback."""
+    if conf.controller.amphora_network != 'namespace':
+        return None
+    return netns.NamespaceTopology(conf.controller.state_dir,
+                                   conf.controller.namespace_cidr,
+                                   conf.controller.namespace_bridge,
+                                   conf.controller.namespace_prefix)
+
+
+def haproxy_driver(conf, topology=None):
+    return haproxy_process.HaproxyProcessDriver(conf.controller.state_dir,
+                                                conf.controller.haproxy_binary,
+                                                topology=topology)
+
+
 def _haproxy(conf):
+    topology = namespace_topology(conf)
+    if topology is None:
+        network = vip_networks.LoopbackVipNetwork(conf)
+    else:
+        # Refused here, at start, rather than at the first load balancer.
+        topology.check()
+        topology.setup()
+        network = vip_networks.NamespaceVipNetwork(conf, topology)
     return Drivers(
-        amphora=haproxy_process.HaproxyProcessDriver(conf.controller.state_dir,
-                                                     conf.controller.haproxy_binary),
-        network=vip_networks.LoopbackVipNetwork(conf),
+        amphora=haproxy_driver(conf, topology),
+        network=network,
         certificates=certificates.CertificateStore(conf.certificates.storage_path),
         operating_statuses=rollup.refresh_after_change,
         polls_health=True)

@@ -20,6 +20,7 @@ from heat_lbaas.controller import model
 from heat_lbaas.controller import process_limits
 from heat_lbaas.controller import status_transitions
 from heat_lbaas.controller.amphora import driver_base
+from heat_lbaas.controller.amphora import netns
 from heat_lbaas.controller.amphora import private_dir
 from heat_lbaas.controller.amphora import stats
 from heat_lbaas.controller.api import access_log
@@ -101,6 +102,8 @@ class Controller:
             if lb_id not in known:
                 LOG.warning('Amphora %s has no load balancer: stopping it', lb_id)
                 self.driver.remove(lb_id)
+        # What a killed run left of amphorae now gone (their namespaces).
+        self.driver.sweep(known)
 
     def start(self):
         self.worker.start()
@@ -148,7 +151,8 @@ def main(argv=None):
     try:
         process_limits.raise_descriptor_limit(conf.api.connection_limit)
         controller = Controller(conf)
-    except (process_limits.LimitError, private_dir.UnsafeDirectory) as error:
+    except (process_limits.LimitError, private_dir.UnsafeDirectory,
+            netns.TopologyError) as error:
         LOG.error('Refusing to start: %s', error)
         print('heat-lbaas-controller: refusing to start: %s' % error, file=sys.stderr)
         return 1

@@ -2,7 +2,10 @@
 
 `LoopbackVipNetwork` is the amphora driver's: one subnet and one network (the UUIDs
 of [controller] vip_subnet_id and vip_network_id) over vip_subnet_cidr inside
-127.0.0.0/8, one address per load balancer. `NoopVipNetwork` is Octavia's
+127.0.0.0/8, one address per load balancer. `NamespaceVipNetwork` is the same
+subnet and network over [controller] namespace_cidr (amphora_network = namespace):
+VIPs only from the lower half, as the gateway and the amphorae's own addresses (the
+upper half) are taken. `NoopVipNetwork` is Octavia's
 network_noop_driver: no network exists, so any UUID is accepted and kept, and the
 address is the one asked for or 198.51.100.1.
 """
@@ -42,20 +45,49 @@ class LoopbackVipNetwork:
         in_use = {lb['vip_address'] for lb in store.find(model.LOADBALANCER)}
         values['vip_address'] = self._allocate_address(values.get('vip_address'), in_use)
 
+    def _free_addresses(self):
+        """The addresses given out when none is asked for, in order."""
+        gateway = next(self.cidr.hosts())
+        # The first is left out, as Neutron keeps a subnet's first address for its
+        # gateway.
+        return (address for address in self.cidr.hosts() if address != gateway)
+
+    def _taken(self, address):
+        """Whether an address of the subnet belongs to something else than VIPs."""
+        return False
+
     def _allocate_address(self, wanted, in_use):
         if wanted:
             if ipaddress.ip_address(wanted) not in self.cidr:
                 raise errors.ValidationFailure(
                     'VIP address %s is not in subnet %s.' % (wanted, self.cidr))
-            if wanted in in_use:
+            if wanted in in_use or self._taken(ipaddress.ip_address(wanted)):
                 raise errors.Conflict('IP address %s already allocated in subnet %s'
                                       % (wanted, self.subnet_id))
             return wanted
-        for address in self.cidr.hosts():
-            # .1 is left out, as Neutron keeps a subnet's first address for its gateway.
-            if str(address) not in in_use and address != next(self.cidr.hosts()):
+        for address in self._free_addresses():
+            if str(address) not in in_use:
                 return str(address)
         raise errors.Conflict('No more IP addresses available on subnet %s.' % self.cidr)
+
+
+class NamespaceVipNetwork(LoopbackVipNetwork):
+    """VIPs on the amphorae's bridge: `topology` (amphora/netns.NamespaceTopology)
+    says which of its addresses VIPs may take."""
+
+    def __init__(self, conf, topology):
+        super().__init__(conf)
+        self.cidr = topology.network
+        self._vip_addresses = topology.vip_addresses()
+        self._vip_address_set = frozenset(self._vip_addresses)
+
+    def _free_addresses(self):
+        return iter(self._vip_addresses)
+
+    def _taken(self, address):
+        # The gateway (the bridge's) and the amphorae's own addresses are ports of
+        # the subnet as in Neutron: asking for one is a conflict.
+        return address not in self._vip_address_set
 
 
 class NoopVipNetwork:

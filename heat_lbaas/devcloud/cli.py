@@ -3,6 +3,7 @@
     heat-lbaas-devcloud up [--auth noauth|keystone] [--heat-port N]
                            [--controller-port N] [--vip-cidr CIDR]
                            [--amphora-driver haproxy|noop] [--load-balancer-endpoint URL]
+                           [--amphora-network auto|loopback|namespace]
     heat-lbaas-devcloud env [--user NAME] [--project NAME]
     heat-lbaas-devcloud tempest-conf [--suite heat_lbaas|octavia] [--work-dir DIR]
     heat-lbaas-devcloud status | down [--purge] | logs [NAME] [-f]
@@ -17,6 +18,7 @@ import shlex
 import sys
 import time
 
+from heat_lbaas.devcloud import amphora_network
 from heat_lbaas.devcloud import catalog
 from heat_lbaas.devcloud import config
 from heat_lbaas.devcloud import identity
@@ -47,7 +49,8 @@ def cmd_up(args, state_dir):
                             vip_cidr=args.vip_cidr, timeout=args.timeout,
                             heat_debug=args.debug, auth=args.auth,
                             amphora_driver=args.amphora_driver,
-                            load_balancer_endpoint=args.load_balancer_endpoint)
+                            load_balancer_endpoint=args.load_balancer_endpoint,
+                            amphora_network=args.amphora_network)
     cmd_status(args, state_dir)
     print(usage_hint(paths))
 
@@ -66,6 +69,11 @@ def cmd_status(args, state_dir):
             'running' if service['alive'] else 'stopped', service['url']))
     print('VIP subnet:  %s (%s)' % (report['vip_subnet_id'] or '-',
                                     report['vip_cidr']))
+    if report['amphora_network'] == 'namespace':
+        print('amphorae:    namespace (each HAProxy in a network namespace %s, '
+              'bridge %s)' % (report['namespaces'], report['bridge']))
+    else:
+        print('amphorae:    loopback (every HAProxy on the host\'s loopback)')
     print('haproxy:     %d running' % report['haproxy'])
     print('web servers: %d running' % report['webservers'])
     print('load alarms: %d running' % report['alarms'])
@@ -227,6 +235,13 @@ def build_parser():
                     help='haproxy (default): each load balancer is a real HAProxy; '
                          "noop: Octavia's noop drivers, the API only (no traffic), "
                          "as octavia-tempest-plugin's API suite runs")
+    up.add_argument('--amphora-network', choices=amphora_network.CHOICES,
+                    default=amphora_network.AUTO,
+                    help='auto (default): each HAProxy in a network namespace of its '
+                         'own behind a bridge, VIPs in a private /24 of 198.18.0.0/15, '
+                         'where this process can make namespaces (root), else '
+                         'loopback: every HAProxy on the host\'s loopback, VIPs in '
+                         '--vip-cidr; chosen when the controller starts')
     up.set_defaults(func=cmd_up)
 
     down = commands.add_parser('down', help='stop every devcloud process')

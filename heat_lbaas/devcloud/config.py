@@ -224,7 +224,8 @@ vip_subnet_id = {settings.vip_subnet_id}
 vip_network_id = {settings.vip_network_id}
 default_project_id = {settings.project_id}
 amphora_driver = {settings.amphora_driver}
-
+amphora_network = {settings.amphora_network}
+{namespace_options(settings)}
 [certificates]
 # Certificate references (TERMINATED_HTTPS listeners, TLS pools) name PEM files here.
 storage_path = {paths.certificates}
@@ -233,6 +234,15 @@ storage_path = {paths.certificates}
 auth_strategy = {settings.auth}
 """ + (keystone_authtoken(settings, identity.CONTROLLER_USER)
        if settings.auth == 'keystone' else '')
+
+
+def namespace_options(settings):
+    """The [controller] options of namespace mode (none in loopback mode)."""
+    if settings.amphora_network != 'namespace':
+        return ''
+    return ('namespace_cidr = %s\nnamespace_bridge = %s\nnamespace_prefix = %s\n'
+            % (settings.namespace_cidr, settings.namespace_bridge,
+               settings.namespace_prefix))
 
 
 def keystone_credentials(settings, user, project):

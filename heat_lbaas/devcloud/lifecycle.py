@@ -8,6 +8,8 @@ import time
 
 from keystoneauth1 import exceptions as ks_exceptions
 
+from heat_lbaas.controller.amphora import netns
+from heat_lbaas.devcloud import amphora_network as amphora_networks
 from heat_lbaas.devcloud import child_process
 from heat_lbaas.devcloud import config
 from heat_lbaas.devcloud import identity
@@ -42,7 +44,7 @@ def running_services(paths, settings):
 
 def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
        timeout=None, heat_debug=False, auth='noauth', amphora_driver='haproxy',
-       load_balancer_endpoint=None, out=print):
+       load_balancer_endpoint=None, out=print, amphora_network=amphora_networks.AUTO):
     """Start what is not running and keep what runs: Heat, the controller (which
     adopts the HAProxy processes still serving and starts the others) and every web
     server and load alarm of the stacks (child_process restart files).
@@ -71,6 +73,13 @@ def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
                             '`heat-lbaas-devcloud down` first to change it'
                             % (settings.amphora_driver, amphora_driver))
     settings.amphora_driver = amphora_driver
+    if 'controller' not in running:
+        choose_amphora_network(settings, paths, amphora_network)
+    elif amphora_network != amphora_networks.AUTO and \
+            amphora_network != settings.amphora_network:
+        raise DevcloudError('the controller runs with --amphora-network %s, not %s; '
+                            'run `heat-lbaas-devcloud down` first to change it'
+                            % (settings.amphora_network, amphora_network))
     if auth != settings.auth:
         settings.auth = auth
         everything = services.all_services(paths, settings)
@@ -170,6 +179,24 @@ def finish_keystone(settings, paths, timeout):
         down(paths.root, out=lambda *_: None)
         raise DevcloudError('Keystone set-up failed: %s: %s'
                             % (type(problem).__name__, problem))
+
+
+def choose_amphora_network(settings, paths, asked):
+    """Namespace mode where this process can make namespaces, with the state dir's
+    own names and a /24 no host route overlaps; loopback otherwise."""
+    try:
+        # An external load-balancer API runs no amphora of ours.
+        driver = 'external' if settings.load_balancer_endpoint else \
+            settings.amphora_driver
+        settings.amphora_network = amphora_networks.choose(
+            asked, driver, netns.namespaces_supported())
+        if settings.amphora_network == amphora_networks.NAMESPACE:
+            settings.namespace_prefix, settings.namespace_bridge = \
+                amphora_networks.names(paths.root)
+            settings.namespace_cidr = amphora_networks.choose_cidr(
+                settings.namespace_cidr, settings.namespace_bridge)
+    except amphora_networks.Unavailable as error:
+        raise DevcloudError(str(error))
 
 
 def check_running_unchanged(settings, running, heat_port, controller_port, vip_cidr):
@@ -304,7 +331,13 @@ def status(state_dir):
             'url': 'mysql://%s:%d' % (mariadb.HOST,
                                       mariadb.PrivateMariaDB(paths.mariadb).port)})
     report['vip_subnet_id'] = settings.vip_subnet_id
-    report['vip_cidr'] = settings.vip_cidr
+    report['amphora_network'] = settings.amphora_network
+    if settings.amphora_network == amphora_networks.NAMESPACE:
+        report['vip_cidr'] = settings.namespace_cidr
+        report['namespaces'] = '%s-*' % settings.namespace_prefix
+        report['bridge'] = settings.namespace_bridge
+    else:
+        report['vip_cidr'] = settings.vip_cidr
     report['haproxy'] = count_alive(services.haproxy_pid_files(paths),
                                     services.HAPROXY_MARKER)
     report['webservers'] = count_alive(services.webserver_pid_files(paths),

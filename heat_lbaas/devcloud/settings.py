@@ -102,6 +102,13 @@ class Settings:
     keystone_port: int = 0
     # One of AMPHORA_DRIVERS; set by every `up` (`--amphora-driver`, default haproxy).
     amphora_driver: str = 'haproxy'
+    # The controller's amphora_network, chosen by every `up` that starts the
+    # controller (amphora_network.choose); with namespace, this state dir's own
+    # namespace prefix, bridge and private /24 (kept while no route takes it).
+    amphora_network: str = 'loopback'
+    namespace_prefix: str = ''
+    namespace_bridge: str = ''
+    namespace_cidr: str = ''
     # Keystone mode: {user name: password} of the devcloud's users (admin, the demo
     # users, the service users of Heat and the controller), generated once.
     passwords: dict = dataclasses.field(default_factory=dict)

@@ -5,11 +5,14 @@ Uses the session's devcloud (tests/conftest.py: state in a temp dir, free ports,
 Heat's REST API directly.
 """
 
+import os
 import sqlite3
 import time
 
 import openstack
 import requests
+
+from heat_lbaas.controller.amphora import netns
 
 ASG_TEMPLATE = {
     'heat_template_version': '2018-08-31',
@@ -85,6 +88,26 @@ def test_env_and_status(devcloud):
     status = devcloud.run('status')
     assert status.returncode == 0, status.stdout
     assert devcloud.settings['vip_subnet_id'] in status.stdout
+
+
+def test_status_says_where_amphorae_run(devcloud):
+    """Namespace mode wherever this process can make namespaces (CI runs as root)."""
+    status = devcloud.run('status').stdout
+    if netns.namespaces_supported():
+        assert devcloud.settings['amphora_network'] == 'namespace'
+        prefix = devcloud.settings['namespace_prefix']
+        assert 'amphorae:    namespace (each HAProxy in a network namespace %s-*, ' \
+               'bridge %s)' % (prefix, devcloud.settings['namespace_bridge']) in status
+        assert 'VIP subnet:  %s (%s)' % (devcloud.settings['vip_subnet_id'],
+                                         devcloud.settings['namespace_cidr']) in status
+        config = (devcloud.state_dir / 'controller.conf').read_text()
+        assert 'amphora_network = namespace\nnamespace_cidr = %s\n' % (
+            devcloud.settings['namespace_cidr']) in config
+        # The bridge exists from the controller's start, before any load balancer.
+        assert os.path.exists('/sys/class/net/' + devcloud.settings['namespace_bridge'])
+    else:
+        assert devcloud.settings['amphora_network'] == 'loopback'
+        assert 'amphorae:    loopback' in status
 
 
 def test_scaling_signal_grows_the_group(devcloud):

@@ -12,9 +12,11 @@ from tests.support import ports
 
 
 class RunningController:
-    def __init__(self, state_dir, vip_cidr=None, haproxy_binary='haproxy', extra_config=''):
+    def __init__(self, state_dir, vip_cidr=None, haproxy_binary='haproxy', extra_config='',
+                 namespaces=None):
         """`extra_config`: more sections for the configuration file
-        ([api_settings], [oslo_policy])."""
+        ([api_settings], [oslo_policy]). `namespaces`: a tests.support.namespaces.Names,
+        for amphora_network = namespace with that run's own prefix, bridge and CIDR."""
         self.state_dir = state_dir
         os.makedirs(state_dir, exist_ok=True)
         self.port = ports.free_port()
@@ -25,14 +27,20 @@ class RunningController:
         self.certificate_dir = os.path.join(state_dir, 'certificates')
         os.makedirs(self.certificate_dir, exist_ok=True)
         self.config_path = os.path.join(state_dir, 'controller.conf')
+        network = ''
+        if namespaces is not None:
+            network = ('amphora_network = namespace\nnamespace_cidr = %s\n'
+                       'namespace_bridge = %s\nnamespace_prefix = %s\n'
+                       % (namespaces.cidr, namespaces.bridge, namespaces.prefix))
         with open(self.config_path, 'w') as config:
             config.write('[DEFAULT]\nlog_file = %s\ndebug = true\n'
                          '[api]\nbind_port = %d\n'
                          '[controller]\nstate_dir = %s\nvip_subnet_cidr = %s\n'
-                         'health_interval = 0.3\nhaproxy_binary = %s\n'
+                         'health_interval = 0.3\nhaproxy_binary = %s\n%s'
                          '[certificates]\nstorage_path = %s\n'
                          % (os.path.join(state_dir, 'controller.log'), self.port,
-                            state_dir, vip_cidr, haproxy_binary, self.certificate_dir))
+                            state_dir, vip_cidr, haproxy_binary, network,
+                            self.certificate_dir))
             config.write(extra_config)
         self.process = None
 

@@ -86,6 +86,20 @@ class Devcloud:
         assert result.returncode == 0, result.stdout + result.stderr
         left = sorted(pid for pid in self.started if is_alive(pid))
         assert not left, 'processes left after down: %s' % left
+        assert self.network_leftovers() == [], 'namespaces or links left after down'
+
+    def network_leftovers(self):
+        """The namespaces (and the bridge) of namespace mode that still exist."""
+        settings = json.loads((self.state_dir / 'devcloud.json').read_text())
+        if settings.get('amphora_network') != 'namespace':
+            return []
+        names = subprocess.run(['ip', 'netns', 'list'], capture_output=True,
+                               text=True, check=True).stdout.split()
+        left = [name for name in names
+                if name.startswith(settings['namespace_prefix'] + '-')]
+        if os.path.exists('/sys/class/net/' + settings['namespace_bridge']):
+            left.append(settings['namespace_bridge'])
+        return left
 
     @property
     def heat_url(self):

@@ -7,12 +7,15 @@ import requests
 from tests.support import ports
 
 
-def build_http_lb(api, members, health_monitor=True, algorithm='ROUND_ROBIN', name='lb'):
-    """A load balancer with an HTTP listener (on a free port) and its default pool of
-    `members` ({'address', 'port'}), with an HTTP health monitor if asked; once ACTIVE:
-    (load balancer, listener, pool, URL of the VIP)."""
+def build_http_lb(api, members, health_monitor=True, algorithm='ROUND_ROBIN', name='lb',
+                  port=None):
+    """A load balancer with an HTTP listener (on `port`, else a free port of the VIP on
+    loopback) and its default pool of `members` ({'address', 'port'}), with an HTTP
+    health monitor if asked; once ACTIVE: (load balancer, listener, pool, URL of the
+    VIP)."""
     lb = api.new_loadbalancer(name=name)
-    port = ports.free_port(lb['vip_address'])
+    # A VIP in an amphora's namespace has every port free (and is no host address).
+    port = port or ports.free_port(lb['vip_address'])
     listener = api.create_child(lb['id'], 'listeners', 'listener',
                                 loadbalancer_id=lb['id'], protocol='HTTP',
                                 protocol_port=port)

@@ -20,6 +20,20 @@ class AmphoraDriver(abc.ABC):
         self.apply(lb_id, None)
         self.apply(lb_id, config_text)
 
+    def place_vip(self, lb_id, vip_address):
+        """The VIP the amphora serves, told before each change: a driver that must
+        put it somewhere (amphora_network = namespace) does; loopback needs nothing."""
+
+    @property
+    def server_namespace(self):
+        """The network namespace HAProxy opens member connections in (the `namespace`
+        keyword of its server lines), or None for its own."""
+        return None
+
+    def sweep(self, lb_ids):
+        """After a restart: remove what amphorae of load balancers other than
+        `lb_ids` left behind (namespaces of a killed run)."""
+
     def incarnation(self, lb_id):
         """A name of the amphora running now that changes when it is replaced (a
         failover), or None while none runs: what the amphora API's ids follow."""

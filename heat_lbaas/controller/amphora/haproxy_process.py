@@ -10,6 +10,11 @@ The masters outlive the controller (their own session; the controller's stop lea
 them serving, like Octavia's amphorae outlive its control plane). A new controller
 adopts a running master (`adopt`), and starts a stopped one from haproxy.cfg, which
 only ever holds the last configuration HAProxy accepted.
+
+With a `topology` (amphora_network = namespace, amphora/netns.py) each master runs
+inside its amphora's network namespace (`ip netns exec`), created with the VIP on it
+before the start and removed with the amphora; members are reached through the
+host's namespace (`namespace` on the server lines, server_namespace).
 """
 import errno
 import hashlib
@@ -24,6 +29,7 @@ import time
 
 from heat_lbaas.controller.amphora import death_watch
 from heat_lbaas.controller.amphora import driver_base
+from heat_lbaas.controller.amphora import netns
 from heat_lbaas.controller.amphora import private_dir
 from heat_lbaas.controller.amphora import unix_socket
 
@@ -33,6 +39,7 @@ LOG = logging.getLogger(__name__)
 PING_CHECK = '''#!/bin/sh
 exec %s -c 1 -W 1 -q "$3" >/dev/null 2>&1
 '''
+VIP_FILE = 'vip'
 MASTER_LINE = re.compile(r'^(\d+)\s+master\s+(\d+)\s+\[failed:\s*(\d+)\]', re.M)
 WORKER_LINE = re.compile(r'^(\d+)\s+worker\s+(\d+)', re.M)
 
@@ -49,7 +56,8 @@ def _raise_if_out_of_descriptors(error):
 
 
 class HaproxyProcessDriver(driver_base.AmphoraDriver):
-    def __init__(self, state_dir, haproxy_binary='haproxy', timeout=15.0):
+    def __init__(self, state_dir, haproxy_binary='haproxy', timeout=15.0,
+                 topology=None):
         self.amphorae_dir = os.path.join(state_dir, 'amphorae')
         os.makedirs(self.amphorae_dir, exist_ok=True)
         # Unix socket paths are limited to 107 bytes; a deep state_dir would
@@ -61,9 +69,11 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         self.binary = haproxy_binary
         self.timeout = timeout
         self._children = {}
+        # netns.NamespaceTopology, or None: every master in the controller's namespace.
+        self.topology = topology
         # Adopted amphorae: their first apply reloads only if the configuration changed.
         self._adopted = set()
-        self._ping_command = self._write_ping_check(state_dir)
+        self._ping_command = self._write_ping_check(state_dir, topology)
         # watch_exits: a master that exits unasked is reported at once.
         self._exits = None
 
@@ -82,16 +92,62 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
             self._exits.watch(lb_id, pid)
 
     @staticmethod
-    def _write_ping_check(state_dir):
+    def _write_ping_check(state_dir, topology):
         path = os.path.join(state_dir, 'ping-check')
+        ping = [shutil.which('ping') or '/usr/bin/ping']
+        if topology is not None:
+            # Members are on the host: ping from there, not from the amphora. (A
+            # file of its own: a loopback driver over the same state directory, as
+            # tests' probes make, writes ping-check.)
+            path += '-' + topology.host_namespace
+            ping = topology.host_command(ping)
         with open(path, 'w') as script:
-            script.write(PING_CHECK % (shutil.which('ping') or '/usr/bin/ping'))
+            script.write(PING_CHECK % ' '.join(ping))
         os.chmod(path, 0o700)   # run by HAProxy, which runs as the controller's user
         return path
 
     @property
     def ping_command(self):
         return self._ping_command
+
+    @property
+    def server_namespace(self):
+        return self.topology and self.topology.host_namespace
+
+    def place_vip(self, lb_id, vip_address):
+        if self.topology is None:
+            return      # loopback: the address is routed to lo already
+        # Kept with the amphora, for a start after a controller restart (adopt).
+        os.makedirs(self._dir(lb_id), exist_ok=True)
+        with open(self._vip_path(lb_id), 'w') as vip:
+            vip.write(vip_address)
+
+    def _vip_path(self, lb_id):
+        return os.path.join(self._dir(lb_id), VIP_FILE)
+
+    def _prepare_namespace(self, lb_id):
+        """The amphora's namespace with its VIP, before its master starts."""
+        try:
+            with open(self._vip_path(lb_id)) as vip:
+                vip_address = vip.read().strip()
+        except OSError:
+            raise driver_base.AmphoraError('No VIP placed for amphora %s' % lb_id)
+        try:
+            self.topology.create_amphora(lb_id)
+            self.topology.add_vip(lb_id, vip_address)
+        except netns.TopologyError as error:
+            raise driver_base.AmphoraError(str(error))
+
+    def _release_namespace(self, lb_id):
+        if self.topology is not None:
+            try:
+                self.topology.remove_amphora(lb_id)
+            except netns.TopologyError as error:
+                raise driver_base.AmphoraError(str(error))
+
+    def sweep(self, lb_ids):
+        if self.topology is not None:
+            self.topology.sweep(keep=set(lb_ids))
 
     def stage_file(self, lb_id, name, data):
         os.makedirs(self._dir(lb_id), exist_ok=True)
@@ -215,6 +271,7 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
     def apply(self, lb_id, config_text):
         if config_text is None:
             self._stop(lb_id)
+            self._release_namespace(lb_id)
             # Nothing to serve: a restarted controller must not start it again.
             for path in (self.config_path(lb_id), self._served_path(lb_id)):
                 if os.path.exists(path):
@@ -288,6 +345,7 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         # checking it again (haproxy -c takes about 0.1 s of the outage).
         if config_text is None:
             self._stop(lb_id)
+            self._release_namespace(lb_id)
             return
         if config_text != self._installed(lb_id):
             self._install(lb_id, config_text)
@@ -308,10 +366,15 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
             if os.path.exists(stale):
                 os.unlink(stale)
         log_path = os.path.join(self._dir(lb_id), 'haproxy.log')
+        argv = [self.binary, '-W', '-S', self.master_socket_path(lb_id),
+                '-p', self.pid_path(lb_id), '-f', self.config_path(lb_id)]
+        if self.topology is not None:
+            self._prepare_namespace(lb_id)
+            # ip netns exec execs HAProxy: the child's PID is the master's.
+            argv = self.topology.command(lb_id, argv)
         with open(log_path, 'ab') as log:
             child = subprocess.Popen(
-                [self.binary, '-W', '-S', self.master_socket_path(lb_id),
-                 '-p', self.pid_path(lb_id), '-f', self.config_path(lb_id)],
+                argv,
                 stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                 start_new_session=True, close_fds=True)
         self._children[lb_id] = child
@@ -428,6 +491,7 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
 
     def remove(self, lb_id):
         self._stop(lb_id)
+        self._release_namespace(lb_id)
         directory = self._dir(lb_id)
         if os.path.isdir(directory):
             for name in os.listdir(directory):
@@ -451,6 +515,9 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
     def stop_all(self):
         for lb_id in self.running_ids():
             self._stop(lb_id)
+        if self.topology is not None:
+            # Namespaces, veths, the bridge and the host namespace's name.
+            self.topology.teardown()
         # The socket directory lives in /tmp; leave nothing there once all is stopped.
         try:
             os.rmdir(self.socket_dir)

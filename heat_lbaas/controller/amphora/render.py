@@ -167,7 +167,8 @@ def certificate_refs(tree):
     return refs
 
 
-def render_model(tree, stats_socket, certificate_paths=None, ping_command=None):
+def render_model(tree, stats_socket, certificate_paths=None, ping_command=None,
+                 server_namespace=None):
     certificate_paths = certificate_paths or {}
     pools = {p['id']: p for p in _live(tree.pools)}
     listeners = _live(tree.listeners)
@@ -181,15 +182,19 @@ def render_model(tree, stats_socket, certificate_paths=None, ping_command=None):
         'frontends': [_frontend(tree, listener, pools, certificate_paths)
                       for listener in listeners],
         'ping_command': ping_command,
+        # Amphorae in namespaces reach the members through the host's namespace.
+        'server_namespace': server_namespace,
         'external_checks': any(b['check'] and b['check']['type'] == 'PING'
                                for b in backends),
         'backends': backends,
     }
 
 
-def render(tree, stats_socket, certificate_paths=None, ping_command=None):
+def render(tree, stats_socket, certificate_paths=None, ping_command=None,
+           server_namespace=None):
     """The configuration text, or None when the load balancer serves nothing."""
-    model = render_model(tree, stats_socket, certificate_paths, ping_command)
+    model = render_model(tree, stats_socket, certificate_paths, ping_command,
+                         server_namespace)
     if not model['frontends'] or not tree.loadbalancer['admin_state_up']:
         return None
     return jinja_env.ENVIRONMENT.get_template('haproxy.cfg.j2').render(**model)

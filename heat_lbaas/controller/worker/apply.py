@@ -57,7 +57,9 @@ class Applier:
             certificate_paths = self._stage_certificates(served, accepted)
             config_text = render.render(
                 served, self.driver.stats_socket_path(lb_id),
-                certificate_paths, self.driver.ping_command)
+                certificate_paths, self.driver.ping_command,
+                self.driver.server_namespace)
+            self.driver.place_vip(lb_id, served.loadbalancer['vip_address'])
             if failover:
                 LOG.info('Load balancer %s: failover, restarting its amphora', lb_id)
                 self.driver.restart(lb_id, config_text)
