@@ -46,3 +46,22 @@ def test_the_check_passes_only_while_haproxy_answers(tmp_path):
         # A socket nobody reads answers nothing within the check's timeout.
         assert vrrp_check.main([path]) == 1
     assert vrrp_check.main([]) == 1
+
+
+def test_the_check_passes_while_a_real_haproxy_answers(tmp_path):
+    path = str(tmp_path / 'stats')
+    config = tmp_path / 'haproxy.cfg'
+    config.write_text('global\n    stats socket %s mode 600 level admin\n'
+                      'defaults\n    timeout client 1s\n' % path)
+    haproxy = subprocess.Popen(['haproxy', '-f', str(config)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            if vrrp_check.main([path]) == 0:
+                break
+        assert vrrp_check.main([path]) == 0
+        assert vrrp_check.main([path, str(tmp_path / 'other')]) == 1
+    finally:
+        haproxy.kill()
+        haproxy.wait()
+    assert vrrp_check.main([path]) == 1

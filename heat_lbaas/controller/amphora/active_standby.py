@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import pwd
+import time
 import uuid
 
 from heat_lbaas.controller.amphora import driver_base
@@ -236,9 +237,25 @@ class ActiveStandbyDriver(driver_base.AmphoraDriver):
                                or store_module.utcnow() for amphora in group['amphorae']}
         self._save(lb_id, group)
         self._serve(lb_id, group, new_id, config_text)
+        # A keepalived reload restarts a BACKUP's wait for the dead MASTER's
+        # advertisements: the survivor is promoted once it holds the VIP.
+        self._wait_for_vip(group, vrrp_group.peer_of(group, new_id))
         for amphora in group['amphorae']:
             self._configure_keepalived(lb_id, group, amphora['id'])
         return group
+
+    def _wait_for_vip(self, group, amphora_id):
+        """Until the amphora holds the VIP, at most as long as a BACKUP takes to miss
+        three advertisements (and some), in case it cannot take it at all."""
+        deadline = time.monotonic() + 3 * float(self.timing.advert_int) + 3
+        while time.monotonic() < deadline:
+            try:
+                if group['vip'] in self.topology.vips(amphora_id):
+                    return
+            except netns.TopologyError:
+                return
+            time.sleep(0.05)
+        LOG.warning('Amphora %s did not take the VIP %s', amphora_id, group['vip'])
 
     def incarnation(self, lb_id):
         group = self.group(lb_id)

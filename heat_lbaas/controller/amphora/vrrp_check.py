@@ -4,13 +4,19 @@
 
 Exits 0 when every HAProxy stats socket answers `show info`, 1 otherwise, so the
 VRRP instance of an amphora whose HAProxy died goes to FAULT and its peer takes the
-VIP. keepalived runs this every check interval: it imports nothing beyond the standard
+VIP. A socket that does not answer is asked once more, 0.15 s later: a reload
+replaces the socket file, and one miss would move the VIP (vrrp_fail_count is 1).
+keepalived runs this every check interval: it imports nothing beyond the standard
 library and takes no configuration (no heat_lbaas import, no file read).
 """
 import socket
 import sys
+import time
 
-TIMEOUT = 0.8   # seconds; below the smallest check interval (1 s)
+# Seconds; two attempts and the pause stay below the smallest check interval (1 s),
+# after which keepalived ends the check and counts it failed.
+TIMEOUT = 0.4
+PAUSE = 0.15
 
 
 def answers(path):
@@ -21,11 +27,20 @@ def answers(path):
         return bool(stats.recv(64))
 
 
+def answers_soon(path):
+    for attempt in range(2):
+        try:
+            if answers(path):
+                return True
+        except OSError:
+            pass
+        if attempt == 0:
+            time.sleep(PAUSE)
+    return False
+
+
 def main(paths):
-    try:
-        return 0 if paths and all(answers(path) for path in paths) else 1
-    except OSError:
-        return 1
+    return 0 if paths and all(answers_soon(path) for path in paths) else 1
 
 
 if __name__ == '__main__':
