@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 import requests
@@ -78,6 +79,13 @@ def answering(url, members, tries=12):
     bodies = http_lb.served_by(url, tries)
     return {http_lb.identity(m) for m in members
             if any(http_lb.identity(m) in body for body in bodies)}
+
+
+def serves(url):
+    try:
+        return requests.get(url, timeout=1).status_code == 200
+    except requests.RequestException:
+        return False
 
 
 def namespace_pids(name):
@@ -155,8 +163,10 @@ def test_a_killed_master_is_replaced_in_the_same_namespace(own):
     name = own.namespace_of(lb['id'])
     master = own.probe.master_pid(lb['id'])
     os.kill(master, signal.SIGKILL)
-    http_lb.wait_for(lambda: own.probe.master_pid(lb['id']) not in (None, master),
-                     30, 'no new master after kill -9')
+    killed = time.monotonic()
+    http_lb.wait_for(lambda: serves(url), 30, 'not serving after kill -9')
+    print('serving again %.2f s after kill -9 of the master' % (time.monotonic() - killed))
+    assert own.probe.master_pid(lb['id']) not in (None, master)
     own.api.wait_active(lb['id'])
     assert own.probe.master_pid(lb['id']) in namespace_pids(name)
     http_lb.wait_for(lambda: answering(url, members) == {

@@ -5,6 +5,7 @@ import ipaddress
 import random
 import shutil
 import subprocess
+import time
 import uuid
 
 import pytest
@@ -85,7 +86,11 @@ def test_removing_an_amphora_ends_what_runs_inside_and_leaves_no_link(topology, 
     amphora = topology.create_amphora(str(uuid.uuid4()))
     sleeper = subprocess.Popen(topology.command(amphora.amphora_id, ['sleep', '300']))
     try:
-        assert topology.pids(amphora.amphora_id) == [sleeper.pid]
+        # Until `ip netns exec` has entered the namespace, nothing runs there.
+        deadline = time.monotonic() + 10
+        while topology.pids(amphora.amphora_id) != [sleeper.pid]:
+            assert time.monotonic() < deadline, topology.pids(amphora.amphora_id)
+            time.sleep(0.02)
         topology.remove_amphora(amphora.amphora_id)
         assert sleeper.wait(timeout=10) is not None
     finally:
@@ -123,6 +128,16 @@ def test_a_new_topology_over_the_same_state_directory_finds_what_was_created(
     assert again.namespaces() == {amphora.amphora_id: amphora}
     again.teardown()
     assert not pings(amphora.address)
+
+
+def test_a_start_refuses_other_names_over_what_the_old_ones_created(topology):
+    topology.setup()
+    state_dir = topology.records_dir.rsplit('/', 1)[0]
+    for bridge, prefix in ((topology.bridge + 'x', topology.prefix),
+                           (topology.bridge, topology.prefix + 'x')):
+        renamed = netns.NamespaceTopology(state_dir, str(topology.network), bridge, prefix)
+        with pytest.raises(netns.TopologyError, match='heat-lbaas-amphorae stop'):
+            renamed.check()
 
 
 def test_a_start_refuses_a_taken_bridge_name_or_a_routed_range(topology, names):

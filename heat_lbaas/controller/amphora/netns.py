@@ -170,8 +170,17 @@ class NamespaceTopology:
         if not namespaces_supported():
             raise TopologyError('amphora_network = namespace needs root and a working '
                                 '`ip netns`')
-        check_cidr(self.network, bridge=self.bridge)
         recorded = self._read(BRIDGE_RECORD)
+        if recorded is not None and (recorded.get('bridge'), recorded.get(
+                'host_namespace')) != (self.bridge, self.host_namespace):
+            # What the old names created would be left behind, and never swept.
+            raise TopologyError(
+                'this state directory has amphorae on bridge %s with namespaces %s-*: '
+                'run heat-lbaas-amphorae stop with that configuration before changing '
+                'namespace_bridge or namespace_prefix'
+                % (recorded.get('bridge'), recorded.get('host_namespace', '')[
+                    :-len(HOST_SUFFIX) - 1]))
+        check_cidr(self.network, bridge=self.bridge)
         if self._device_exists(self.bridge) and recorded is None:
             raise TopologyError('a device named %s exists and was not created by this '
                                 'controller: choose another namespace_bridge'
