@@ -20,7 +20,7 @@ from heat_lbaas.controller import drivers
 def driver_for(conf):
     # With amphora_network = namespace, stop also removes the namespaces, veths,
     # bridge and host namespace name the controller created.
-    return drivers.haproxy_driver(conf, drivers.namespace_topology(conf))
+    return drivers.amphora_driver(conf, drivers.namespace_topology(conf))
 
 
 def main(argv=None):

@@ -156,6 +156,41 @@ LIMIT_OPTS = [
 ]
 
 
+# Octavia's [keepalived_vrrp] options, same names and meaning, for ACTIVE_STANDBY
+# load balancers. Octavia checks HAProxy every 5 s and fails it after 2 checks; here
+# every second and after 1, so the BACKUP takes the VIP within 2 s of HAProxy dying.
+KEEPALIVED_VRRP_OPTS = [
+    cfg.FloatOpt('vrrp_advert_int', default=1, min=0.05, max=255,
+                 help='Amphora role and priority advertisement interval in seconds. '
+                      'A BACKUP takes the VIP when it hears nothing for about three '
+                      'intervals (its MASTER stopped entirely). Whole seconds use '
+                      'VRRP version 2 with a password, as Octavia does; a fraction '
+                      '(e.g. 0.5, for a switch within 2 s) uses VRRP version 3 '
+                      '(RFC 5798, centisecond intervals), which has no password.'),
+    cfg.IntOpt('vrrp_check_interval', default=1, min=1,
+               help='VRRP health check script run interval in seconds (the check '
+                    'asks HAProxy\'s stats socket).'),
+    cfg.IntOpt('vrrp_fail_count', default=1, min=1,
+               help='Number of successive failures before transition to a fail '
+                    'state (the BACKUP then takes the VIP). Octavia\'s default is '
+                    '2 (with checks every 5 s); 1 moves the VIP within about 1.5 s '
+                    'of HAProxy dying, at the price of a switch when a single check '
+                    'gets no answer within 0.8 s.'),
+    cfg.IntOpt('vrrp_success_count', default=2, min=1,
+               help='Number of consecutive successes before transition to a '
+                    'success state.'),
+    cfg.IntOpt('vrrp_garp_refresh_interval', default=5, min=0,
+               help='Time in seconds between gratuitous ARP announcements from '
+                    'the MASTER.'),
+    cfg.IntOpt('vrrp_garp_refresh_count', default=2, min=1,
+               help='Number of gratuitous ARP announcements to make on each '
+                    'refresh interval.'),
+    cfg.StrOpt('keepalived_binary', default='keepalived',
+               help='keepalived executable run in each ACTIVE_STANDBY amphora\'s '
+                    'namespace.'),
+]
+
+
 def register(conf=cfg.CONF):
     conf.register_opts(API_OPTS, group='api')
     conf.register_opts(API_SETTINGS_OPTS, group='api_settings')
@@ -163,13 +198,14 @@ def register(conf=cfg.CONF):
     conf.register_opts(CERTIFICATE_OPTS, group='certificates')
     conf.register_opts(QUOTA_OPTS, group='quotas')
     conf.register_opts(LIMIT_OPTS, group='limits')
+    conf.register_opts(KEEPALIVED_VRRP_OPTS, group='keepalived_vrrp')
 
 
 def list_opts():
     return [('api', API_OPTS), ('api_settings', API_SETTINGS_OPTS),
             ('controller', CONTROLLER_OPTS),
             ('certificates', CERTIFICATE_OPTS), ('quotas', QUOTA_OPTS),
-            ('limits', LIMIT_OPTS)]
+            ('limits', LIMIT_OPTS), ('keepalived_vrrp', KEEPALIVED_VRRP_OPTS)]
 
 
 def vip_network(conf):

@@ -8,11 +8,14 @@ from heat_lbaas.controller import vip_networks
 from heat_lbaas.controller import certificates
 from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller.amphora import driver_base
+from heat_lbaas.controller.amphora import active_standby
 from heat_lbaas.controller.amphora import keepalived_lvs
 from heat_lbaas.controller.amphora import haproxy_process
+from heat_lbaas.controller.amphora import keepalived_render
 from heat_lbaas.controller.amphora import netns
 from heat_lbaas.controller.amphora import noop_certificates
 from heat_lbaas.controller.amphora import noop_driver
+from heat_lbaas.controller.amphora import per_topology
 from heat_lbaas.controller.health import noop_statuses
 from heat_lbaas.controller.health import rollup
 
@@ -46,6 +49,16 @@ def haproxy_driver(conf, topology=None):
                                                 topology=topology)
 
 
+def amphora_driver(conf, topology=None):
+    """The haproxy driver; with namespaces, ACTIVE_STANDBY load balancers beside it."""
+    single = haproxy_driver(conf, topology)
+    if topology is None:
+        return single
+    return per_topology.PerTopologyDriver(single, active_standby.ActiveStandbyDriver(
+        conf.controller.state_dir, topology, keepalived_render.VrrpTiming.from_conf(conf),
+        conf.controller.haproxy_binary, conf.keepalived_vrrp.keepalived_binary))
+
+
 def _haproxy(conf):
     topology = namespace_topology(conf)
     if topology is None:
@@ -56,7 +69,7 @@ def _haproxy(conf):
         topology.setup()
         network = vip_networks.NamespaceVipNetwork(conf, topology)
     return Drivers(
-        amphora=haproxy_driver(conf, topology),
+        amphora=amphora_driver(conf, topology),
         network=network,
         certificates=certificates.CertificateStore(conf.certificates.storage_path),
         operating_statuses=rollup.refresh_after_change,

@@ -44,6 +44,10 @@ class Devcloud:
         web servers, load alarms)."""
         pid_files = list((self.state_dir / 'pids').glob('*.pid'))
         pid_files += (self.state_dir / 'controller' / 'amphorae').glob('*/haproxy.pid')
+        # ACTIVE_STANDBY amphorae: HAProxy and keepalived of each.
+        pairs = self.state_dir / 'controller' / 'active-standby' / 'amphorae'
+        pid_files += pairs.glob('*/haproxy.pid')
+        pid_files += pairs.glob('*/keepalived.pid')
         pid_files += (self.state_dir / 'webservers').glob('*.pid')
         pid_files += (self.state_dir / 'alarms').glob('*.pid')
         pids = set()

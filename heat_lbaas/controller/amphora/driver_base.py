@@ -63,6 +63,19 @@ class AmphoraDriver(abc.ABC):
     def stop_watching(self):
         """Stop what watch_exits started."""
 
+    def use_topology(self, lb_id, topology):
+        """The load balancer's topology (SINGLE, ACTIVE_STANDBY), told before each
+        change; a driver serving only SINGLE has nothing to do (the API refuses
+        ACTIVE_STANDBY flavors where it is not served)."""
+
+    def amphorae(self, lb_id):
+        """The amphorae of a load balancer with more than one (ACTIVE_STANDBY), each
+        with its role and VRRP addresses; None where each has one amphora."""
+        return None
+
+    def request_amphora_failover(self, lb_id, amphora_id):
+        """The next failover (restart) of `lb_id` is of this amphora only."""
+
     @abc.abstractmethod
     def crashed(self, lb_id):
         """Whether the amphora was started and is gone without having been stopped."""

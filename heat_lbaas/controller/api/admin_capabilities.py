@@ -2,8 +2,10 @@
 JSON schemas in the shape of Octavia's amphora driver (flavor_schema.py,
 availability_zone_schema.py), cut down to what this controller really carries out.
 
-Flavor: only `loadbalancer_topology` SINGLE (one HAProxy process per load balancer);
-ACTIVE_STANDBY is refused rather than accepted and ignored. Octavia's other keys
+Flavor: only `loadbalancer_topology`: SINGLE (one HAProxy process per load balancer),
+and ACTIVE_STANDBY (two amphorae with keepalived, amphora/active_standby.py) where
+amphorae run in network namespaces; with loopback amphorae it is refused rather than
+accepted and ignored. Octavia's other keys
 (compute_flavor, amp_image_tag, sriov_vip, allow_member_sriov) name Nova, Glance and
 Neutron features that have no meaning for a local process, so they are not offered.
 Availability zone: only `valid_vip_networks`, which restricts the VIP network of the
@@ -46,6 +48,27 @@ AVAILABILITY_ZONE_SCHEMA = {
         },
     },
 }
+
+
+ACTIVE_STANDBY_DESCRIPTION = ('The load balancer topology. One of: SINGLE - One '
+                              'amphora per load balancer. ACTIVE_STANDBY - Two amphora '
+                              'per load balancer.')
+
+
+def flavor_schema(conf):
+    """FLAVOR_SCHEMA, with ACTIVE_STANDBY where this controller serves it: the haproxy
+    amphora driver with amphorae in network namespaces (VRRP needs an interface)."""
+    if (conf.controller.amphora_driver != 'haproxy'
+            or conf.controller.amphora_network != 'namespace'):
+        return FLAVOR_SCHEMA
+    topology = dict(FLAVOR_SCHEMA['properties']['loadbalancer_topology'],
+                    description=ACTIVE_STANDBY_DESCRIPTION,
+                    enum=['SINGLE', 'ACTIVE_STANDBY'])
+    return dict(FLAVOR_SCHEMA, properties={'loadbalancer_topology': topology})
+
+
+def availability_zone_schema(conf):
+    return AVAILABILITY_ZONE_SCHEMA
 
 
 def check_provider(provider):

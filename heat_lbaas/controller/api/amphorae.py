@@ -13,6 +13,12 @@ the VIP is the HA and VRRP address, the load balancer's VIP port its HA port; th
 compute and VRRP port ids are derived from the amphora id (stable, never reused). The
 controller talks to its amphorae over Unix sockets, not a management network, so
 lb_network_ip is null; there is no image, no VRRP and no certificate.
+
+An ACTIVE_STANDBY load balancer (amphora/active_standby.py) has two amphorae, MASTER
+and BACKUP, as its driver keeps them: each with its own address (vrrp_ip, also its
+lb_network_ip), the VIP as ha_ip, Octavia's priorities (100, 90), its
+virtual_router_id and interface. Failing one over rebuilds that one only (as the new
+BACKUP); a new amphora gets a new id.
 """
 import uuid
 
@@ -86,14 +92,28 @@ class Amphorae:
             'image_id': None, 'compute_flavor': None,
         }
 
+    def _pair_view(self, lb, state):
+        return dict(self._view(lb, {'id': state.amphora_id,
+                                    'created_at': state.created_at,
+                                    'updated_at': state.created_at}),
+                    lb_network_ip=state.vrrp_ip, vrrp_ip=state.vrrp_ip, ha_ip=state.ha_ip,
+                    role=state.role, vrrp_priority=state.vrrp_priority,
+                    vrrp_id=state.vrrp_id, vrrp_interface=state.vrrp_interface,
+                    vrrp_port_id=_derived(state.amphora_id, 'vrrp_port'),
+                    compute_id=_derived(state.amphora_id, 'compute'))
+
     def list(self):
-        """Every load balancer's amphora (records of deleted ones are dropped)."""
+        """Every load balancer's amphorae (records of deleted ones are dropped)."""
         amphorae = []
         with self.store.transaction():
             records = amphora_records.all_records(self.store)
             for lb in self.store.find(model.LOADBALANCER):
                 record = records.pop(lb['id'], None)
                 if lb['provisioning_status'] in ('DELETED', 'PENDING_DELETE'):
+                    continue
+                pair = self.driver.amphorae(lb['id'])
+                if pair:
+                    amphorae.extend(self._pair_view(lb, state) for state in pair)
                     continue
                 amphorae.append(self._view(lb, self._record(lb, record)))
             for gone in records.values():
@@ -116,6 +136,7 @@ class Amphorae:
         """Octavia's amphora failover: the load balancer's amphora is replaced (a
         new master; without one, a new record stands for the new amphora)."""
         lb_id = self.get(amphora_id)['loadbalancer_id']
+        self.driver.request_amphora_failover(lb_id, amphora_id)
         loadbalancers.LoadBalancers(self.context).failover(lb_id)
         with self.store.transaction():
             if self.driver.incarnation(lb_id) is None:

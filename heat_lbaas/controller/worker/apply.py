@@ -19,6 +19,7 @@ from heat_lbaas.controller import status_transitions
 from heat_lbaas.controller.amphora import driver_base
 from heat_lbaas.controller.amphora import render
 from heat_lbaas.controller.db import l7_positions
+from heat_lbaas.controller.db import topologies
 from heat_lbaas.controller.db import tree as tree_module
 from heat_lbaas.controller.health import rollup
 from heat_lbaas.controller.worker import last_good
@@ -48,6 +49,8 @@ class Applier:
             return
         if not status_transitions.has_pending(tree.objects()):
             return
+        self.driver.use_topology(lb_id, topologies.of_loadbalancer(self.store,
+                                                                   tree.loadbalancer))
         accepted = self.last_good.get(lb_id)
         served = last_good.effective_tree(tree, accepted)
         try:

@@ -1,0 +1,128 @@
+"""End to end on the devcloud in namespace mode: the active/standby variant of the
+autoscaled web tier (templates/autoscaling_web.yaml with environments/active-standby.yaml)
+through the real `openstack` CLI: an operator's ACTIVE_STANDBY flavor, the stack, its
+two amphorae (`openstack loadbalancer amphora list/show`), the MASTER killed under load
+with the stack running (the BACKUP takes the VIP, the controller rebuilds the dead
+amphora as the new BACKUP), an amphora failover, and a delete that leaves nothing."""
+import json
+import os
+import pathlib
+import signal
+import time
+import urllib.parse
+
+from tests.support import processes
+from tests.support import request_load
+from tests.support import vip_probe
+from tests.support.stacks import assert_nothing_left
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+# environments/active-standby.yaml names this flavor.
+FLAVOR = 'active-standby'
+
+
+def _amphorae(devcloud, lb_id):
+    listed = devcloud.openstack_json('loadbalancer', 'amphora', 'list',
+                                     '--loadbalancer', lb_id)
+    return {a['role']: a for a in listed}
+
+
+def _wait(condition, timeout, message):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(message)
+
+
+def _lb_active(devcloud, lb_id):
+    return devcloud.load_balancer.load_balancer(lb_id)['provisioning_status'] == 'ACTIVE'
+
+
+def test_active_standby_web_tier_survives_its_master(devcloud):
+    assert devcloud.settings['amphora_network'] == 'namespace', (
+        'ACTIVE_STANDBY needs the devcloud in namespace mode (root)')
+    profile = devcloud.openstack_json(
+        'loadbalancer', 'flavorprofile', 'create', '--name', 'e2e-active-standby',
+        '--provider', 'amphora',
+        '--flavor-data', json.dumps({'loadbalancer_topology': 'ACTIVE_STANDBY'}))
+    flavor = devcloud.openstack_json('loadbalancer', 'flavor', 'create', '--name', FLAVOR,
+                                     '--flavorprofile', profile['id'], '--enable')
+    try:
+        _exercise(devcloud)
+    finally:
+        devcloud.openstack('loadbalancer', 'flavor', 'delete', flavor['id'], check=False)
+        devcloud.openstack('loadbalancer', 'flavorprofile', 'delete', profile['id'],
+                           check=False)
+
+
+def _exercise(devcloud):
+    devcloud.openstack('stack', 'create', '-t', str(ROOT / 'templates/autoscaling_web.yaml'),
+                       '-e', str(ROOT / 'environments/devcloud.yaml'),
+                       '-e', str(ROOT / 'environments/active-standby.yaml'),
+                       '--parameter', 'desired_size=2', '--wait', '--poll', '1', 'ha-web',
+                       timeout=600)
+    lb_url = devcloud.openstack('stack', 'output', 'show', 'ha-web', 'lb_url', '-f',
+                                'value', '-c', 'output_value').stdout.strip()
+    lb, = devcloud.load_balancer.load_balancers()
+    assert lb['flavor_id']
+    roles = _amphorae(devcloud, lb['id'])
+    assert set(roles) == {'MASTER', 'BACKUP'}
+    master, backup = roles['MASTER'], roles['BACKUP']
+    shown = devcloud.openstack_json('loadbalancer', 'amphora', 'show', master['id'])
+    assert (shown['role'], shown['vrrp_priority'], shown['ha_ip']) == (
+        'MASTER', 100, lb['vip_address'])
+    started = devcloud.pids()
+    url = urllib.parse.urlsplit(lb_url)
+
+    # Under load (keep-alive clients, quick and slow, and a loop of new connections),
+    # the MASTER's HAProxy is killed.
+    with request_load.RequestLoad(lb_url) as load, \
+            vip_probe.VipProbe(url.hostname, url.port) as probe:
+        probe.wait_for_any_answer(since=0)
+        time.sleep(2)
+        killed_at = time.monotonic()
+        pattern = os.path.join('active-standby', 'amphorae', master['id'], 'haproxy.cfg')
+        for pid in processes.with_argument_containing(pattern):
+            os.kill(pid, signal.SIGKILL)
+        first_failure = probe.wait_for_failure(since=killed_at)
+        served_again = probe.wait_for_any_answer(since=first_failure)
+        _wait(lambda: master['id'] not in {a['id'] for a in
+                                           _amphorae(devcloud, lb['id']).values()},
+              90, 'the dead MASTER was not rebuilt')
+        _wait(lambda: _lb_active(devcloud, lb['id']), 90, 'not ACTIVE after failover')
+        # Then an operator fails the new BACKUP over: nothing fails meanwhile.
+        rebuilt = _amphorae(devcloud, lb['id'])
+        devcloud.openstack('loadbalancer', 'amphora', 'failover', rebuilt['BACKUP']['id'])
+        _wait(lambda: rebuilt['BACKUP']['id'] not in {
+            a['id'] for a in _amphorae(devcloud, lb['id']).values()}, 90,
+            'the BACKUP was not failed over')
+        _wait(lambda: _lb_active(devcloud, lb['id']), 90, 'not ACTIVE after failover')
+        time.sleep(2)
+        stopped = time.monotonic()
+    # The switch window: from the kill until the BACKUP serves.
+    window_failures = probe.failures_between(killed_at, served_again)
+    load_failures = load.failures_since(served_again + 1)
+    print('\nactive/standby web tier, MASTER HAProxy SIGKILLed: served again %.2f s '
+          'after the kill; new-connection loop: %d failed in the switch window, %d '
+          'after (%d answered); keep-alive clients: %d failed (%d before the switch was '
+          'over), %d answered'
+          % (served_again - killed_at, len(window_failures),
+             len(probe.failures_between(served_again)),
+             len(probe.answers_between(served_again, stopped)),
+             len(load.failures), len(load.failures) - len(load_failures), load.answered))
+    assert probe.failures_between(served_again) == []
+    # A keep-alive connection open on the dead HAProxy fails once; none after.
+    assert load_failures == []
+    after = _amphorae(devcloud, lb['id'])
+    assert after['MASTER']['id'] == backup['id']
+    assert after['BACKUP']['id'] not in (master['id'], backup['id'],
+                                         rebuilt['BACKUP']['id'])
+
+    devcloud.remember_pids()
+    started |= devcloud.pids()
+    devcloud.openstack('stack', 'delete', '-y', '--wait', 'ha-web', timeout=600)
+    assert_nothing_left(devcloud, lb['id'], started)
+    assert not list((devcloud.state_dir / 'controller' / 'active-standby' / 'groups'
+                     ).glob('*.json'))

@@ -1,0 +1,218 @@
+"""ACTIVE_STANDBY load balancers through the controller (amphora_network = namespace):
+a flavor whose profile asks for it, two amphorae (MASTER, BACKUP) shown by the amphora
+API and openstacksdk, a configuration change under load with no failed request, the
+MASTER's HAProxy killed under load (the BACKUP takes the VIP, the controller rebuilds
+the dead amphora as the new BACKUP), and an amphora failover through openstacksdk."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+import openstack
+import pytest
+
+from tests.support import controller as controller_support
+from tests.support import http_lb
+from tests.support import namespaces
+from tests.support import octavia_api
+from tests.support import processes
+from tests.support import vip_probe
+from tests.support import web_servers
+
+pytestmark = namespaces.needs_namespaces
+VIP_PORT = 8080
+# See the configuration change below: a namespace-mode reload issue, not VRRP's.
+RELOAD_503_ALLOWED = 1
+
+
+@pytest.fixture
+def own():
+    directory = controller_support.short_state_dir()
+    names = namespaces.Names()
+    running = controller_support.RunningController(os.path.join(directory, 'state'),
+                                                   namespaces=names)
+    servers = web_servers.WebServers(os.path.join(directory, 'web'))
+    running.start()
+    try:
+        yield running, octavia_api.OctaviaApi(running.url), servers, names
+    finally:
+        try:
+            servers.stop_all()
+            running.stop()
+        finally:
+            names.namespaces()
+            leftovers = names.leftovers()
+            left = processes.with_argument_containing(running.state_dir + '/')
+            shutil.rmtree(directory, ignore_errors=True)
+        assert left == [], 'processes left after heat-lbaas-amphorae stop'
+        assert leftovers == [], 'namespaces or links left: %s' % leftovers
+
+
+def _active_standby_flavor(api):
+    profile = api.create('flavorprofiles', 'flavorprofile', name='as-profile',
+                         provider_name='amphora', flavor_data=json.dumps(
+                             {'loadbalancer_topology': 'ACTIVE_STANDBY'}))
+    return api.create('flavors', 'flavor', name='active-standby',
+                      flavor_profile_id=profile['id'], enabled=True)
+
+
+def _serving_pair(api, names, members):
+    flavor = _active_standby_flavor(api)
+    lb = api.new_loadbalancer(name='pair', flavor_id=flavor['id'])
+    listener = api.create_child(lb['id'], 'listeners', 'listener',
+                                loadbalancer_id=lb['id'], protocol='HTTP',
+                                protocol_port=VIP_PORT)
+    pool = api.create_child(lb['id'], 'pools', 'pool', listener_id=listener['id'],
+                            protocol='HTTP', lb_algorithm='ROUND_ROBIN')
+    for member in members:
+        api.create_child(lb['id'], 'pools/%s/members' % pool['id'], 'member',
+                         address=member['address'], protocol_port=member['port'])
+    names.namespaces()
+    return lb, pool
+
+
+def _amphorae(api, lb_id):
+    response = api.octavia_request('GET', '/amphorae?loadbalancer_id=' + lb_id)
+    assert response.status_code == 200, response.text
+    return {a['role']: a for a in response.json()['amphorae']}
+
+
+def _haproxy_of(running, amphora_id):
+    return processes.with_argument_containing(os.path.join(
+        running.state_dir, 'active-standby', 'amphorae', amphora_id, 'haproxy.cfg'))
+
+
+def _holds_vip(names, amphora, vip):
+    namespace = '%s-%s' % (names.prefix, amphora['id'][:8])
+    addresses = subprocess.run(['ip', '-n', namespace, '-o', '-4', 'address', 'show'],
+                               capture_output=True, text=True).stdout
+    return ' %s/32 ' % vip in addresses
+
+
+def _kill_haproxy(running, names, amphora):
+    for pid in _haproxy_of(running, amphora['id']):
+        os.kill(pid, signal.SIGKILL)
+
+
+def _kill_namespace(running, names, amphora):
+    """Every process of the amphora's namespace: HAProxy and keepalived."""
+    namespace = '%s-%s' % (names.prefix, amphora['id'][:8])
+    pids = subprocess.run(['ip', 'netns', 'pids', namespace], capture_output=True,
+                          text=True, check=True).stdout.split()
+    assert len(pids) >= 3      # HAProxy master and worker, keepalived (and its child)
+    for pid in pids:
+        os.kill(int(pid), signal.SIGKILL)
+
+
+@pytest.mark.parametrize('kill', [_kill_haproxy, _kill_namespace],
+                         ids=['haproxy', 'namespace'])
+def test_an_active_standby_load_balancer_keeps_serving_through_a_dead_master(own, kill):
+    running, api, servers, names = own
+    members = servers.start(2)
+    lb, pool = _serving_pair(api, names, members)
+    vip = lb['vip_address']
+    roles = _amphorae(api, lb['id'])
+    assert set(roles) == {'MASTER', 'BACKUP'}
+    master, backup = roles['MASTER'], roles['BACKUP']
+    assert (master['vrrp_priority'], backup['vrrp_priority']) == (100, 90)
+    assert master['ha_ip'] == backup['ha_ip'] == vip
+    assert master['vrrp_ip'] != backup['vrrp_ip'] != vip
+    assert master['vrrp_id'] == backup['vrrp_id']
+    assert master['vrrp_interface'] == 'eth0'
+    http_lb.wait_for(lambda: _holds_vip(names, master, vip), 20, 'MASTER has no VIP')
+    assert not _holds_vip(names, backup, vip)
+
+    with vip_probe.VipProbe(vip, VIP_PORT) as probe:
+        probe.wait_for_any_answer(since=0)
+        # A change (a member's weight) reaches both amphorae with no failed request.
+        # Known: under load, an HAProxy reload in namespace mode now and then answers
+        # one request 503 (SINGLE amphorae alike; none seen in loopback mode), so at
+        # most one 503 is let through here and printed; nothing else may fail.
+        changed_at = time.monotonic()
+        member = http_lb.members_of(api, pool['id'])[0]
+        api.update_child(lb['id'], '/pools/%s/members/%s' % (pool['id'], member['id']),
+                         'member', weight=7)
+        for amphora in (master, backup):
+            config = os.path.join(running.state_dir, 'active-standby', 'amphorae',
+                                  amphora['id'], 'haproxy.cfg')
+            assert '%s:%s weight 7' % (member['address'], member['protocol_port']) in (
+                open(config).read())
+        time.sleep(1)
+        during_change = probe.failures_between(changed_at)
+        assert [error for _, error in during_change if error != 'HTTP 503'] == []
+        assert len(during_change) <= RELOAD_503_ALLOWED, during_change
+
+        # The MASTER dies under load.
+        killed_at = time.monotonic()
+        kill(running, names, master)
+        first_failure = probe.wait_for_failure(since=killed_at)
+        served_again = probe.wait_for_any_answer(since=first_failure)
+        # The controller fails over: the dead amphora is rebuilt as the new BACKUP.
+        http_lb.wait_for(lambda: set(a['id'] for a in _amphorae(api, lb['id']).values())
+                         not in ({master['id'], backup['id']},), 60, 'no failover')
+        api.wait_active(lb['id'], timeout=60)
+        time.sleep(2)
+    failed = probe.failures_between(killed_at, served_again)
+    print('\nACTIVE_STANDBY through the controller: config change %d failed requests; '
+          'MASTER killed (%s): served again %.2f s after the first failure '
+          '(%.2f s after the kill), %d failed requests %s; %d failed after (%d answered)'
+          % (len(probe.failures_between(changed_at, killed_at)), kill.__name__,
+             served_again - first_failure, served_again - killed_at, len(failed),
+             sorted({error for _, error in failed}),
+             len(probe.failures_between(served_again)),
+             len(probe.answers_between(served_again))))
+    assert probe.failures_between(served_again) == []
+    roles = _amphorae(api, lb['id'])
+    assert roles['MASTER']['id'] == backup['id']
+    assert roles['MASTER']['vrrp_priority'] == 100
+    assert roles['BACKUP']['id'] not in (master['id'], backup['id'])
+    assert _holds_vip(names, roles['MASTER'], vip)
+    assert api.octavia_request('GET', '/amphorae/' + master['id']).status_code == 404
+    # Statistics come from the amphora holding the VIP.
+    stats = api.request('GET', '/loadbalancers/%s/stats' % lb['id']).json()['stats']
+    assert stats['total_connections'] > 0
+
+
+def test_a_pair_outlives_a_controller_restart(own):
+    running, api, servers, names = own
+    members = servers.start(1)
+    lb, _ = _serving_pair(api, names, members)
+    before = _amphorae(api, lb['id'])
+    with vip_probe.VipProbe(lb['vip_address'], VIP_PORT) as probe:
+        probe.wait_for_any_answer(since=0)
+        began = time.monotonic()
+        running.kill()
+        time.sleep(1)
+        running.start()
+        api.wait_active(lb['id'], timeout=60)
+        time.sleep(1)
+    assert probe.failures_between(began) == []
+    # Adopted: the same amphorae, roles and VIP holder.
+    after = _amphorae(api, lb['id'])
+    assert {r: a['id'] for r, a in after.items()} == {r: a['id'] for r, a in before.items()}
+    assert _holds_vip(names, after['MASTER'], lb['vip_address'])
+
+
+def test_openstacksdk_lists_and_fails_over_one_amphora_of_a_pair(own):
+    running, api, servers, names = own
+    members = servers.start(1)
+    lb, _ = _serving_pair(api, names, members)
+    sdk = openstack.connect(auth_type='none', auth={'endpoint': running.url},
+                            load_balancer_endpoint_override=running.url)
+    listed = {a.role: a for a in sdk.load_balancer.amphorae(loadbalancer_id=lb['id'])}
+    assert set(listed) == {'MASTER', 'BACKUP'}
+    backup = sdk.load_balancer.get_amphora(listed['BACKUP'].id)
+    assert (backup.ha_ip, backup.vrrp_priority) == (lb['vip_address'], 90)
+    with vip_probe.VipProbe(lb['vip_address'], VIP_PORT) as probe:
+        probe.wait_for_any_answer(since=0)
+        began = time.monotonic()
+        sdk.load_balancer.failover_amphora(backup.id)
+        api.wait_active(lb['id'], timeout=60)
+        time.sleep(1)
+    assert probe.failures_between(began) == []
+    after = {a.role: a.id for a in sdk.load_balancer.amphorae(loadbalancer_id=lb['id'])}
+    # Only the BACKUP was rebuilt; the MASTER kept serving.
+    assert after['MASTER'] == listed['MASTER'].id
+    assert after['BACKUP'] not in (listed['BACKUP'].id, listed['MASTER'].id)
