@@ -9,7 +9,8 @@ from tests.support import stacks as stacks_support
 # them at once, next to the many short files, instead of leaving them to run alone
 # at the end.
 LONG_RUNNING_FILES = ('tests/tempest/test_scenario_suite.py', 'tests/tempest/',
-                      'tests/upstream/', 'tests/e2e/test_devcloud_keystone.py')
+                      'tests/e2e/test_active_standby_web.py', 'tests/upstream/',
+                      'tests/e2e/test_devcloud_keystone.py')
 
 
 def _start_rank(item):
