@@ -10,6 +10,7 @@ from heat_lbaas.controller.amphora import driver_base
 from heat_lbaas.controller.amphora import haproxy_process
 from heat_lbaas.controller.amphora import noop_certificates
 from heat_lbaas.controller.amphora import noop_driver
+from heat_lbaas.controller.api import profile_options
 from heat_lbaas.controller.health import noop_statuses
 from heat_lbaas.controller.health import rollup
 
@@ -23,6 +24,8 @@ class Drivers:
     operating_statuses: typing.Callable
     # Whether amphorae report health (HAProxy's checks) and can die (failover).
     polls_health: bool
+    # What it carries out of flavor and availability zone profiles (None: all).
+    served_profile_data: typing.Any
 
 
 def _haproxy(conf):
@@ -32,7 +35,8 @@ def _haproxy(conf):
         network=vip_networks.LoopbackVipNetwork(conf),
         certificates=certificates.CertificateStore(conf.certificates.storage_path),
         operating_statuses=rollup.refresh_after_change,
-        polls_health=True)
+        polls_health=True,
+        served_profile_data=profile_options.HAPROXY)
 
 
 def _noop(conf):
@@ -40,7 +44,9 @@ def _noop(conf):
                    network=vip_networks.NoopVipNetwork(),
                    certificates=noop_certificates.NoopCertificateStore(),
                    operating_statuses=noop_statuses.store_after_change,
-                   polls_health=False)
+                   polls_health=False,
+                   # As Octavia's noop compute, image and network drivers.
+                   served_profile_data=None)
 
 
 BUILDERS = {'haproxy': _haproxy, 'noop': _noop}

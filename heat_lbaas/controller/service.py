@@ -45,6 +45,7 @@ class Context:
     network: typing.Any     # vip_networks.*: where VIPs are placed
     failovers: failover.FailoverRequests
     certificates: typing.Any    # amphora/certificates.CertificateStore or noop
+    served_profile_data: typing.Any     # drivers.Drivers.served_profile_data
 
 
 class Controller:
@@ -69,7 +70,8 @@ class Controller:
                                         allowed=status_transitions.FAILOVER_BY_HEALTH))
         self.context = Context(conf, self.store, self.worker,
                                stats.Statistics(self.driver), chosen.network,
-                               self.failovers, self.certificates)
+                               self.failovers, self.certificates,
+                               chosen.served_profile_data)
         self.app = api_app.Application(self.context)
         self.server = None
 

@@ -3,6 +3,7 @@
 The tree is first turned into a small render model (plain dicts of ids, addresses,
 numbers and pattern-checked strings), then into text by templates/haproxy.cfg.j2.
 """
+from heat_lbaas.controller import model
 from heat_lbaas.controller.amphora import jinja_env
 from heat_lbaas.controller.amphora import l7_render
 from heat_lbaas.controller.amphora import tls_render
@@ -37,8 +38,10 @@ def _live(rows):
 
 
 def host(address):
-    """An address as HAProxy reads it before ':port' or alone (`addr`): IPv6 in
-    brackets, since HAProxy takes the last ':' of a bare IPv6 address as the port."""
+    """An address as HAProxy reads it before ':port' or alone (`addr`): normalised
+    (the API keeps it as the user wrote it), IPv6 in brackets, since HAProxy takes
+    the last ':' of a bare IPv6 address as the port."""
+    address = model.normalised_address(address)
     return '[%s]' % address if ':' in address else address
 
 
