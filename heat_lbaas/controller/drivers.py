@@ -16,6 +16,7 @@ from heat_lbaas.controller.amphora import netns
 from heat_lbaas.controller.amphora import noop_certificates
 from heat_lbaas.controller.amphora import noop_driver
 from heat_lbaas.controller.amphora import per_topology
+from heat_lbaas.controller.api import profile_options
 from heat_lbaas.controller.health import noop_statuses
 from heat_lbaas.controller.health import rollup
 
@@ -57,6 +58,8 @@ def amphora_driver(conf, topology=None):
     return per_topology.PerTopologyDriver(single, active_standby.ActiveStandbyDriver(
         conf.controller.state_dir, topology, keepalived_render.VrrpTiming.from_conf(conf),
         conf.controller.haproxy_binary, conf.keepalived_vrrp.keepalived_binary))
+    # What it carries out of flavor and availability zone profiles (None: all).
+    served_profile_data: typing.Any
 
 
 def _haproxy(conf):
@@ -74,7 +77,8 @@ def _haproxy(conf):
         certificates=certificates.CertificateStore(conf.certificates.storage_path),
         operating_statuses=rollup.refresh_after_change,
         polls_health=True,
-        capabilities=capabilities.Capabilities(keepalived_lvs.unserved_reason()))
+        capabilities=capabilities.Capabilities(keepalived_lvs.unserved_reason()),
+        served_profile_data=profile_options.haproxy(namespaces=topology is not None))
 
 
 def _noop(conf):
@@ -84,7 +88,9 @@ def _noop(conf):
                    operating_statuses=noop_statuses.store_after_change,
                    polls_health=False,
                    # Octavia's noop amphora driver takes everything, LVS included.
-                   capabilities=capabilities.Capabilities(lvs_refusal=None))
+                   capabilities=capabilities.Capabilities(lvs_refusal=None),
+                   # As Octavia's noop compute, image and network drivers.
+                   served_profile_data=None)
 
 
 BUILDERS = {'haproxy': _haproxy, 'noop': _noop}

@@ -10,13 +10,15 @@ says which (`refers_to`). Everything that walks the tree (locks, cascades, views
 the tree loader) derives from these, through graph.py.
 """
 import dataclasses
+import ipaddress
 import re
 from typing import Any
 
 from heat_lbaas import octavia_vocabulary as octavia
 
-# Field kinds. IP and CIDR_LIST values are stored (and rendered) in their normalised
-# form; STATUS_CODES are HTTP status codes: one, a list or a low-high range.
+# Field kinds. IP values are stored and shown as given (as Octavia's), normalised
+# where compared and rendered; CIDR_LIST values are stored normalised (Octavia's
+# CidrType); STATUS_CODES are HTTP status codes: one, a list or a low-high range.
 STRING, INTEGER, FLOAT, BOOLEAN, UUID, IP, STRING_LIST, DICT, CIDR_LIST, STATUS_CODES = (
     'string', 'integer', 'float', 'boolean', 'uuid', 'ip', 'string_list', 'dict',
     'cidr_list', 'status_codes')
@@ -285,3 +287,17 @@ BY_COLLECTION = {t.collection: t for t in OBJECT_TYPES}
 
 def matches(pattern, value):
     return isinstance(value, str) and re.fullmatch(pattern, value) is not None
+
+
+def normalised_address(address):
+    """One text per IP address ('2001:DB8:0::1' -> '2001:db8::1'), wherever addresses
+    are compared or rendered: IP fields keep the text the user gave, as Octavia's."""
+    return str(ipaddress.ip_address(address))
+
+
+def member_address_port(member):
+    """The backend a member sends to, for refusing a second member on it in one
+    pool (Octavia's DuplicateMemberEntry): its address normalised, and its port.
+    Octavia's batch update matches members by the address as given instead
+    (octavia_vocabulary.member_identity)."""
+    return normalised_address(member['address']), member['protocol_port']

@@ -48,6 +48,7 @@ class Context:
     failovers: failover.FailoverRequests
     certificates: typing.Any    # amphora/certificates.CertificateStore or noop
     capabilities: capabilities.Capabilities     # what the amphora driver serves
+    served_profile_data: typing.Any     # drivers.Drivers.served_profile_data
 
 
 class Controller:
@@ -77,7 +78,7 @@ class Controller:
         self.context = Context(conf, self.store, self.worker,
                                self.statistics, chosen.network,
                                self.failovers, self.certificates,
-                               chosen.capabilities)
+                               chosen.capabilities, chosen.served_profile_data)
         self.app = api_app.Application(self.context)
         self.server = None
 

@@ -135,3 +135,29 @@ def test_load_alarms_scale_out_under_load_and_back_in_after_it(devcloud):
     devcloud.heat.delete('loaded')
     assert [p for p in alarm_pids if devcloud_support.is_alive(p)] == []
     assert list((devcloud.state_dir / 'alarms').glob('*.pid')) == []
+
+
+def test_changing_lb_port_of_a_running_stack_keeps_every_member_serving(devcloud):
+    """lb_port is the listener's protocol_port, which Octavia cannot change: the
+    listener is made anew. The pool (the listener's default pool) and its members
+    stay as they are, and serve on the new port. (With the pool created on the
+    listener, the pool was made anew too, and the group's members, still naming the
+    old pool, failed the update.)"""
+    devcloud.heat.create('moved', ROOT / 'templates/autoscaling_web.yaml',
+                         [ROOT / 'environments/devcloud.yaml'],
+                         {'min_size': 2, 'desired_size': 2, 'lb_port': 8096})
+    before = output_value(devcloud, 'moved', 'lb_url')
+    assert len(served_by(before, 10)) == 2
+    pool = output_value(devcloud, 'moved', 'pool_id')
+    member_ids = sorted(output_value(devcloud, 'moved', 'member_ids'))
+
+    devcloud.heat.update('moved', parameters={'lb_port': 8097})
+    after = output_value(devcloud, 'moved', 'lb_url')
+    assert after == before.replace(':8096/', ':8097/'), after
+    assert output_value(devcloud, 'moved', 'pool_id') == pool
+    assert sorted(output_value(devcloud, 'moved', 'member_ids')) == member_ids
+    assert len(served_by(after, 10)) == 2
+    with pytest.raises(requests.ConnectionError):
+        requests.get(before, timeout=5)
+    devcloud.heat.delete('moved')
+    assert devcloud.load_balancer.load_balancers() == []

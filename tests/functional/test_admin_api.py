@@ -76,13 +76,16 @@ def test_flavor_profile_has_octavias_shape_and_validation(api, flavor_profile):
         return api.request('POST', '/flavorprofiles', {'flavorprofile': fields})
     _fault(create(flavor_data='{bad'), 400,
            '{bad is not a valid option for flavor_data')
-    _fault(create(flavor_data='{"compute_flavor": "m1.small"}'), 501,
+    # Octavia's amphora provider schema: its keys, types and values only.
+    _fault(create(flavor_data='{"compute_flavors": "m1.small"}'), 501,
            "Provider 'amphora' does not support a requested option: Additional "
-           "properties are not allowed ('compute_flavor' was unexpected)")
-    # ACTIVE_STANDBY is not served yet: refused, never accepted and ignored.
-    _fault(create(flavor_data='{"loadbalancer_topology": "ACTIVE_STANDBY"}'), 501,
+           "properties are not allowed ('compute_flavors' was unexpected)")
+    _fault(create(flavor_data='{"loadbalancer_topology": "TRIPLE"}'), 501,
            "Provider 'amphora' does not support a requested option: "
-           "loadbalancer_topology 'ACTIVE_STANDBY' is not one of ['SINGLE']")
+           "loadbalancer_topology 'TRIPLE' is not one of ['SINGLE', 'ACTIVE_STANDBY']")
+    _fault(create(flavor_data='{"sriov_vip": "yes"}'), 501,
+           "Provider 'amphora' does not support a requested option: "
+           "sriov_vip 'yes' is not of type 'boolean'")
     _fault(create(provider_name='noop_driver'), 400,
            "Provider 'noop_driver' is not enabled.")
     _fault(create(name=None), 400,
@@ -167,17 +170,25 @@ def test_flavor_lists_filter_sort_page_and_select_fields(api, flavor_profile):
 
 
 def test_capabilities_say_what_this_provider_serves(api):
+    # Octavia's amphora provider's, descriptions included (octavia-tempest-plugin
+    # compares them): what profiles may hold, whatever the driver serves.
     response = api.request('GET', '/providers/amphora/flavor_capabilities')
-    assert response.json() == {'flavor_capabilities': [
-        {'name': 'loadbalancer_topology',
-         'description': 'The load balancer topology. One of: SINGLE - One amphora '
-                        'per load balancer.'}]}
+    assert response.json()['flavor_capabilities'][0] == {
+        'name': 'loadbalancer_topology',
+        'description': 'The load balancer topology. One of: SINGLE - One amphora '
+                       'per load balancer. ACTIVE_STANDBY - Two amphora per load '
+                       'balancer.'}
+    assert [c['name'] for c in response.json()['flavor_capabilities']] == [
+        'loadbalancer_topology', 'compute_flavor', 'amp_image_tag', 'sriov_vip',
+        'allow_member_sriov']
     names = api.request('GET', '/providers/amphora/flavor_capabilities?fields=name'
                         '&name=loadbalancer_topology').json()
     assert names == {'flavor_capabilities': [{'name': 'loadbalancer_topology'}]}
     zones = api.request('GET', '/providers/amphora/availability_zone_capabilities')
+    assert zones.json()['availability_zone_capabilities'][0] == {
+        'name': 'compute_zone', 'description': 'The compute availability zone.'}
     assert [c['name'] for c in zones.json()['availability_zone_capabilities']] == [
-        'valid_vip_networks']
+        'compute_zone', 'volume_zone', 'management_network', 'valid_vip_networks']
     _fault(api.request('GET', '/providers/nope/flavor_capabilities'), 400,
            "Provider 'nope' is not enabled.")
     providers = api.request('GET', '/providers?fields=name').json()['providers']
@@ -201,6 +212,94 @@ def test_loadbalancer_takes_an_enabled_flavor_only(api, flavor):
     create['loadbalancer']['flavor_id'] = str(uuid.uuid4())
     _fault(api.request('POST', '/loadbalancers', create), 400,
            'Validation failure: Invalid flavor_id.')
+
+
+def _offering(api, option, data):
+    """A new flavor (option 'flavor') or availability zone of a profile holding
+    `data`; (the load balancer field naming it, its value, cleanup callable)."""
+    if option == 'flavor':
+        profile = api.create('flavorprofiles', 'flavorprofile', name=_name('fp'),
+                             provider_name='amphora', flavor_data=json.dumps(data))
+        made = api.create('flavors', 'flavor', name=_name('flavor'),
+                          flavor_profile_id=profile['id'])
+        paths = ('/flavors/' + made['id'], '/flavorprofiles/' + profile['id'])
+        field, value = 'flavor_id', made['id']
+    else:
+        profile = api.create('availabilityzoneprofiles', 'availability_zone_profile',
+                             name=_name('azp'), provider_name='amphora',
+                             availability_zone_data=json.dumps(data))
+        made = api.create('availabilityzones', 'availability_zone', name=_name('az'),
+                          availability_zone_profile_id=profile['id'])
+        paths = ('/availabilityzones/' + made['name'],
+                 '/availabilityzoneprofiles/' + profile['id'])
+        field, value = 'availability_zone', made['name']
+
+    def cleanup():
+        for path in paths:
+            assert api.request('DELETE', path).status_code == 204
+    return field, value, cleanup
+
+
+REFUSED = "Provider 'amphora' does not support a requested option: "
+
+
+@pytest.mark.parametrize('option, data, detail', [
+    ('flavor', {'loadbalancer_topology': 'ACTIVE_STANDBY'},
+     'flavor loadbalancer_topology ACTIVE_STANDBY is not supported by this controller '
+     '(one HAProxy process per load balancer; supported: SINGLE).'),
+    ('flavor', {'compute_flavor': 'm1.amphora'},
+     'flavor compute_flavor is not supported by this controller (no compute service: '
+     'each amphora is an HAProxy process on this host).'),
+    ('flavor', {'amp_image_tag': 'amphora'},
+     'flavor amp_image_tag is not supported by this controller (no amphora image: '
+     'each amphora is an HAProxy process on this host).'),
+    ('flavor', {'sriov_vip': True},
+     'flavor sriov_vip true is not supported by this controller (no SR-IOV ports; '
+     'supported: false).'),
+    ('availability_zone', {'compute_zone': 'az-2'},
+     'availability zone compute_zone az-2 is not supported by this controller (every '
+     'amphora runs on this one host, in compute zone nova; supported: nova).'),
+    ('availability_zone', {'management_network': str(uuid.UUID(int=7))},
+     'availability zone management_network is not supported by this controller (no '
+     'management network: the controller reaches its amphorae over Unix sockets).'),
+    ('availability_zone', {'volume_zone': 'az-1'},
+     'availability zone volume_zone is not supported by this controller (no volumes: '
+     'amphorae run on this host).'),
+], ids=lambda v: v if isinstance(v, str) and ' ' not in v else None)
+def test_profile_data_is_stored_and_refused_where_a_loadbalancer_uses_it(
+        api, option, data, detail):
+    """Profiles take what Octavia's amphora provider takes; the haproxy driver
+    refuses what it cannot serve when a load balancer names it: 501, nothing made."""
+    field, value, cleanup = _offering(api, option, data)
+    try:
+        before = api.request('GET', '/loadbalancers').json()['loadbalancers']
+        _fault(api.request('POST', '/loadbalancers', {'loadbalancer': {
+            'vip_subnet_id': octavia_api.VIP_SUBNET_ID, field: value}}),
+            501, REFUSED + detail)
+        after = api.request('GET', '/loadbalancers').json()['loadbalancers']
+        assert [lb['id'] for lb in after] == [lb['id'] for lb in before]
+    finally:
+        cleanup()
+
+
+def test_profile_data_the_driver_serves_makes_a_working_loadbalancer(api):
+    flavor_field, flavor, drop_flavor = _offering(api, 'flavor', {
+        'loadbalancer_topology': 'SINGLE', 'sriov_vip': False,
+        'allow_member_sriov': False})
+    zone_field, zone, drop_zone = _offering(api, 'availability_zone', {
+        'compute_zone': 'nova', 'valid_vip_networks': [VIP_NETWORK_ID]})
+    try:
+        lb = api.new_loadbalancer(**{flavor_field: flavor, zone_field: zone})
+        try:
+            shown = api.loadbalancer(lb['id'])
+            assert (shown['flavor_id'], shown['availability_zone'],
+                    shown['vip_vnic_type']) == (flavor, zone, 'normal')
+            assert shown['operating_status'] == 'ONLINE'
+        finally:
+            api.delete_loadbalancer(lb['id'])
+    finally:
+        drop_flavor()
+        drop_zone()
 
 
 # --- availability zones ------------------------------------------------------------
@@ -228,9 +327,9 @@ def test_availability_zone_crud_by_name(api, zone_profile, zone):
                              'availability_zone_profile_links'}
     _fault(api.request('POST', '/availabilityzoneprofiles', {
         'availability_zone_profile': {'name': 'p', 'provider_name': 'amphora',
-                                      'availability_zone_data': '{"compute_zone": "a"}'}}),
+                                      'availability_zone_data': '{"zone": "a"}'}}),
         501, "Provider 'amphora' does not support a requested option: Additional "
-             "properties are not allowed ('compute_zone' was unexpected)")
+             "properties are not allowed ('zone' was unexpected)")
     assert api.request('DELETE', path).status_code == 204
     _fault(api.request('GET', path), 404,
            'Availability Zone %s not found.' % zone['name'])
@@ -386,8 +485,8 @@ def test_openstacksdk_admin_calls(controller, loadbalancer):
     lb_proxy.update_flavor(flavor, description='via sdk')
     assert lb_proxy.get_flavor(flavor.id).description == 'via sdk'
     assert flavor.id in [f.id for f in lb_proxy.flavors()]
-    assert [c.name for c in lb_proxy.provider_flavor_capabilities('amphora')] == [
-        'loadbalancer_topology']
+    assert [c.name for c in lb_proxy.provider_flavor_capabilities('amphora')][0] == (
+        'loadbalancer_topology')
     lb_proxy.delete_flavor(flavor)
     lb_proxy.delete_flavor_profile(profile)
     assert lb_proxy.find_flavor_profile(profile.name) is None

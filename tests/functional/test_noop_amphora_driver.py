@@ -3,6 +3,7 @@ amphora, network and certificate drivers (as Octavia's own gate and many CI clou
 run it). Any VIP ids and addresses and any certificate reference are accepted,
 every change reaches ACTIVE (or is gone) without a process being started, and
 operating statuses are the ones Octavia's noop mode reports."""
+import json
 import os
 import uuid
 
@@ -152,6 +153,59 @@ def test_operating_statuses_are_those_of_octavias_noop_mode(api, lb):
     assert status('%s/%s' % (members, monitored['id']), 'member') == 'NO_MONITOR'
     assert status('%s/%s' % (members, unmonitored['id']), 'member') == 'NO_MONITOR'
     assert status('/pools/' + pool['id'], 'pool') == 'OFFLINE'
+
+
+def _profile_offering(api, profiles, profile_key, data_field, data, offerings,
+                      offering_key, profile_id_field):
+    profile = api.create(profiles, profile_key, name='p-' + random_id()[:8],
+                         provider_name='amphora', **{data_field: json.dumps(data)})
+    offering = api.create(offerings, offering_key, name='o-' + random_id()[:8],
+                          **{profile_id_field: profile['id']})
+    return profile, offering
+
+
+def test_every_profile_octavias_amphora_provider_takes_serves_a_loadbalancer(api):
+    """As with Octavia's noop compute, image and network drivers: flavor and zone
+    data of any key Octavia's amphora provider takes (ACTIVE_STANDBY, a compute
+    zone that exists nowhere) are stored as given and give working load balancers."""
+    flavor_data = {'loadbalancer_topology': 'ACTIVE_STANDBY',
+                   'compute_flavor': random_id(), 'amp_image_tag': 'amphora',
+                   'sriov_vip': True, 'allow_member_sriov': True}
+    network = random_id()
+    zone_data = {'compute_zone': 'bogus-az-1', 'volume_zone': 'bogus-vz-1',
+                 'management_network': random_id(), 'valid_vip_networks': [network]}
+    flavor_profile, flavor = _profile_offering(
+        api, 'flavorprofiles', 'flavorprofile', 'flavor_data', flavor_data,
+        'flavors', 'flavor', 'flavor_profile_id')
+    zone_profile, zone = _profile_offering(
+        api, 'availabilityzoneprofiles', 'availability_zone_profile',
+        'availability_zone_data', zone_data, 'availabilityzones', 'availability_zone',
+        'availability_zone_profile_id')
+    assert json.loads(flavor_profile['flavor_data']) == flavor_data
+    assert json.loads(zone_profile['availability_zone_data']) == zone_data
+    plain = api.new_loadbalancer(vip_network_id=network)
+    offered = api.new_loadbalancer(vip_network_id=network, flavor_id=flavor['id'],
+                                   availability_zone=zone['name'])
+    shown = api.loadbalancer(offered['id'])
+    assert (shown['flavor_id'], shown['availability_zone']) == (
+        flavor['id'], zone['name'])
+    # sriov_vip: Octavia's anticipated vNIC type of the VIP port.
+    assert shown['vip_vnic_type'] == 'direct'
+    assert api.loadbalancer(plain['id'])['vip_vnic_type'] == 'normal'
+    assert shown['operating_status'] == api.loadbalancer(plain['id'])['operating_status']
+    # The zone's valid_vip_networks still hold the VIP to its networks.
+    response = api.request('POST', '/loadbalancers', {'loadbalancer': {
+        'vip_network_id': random_id(), 'availability_zone': zone['name']}})
+    assert response.status_code == 400, response.text
+    assert response.json()['faultstring'] == (
+        'Validation failure: Supplied VIP network_id is not allowed by the '
+        'configuration of this deployment.')
+    for created in (plain, offered):
+        api.delete_loadbalancer(created['id'])
+    for path in ('/flavors/' + flavor['id'], '/flavorprofiles/' + flavor_profile['id'],
+                 '/availabilityzones/' + zone['name'],
+                 '/availabilityzoneprofiles/' + zone_profile['id']):
+        assert api.request('DELETE', path).status_code == 204
 
 
 def test_changes_reach_active_or_deleted_and_no_process_starts(api, controller):

@@ -37,7 +37,9 @@ def _addresses():
     v4 = st.ip_addresses(v=4)
     v6 = st.ip_addresses(v=6)
     return st.one_of(
-        v4.map(str), v6.map(str), v6.map(lambda a: a.exploded),   # normalised when stored
+        # Rendered normalised, whatever way they are written.
+        v4.map(str), v6.map(str), v6.map(lambda a: a.exploded),
+        v6.map(lambda a: a.exploded.upper()),
         _with_mark(v4.map(str)), st.just('fe80::1%eth0 check inter 1'),
         st.just('127.0.0.010'), st.just('127.0.0.1/32'), st.just(''))
 

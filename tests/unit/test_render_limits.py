@@ -22,8 +22,9 @@ def test_cidrs_are_spread_over_lines_haproxy_can_parse():
 
 
 @pytest.mark.parametrize('address, rendered', [
-    ('127.0.0.1', '127.0.0.1'), ('::1', '[::1]'),
-    ('::ffff:127.0.0.1', '[::ffff:127.0.0.1]'), ('2001:db8::', '[2001:db8::]')])
+    ('127.0.0.1', '127.0.0.1'), ('::1', '[::1]'), ('2001:db8::', '[2001:db8::]'),
+    # The API keeps addresses as written; HAProxy gets them normalised.
+    ('2001:DB8:0:0:0:0:0:1', '[2001:db8::1]'), ('0:0:0:0:0:0:0:1', '[::1]')])
 def test_ipv6_addresses_are_bracketed(address, rendered):
     assert render.host(address) == rendered
 

@@ -4,6 +4,7 @@ The tree is first turned into a small render model (plain dicts of ids, addresse
 numbers and pattern-checked strings), then into text by templates/haproxy.cfg.j2.
 """
 from heat_lbaas import octavia_vocabulary as octavia
+from heat_lbaas.controller import model
 from heat_lbaas.controller.amphora import jinja_env
 from heat_lbaas.controller.amphora import l7_render
 from heat_lbaas.controller.amphora import tls_render
@@ -44,8 +45,10 @@ def _proxied_listeners(tree):
 
 
 def host(address):
-    """An address as HAProxy reads it before ':port' or alone (`addr`): IPv6 in
-    brackets, since HAProxy takes the last ':' of a bare IPv6 address as the port."""
+    """An address as HAProxy reads it before ':port' or alone (`addr`): normalised
+    (the API keeps it as the user wrote it), IPv6 in brackets, since HAProxy takes
+    the last ':' of a bare IPv6 address as the port."""
+    address = model.normalised_address(address)
     return '[%s]' % address if ':' in address else address
 
 

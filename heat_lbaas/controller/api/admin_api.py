@@ -74,11 +74,11 @@ class AdminApi:
             (_route(LBAAS_PREFIX, r'/providers/([^/]+)/flavor_capabilities'),
              {'GET': _rule('provider-flavor', 'get_all', functools.partial(
                  self.list_capabilities, 'flavor_capabilities',
-                 admin_capabilities.flavor_schema))}),
+                 admin_capabilities.FLAVOR_SCHEMA))}),
             (_route(LBAAS_PREFIX, r'/providers/([^/]+)/availability_zone_capabilities'),
              {'GET': _rule('provider-availability-zone', 'get_all', functools.partial(
                  self.list_capabilities, 'availability_zone_capabilities',
-                 admin_capabilities.availability_zone_schema))}),
+                 admin_capabilities.AVAILABILITY_ZONE_SCHEMA))}),
             (_route(OCTAVIA_PREFIX, r'/amphorae'),
              {'GET': _rule('amphora', 'get_all', self.list_amphorae)}),
             (_route(OCTAVIA_PREFIX, r'/amphorae/(%s)' % UUID),
@@ -135,15 +135,13 @@ class AdminApi:
 
     # --- provider capabilities ---------------------------------------------------
 
-    def list_capabilities(self, key, schema_for, request, provider):
-        """schema_for(conf): the capabilities this deployment serves."""
+    def list_capabilities(self, key, schema, request, provider):
         admin_capabilities.check_provider(provider)
         # Octavia filters these by name and description only, and ignores the rest.
         wanted = {name: request.GET.get(name) for name in ('name', 'description')
                   if request.GET.get(name)}
         items = [{'name': name, 'description': text}
-                 for name, text in admin_capabilities.described(
-                     schema_for(self.context.conf)).items()]
+                 for name, text in admin_capabilities.described(schema).items()]
         items = [i for i in items if all(i[k] == v for k, v in wanted.items())]
         return self.respond(200, {key: [views.select_fields(i, _fields(request))
                                         for i in items]})

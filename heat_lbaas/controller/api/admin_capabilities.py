@@ -1,19 +1,17 @@
-"""What a flavor or an availability zone can ask of this controller's provider, as
-JSON schemas in the shape of Octavia's amphora driver (flavor_schema.py,
-availability_zone_schema.py), cut down to what this controller really carries out.
+"""What a flavor or an availability zone profile may hold: the JSON schemas of
+Octavia's amphora provider driver (its flavor_schema.py and
+availability_zone_schema.py), with the same keys, types, values and descriptions.
 
-Flavor: only `loadbalancer_topology`: SINGLE (one HAProxy process per load balancer),
-and ACTIVE_STANDBY (two amphorae with keepalived, amphora/active_standby.py) where
-amphorae run in network namespaces; with loopback amphorae it is refused rather than
-accepted and ignored. Octavia's other keys
-(compute_flavor, amp_image_tag, sriov_vip, allow_member_sriov) name Nova, Glance and
-Neutron features that have no meaning for a local process, so they are not offered.
-Availability zone: only `valid_vip_networks`, which restricts the VIP network of the
-load balancers created in the zone exactly as in Octavia; compute_zone, volume_zone
-and management_network do not apply.
+A profile is checked against them and stored as Octavia stores it, whichever amphora
+driver runs: Octavia's amphora provider with its noop compute, image and network
+drivers accepts exactly this (as octavia-tempest-plugin expects). What the amphora
+driver in use can carry out is a different question, answered when a load balancer
+names the flavor or zone (api/profile_options.py): the haproxy driver refuses there,
+with Octavia's 501, what it cannot serve, rather than accepting and ignoring it.
 
-The same schema answers GET /providers/{provider}/flavor_capabilities (its property
-descriptions) and validates flavor_data, as Octavia's driver does.
+The same schemas answer GET /providers/{provider}/flavor_capabilities and
+.../availability_zone_capabilities (their property descriptions), as Octavia's
+get_supported_*_metadata() do.
 """
 import json
 
@@ -22,53 +20,55 @@ import jsonschema
 from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller import errors
 
+# Octavia validates with JSON Schema draft 7.
+DRAFT = 'http://json-schema.org/draft-07/schema#'
+
 FLAVOR_SCHEMA = {
+    '$schema': DRAFT,
     'type': 'object',
     'additionalProperties': False,
     'properties': {
         'loadbalancer_topology': {
             'type': 'string',
-            'description': 'The load balancer topology. One of: SINGLE - One '
-                           'amphora per load balancer.',
-            'enum': ['SINGLE'],
+            'description': 'The load balancer topology. One of: SINGLE - One amphora '
+                           'per load balancer. ACTIVE_STANDBY - Two amphora per load '
+                           'balancer.',
+            'enum': ['SINGLE', 'ACTIVE_STANDBY'],
         },
+        'compute_flavor': {'type': 'string',
+                           'description': 'The compute driver flavor ID.'},
+        'amp_image_tag': {'type': 'string', 'description': 'The amphora image tag.'},
+        'sriov_vip': {'type': 'boolean',
+                      'description': 'When true, the VIP port will be created using an '
+                                     'SR-IOV VF port.'},
+        'allow_member_sriov': {'type': 'boolean',
+                               'description': 'When true, users can request a member '
+                                              'port be SR-IOV enabled at member '
+                                              'creation time.'},
     },
 }
 
 AVAILABILITY_ZONE_SCHEMA = {
+    '$schema': DRAFT,
     'type': 'object',
     'additionalProperties': False,
     'properties': {
+        'compute_zone': {'type': 'string',
+                         'description': 'The compute availability zone.'},
+        'volume_zone': {'type': 'string',
+                        'description': 'The volume availability zone.'},
+        'management_network': {'type': 'string',
+                               'description': 'The management network ID for the '
+                                              'amphora.'},
+        # Octavia does not type the items either.
         'valid_vip_networks': {
             'type': 'array',
-            'items': {'type': 'string'},
             'description': 'List of network IDs that are allowed for VIP use. This '
                            'overrides/replaces the list of allowed networks '
                            'configured in `octavia.conf`.',
         },
     },
 }
-
-
-ACTIVE_STANDBY_DESCRIPTION = ('The load balancer topology. One of: SINGLE - One '
-                              'amphora per load balancer. ACTIVE_STANDBY - Two amphora '
-                              'per load balancer.')
-
-
-def flavor_schema(conf):
-    """FLAVOR_SCHEMA, with ACTIVE_STANDBY where this controller serves it: the haproxy
-    amphora driver with amphorae in network namespaces (VRRP needs an interface)."""
-    if (conf.controller.amphora_driver != 'haproxy'
-            or conf.controller.amphora_network != 'namespace'):
-        return FLAVOR_SCHEMA
-    topology = dict(FLAVOR_SCHEMA['properties']['loadbalancer_topology'],
-                    description=ACTIVE_STANDBY_DESCRIPTION,
-                    enum=['SINGLE', 'ACTIVE_STANDBY'])
-    return dict(FLAVOR_SCHEMA, properties={'loadbalancer_topology': topology})
-
-
-def availability_zone_schema(conf):
-    return AVAILABILITY_ZONE_SCHEMA
 
 
 def check_provider(provider):

@@ -5,6 +5,7 @@ from heat_lbaas.controller import admin_model
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import admin_collections
 from heat_lbaas.controller.api import admin_profiles
+from heat_lbaas.controller.api import profile_options
 from heat_lbaas.controller import errors
 
 
@@ -39,7 +40,8 @@ class Offerings(admin_collections.AdminCollection):
     def accepted_profile_data(self, key_value):
         """Octavia's checks of the offering a new load balancer names: it exists
         (400 invalid_message), is enabled (DisabledOption), and its profile is still
-        accepted by the provider; the profile's data, parsed."""
+        accepted by the provider; then what the amphora driver in use cannot carry
+        out of it is refused (501, api/profile_options.py). The data, parsed."""
         offering = self.find(key_value)
         if offering is None:
             raise errors.ValidationFailure(self.invalid_message)
@@ -47,7 +49,9 @@ class Offerings(admin_collections.AdminCollection):
             raise DisabledOption(self.option_name, key_value)
         profiles = self.profiles(self.context)
         profile = profiles.get(offering[self.profile_field])
-        return profiles.check_data(profile['provider_name'], profile[profiles.data_field])
+        data = profiles.check_data(profile['provider_name'], profile[profiles.data_field])
+        profile_options.check(self.context.served_profile_data, self.option_name, data)
+        return data
 
     def check_unused(self, key_value):
         users = self.store.find(model.LOADBALANCER, **{self.loadbalancer_field: key_value})
@@ -78,19 +82,25 @@ class AvailabilityZones(Offerings):
 def check_loadbalancer(context, values):
     """Octavia's checks of a new load balancer's flavor_id and availability_zone:
     each must exist (400 'Invalid ...') and be enabled (400 DisabledOption), and its
-    profile must still be accepted by the provider; an availability zone's
-    valid_vip_networks must hold the VIP network."""
+    profile must still be accepted by the provider and served by the driver.
+    (flavor data, availability zone data), each {} when none is named."""
+    flavor_data, zone_data = {}, {}
     if values.get('flavor_id'):
-        Flavors(context).accepted_profile_data(values['flavor_id'])
-    zone_name = values.get('availability_zone')
-    if zone_name:
-        data = AvailabilityZones(context).accepted_profile_data(zone_name)
-        allowed = [n.lower() for n in data.get('valid_vip_networks') or ()]
-        network = context.conf.controller.vip_network_id
-        if allowed and network.lower() not in allowed:
-            raise errors.ValidationFailure(
-                'Supplied VIP network_id is not allowed by the configuration of '
-                'this deployment.')
+        flavor_data = Flavors(context).accepted_profile_data(values['flavor_id'])
+    if values.get('availability_zone'):
+        zone_data = AvailabilityZones(context).accepted_profile_data(
+            values['availability_zone'])
+    return flavor_data, zone_data
+
+
+def check_vip_network(zone_data, values):
+    """An availability zone's valid_vip_networks must hold the network the VIP was
+    placed on (`values` after the VIP network placed it)."""
+    allowed = [str(n).lower() for n in zone_data.get('valid_vip_networks') or ()]
+    if allowed and values['vip_network_id'].lower() not in allowed:
+        raise errors.ValidationFailure(
+            'Supplied VIP network_id is not allowed by the configuration of '
+            'this deployment.')
 
 
 class DisabledOption(errors.ApiError):

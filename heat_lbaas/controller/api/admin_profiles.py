@@ -10,20 +10,16 @@ from heat_lbaas.controller.api import validation
 
 class Profiles(admin_collections.AdminCollection):
     data_field = None       # flavor_data, availability_zone_data
-    schema = None           # or schema_for(conf), where it depends on the deployment
+    schema = None
     user_type = None        # the type whose objects name a profile
     user_field = None       # ... in this column
     in_use_title = None     # Octavia's name for the profile in ObjectInUse
 
     def check_data(self, provider, text):
         # Octavia parses the JSON before it looks up the provider.
-        data = admin_capabilities.parse(text, self.data_field, self.schema_for(
-            self.context.conf))
+        data = admin_capabilities.parse(text, self.data_field, self.schema)
         admin_capabilities.check_provider(provider)
         return data
-
-    def schema_for(self, conf):
-        return self.schema
 
     def create(self, body):
         values = self.values_for_create(body)
@@ -60,10 +56,8 @@ class FlavorProfiles(Profiles):
     object_type = admin_model.FLAVOR_PROFILE
     delete_title = in_use_title = 'Flavor profile'
     data_field = 'flavor_data'
+    schema = admin_capabilities.FLAVOR_SCHEMA
     user_type = admin_model.FLAVOR
-
-    def schema_for(self, conf):
-        return admin_capabilities.flavor_schema(conf)
     user_field = 'flavor_profile_id'
 
 

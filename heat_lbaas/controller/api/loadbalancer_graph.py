@@ -178,11 +178,11 @@ class GraphBuilder:
         member_values, seen = [], set()
         for member in members:
             checked = self.members.validate_create({'member': member})
-            key = (checked['address'], checked['protocol_port'])
+            key = model.member_address_port(checked)
             if key in seen:
                 raise errors.Conflict(
                     'Another member on this pool is already using ip %s on '
-                    'protocol_port %s' % key)
+                    'protocol_port %s' % (checked['address'], checked['protocol_port']))
             seen.add(key)
             member_values.append(checked)
         monitor_values = None

@@ -25,11 +25,15 @@ class LoadBalancers(base.Collection):
         values = self.validate_create(body)
         if values['provider'] not in PROVIDERS:
             raise errors.ApiError("Provider '%s' is not enabled." % values['provider'])
-        admin_offerings.check_loadbalancer(self.context, values)
+        flavor_data, zone_data = admin_offerings.check_loadbalancer(self.context, values)
+        if flavor_data.get('sriov_vip'):
+            # Octavia's anticipated VIP vNIC type (only drivers serving SR-IOV get here).
+            values['vip_vnic_type'] = 'direct'
         if builder is not None:
             graph = builder.validate(nested)
         with self.store.transaction():
             self._place_vip(values)
+            admin_offerings.check_vip_network(zone_data, values)
             row = self.new_row(values, project_id)
             if graph is not None:
                 builder.create(graph, row)

@@ -1,7 +1,7 @@
 """PUT /v2/lbaas/pools/{pool_id}/members: set a pool's members in one change.
 
 As Octavia's batch member update: members are matched with the pool's current ones
-by (address, protocol_port); a match is updated (its writable fields only), a new
+by (address as given, protocol_port); a match is updated (its writable fields only), a new
 pair is created and, unless `additive_only`, a current member the request does not
 name is deleted. Every member is validated before anything changes, and the whole
 change is one provisioning cycle (pool and load balancer PENDING_UPDATE, members
@@ -33,11 +33,12 @@ class MemberBatch:
         wanted, seen = [], set()
         for sent in body['members']:
             values = self.members.validate_create({'member': sent})
-            key = octavia.member_identity(values)
+            # Two spellings of one address are one backend.
+            key = model.member_address_port(values)
             if key in seen:
                 raise errors.ValidationFailure(
                     'Member with address %s and protocol_port %s appears more than '
-                    'once in the request.' % key)
+                    'once in the request.' % (values['address'], values['protocol_port']))
             seen.add(key)
             wanted.append((sent, values))
         return wanted

@@ -14,8 +14,7 @@ class Members(base.NestedCollection):
         with self.store.transaction():
             pool = self.parent(pool_id)
             for other in self.list(pool_id=pool_id):
-                if (other['address'], other['protocol_port']) == (
-                        values['address'], values['protocol_port']):
+                if model.member_address_port(other) == model.member_address_port(values):
                     raise errors.Conflict(
                         'Another member on this pool is already using ip %s on '
                         'protocol_port %s' % (values['address'], values['protocol_port']))

@@ -65,7 +65,7 @@ def _check_kind(field, value):
         except ValueError:
             raise invalid('Value should be UUID format')
     elif kind == model.IP:
-        value = _normalised_ip(value, invalid)
+        _check_ip(value, invalid)
     elif len(value) > field.max_length:
         raise invalid('Value should have a maximum character requirement of %s'
                       % field.max_length)
@@ -76,13 +76,15 @@ def _check_kind(field, value):
     return value
 
 
-def _normalised_ip(value, invalid):
-    """The address in its normalised form ('::0001' -> '::1'). IPv6 scope ids
-    ('fe80::1%eth0') are refused: Python accepts any text after the '%'."""
+def _check_ip(value, invalid):
+    """An IPv4 or IPv6 address, kept as written: Octavia's IPAddressType (WSME's
+    inet_pton check) validates and stores the text as given, so '2001:db8:0:0:0:0:0:1'
+    comes back as sent. IPv6 scope ids ('fe80::1%eth0') are refused, as inet_pton
+    refuses them (Python's ipaddress would accept any text after the '%')."""
     try:
         if '%' in value:
             raise ValueError(value)
-        return str(ipaddress.ip_address(value))
+        ipaddress.ip_address(value)
     except ValueError:
         raise invalid('Value should be IPv4 or IPv6 format')
 
