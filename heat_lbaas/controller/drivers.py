@@ -32,6 +32,8 @@ class Drivers:
     polls_health: bool
     # What the driver serves of what Octavia accepts (501 for the rest).
     capabilities: capabilities.Capabilities
+    # What it carries out of flavor and availability zone profiles (None: all).
+    served_profile_data: typing.Any
 
 
 def namespace_topology(conf):
@@ -58,8 +60,6 @@ def amphora_driver(conf, topology=None):
     return per_topology.PerTopologyDriver(single, active_standby.ActiveStandbyDriver(
         conf.controller.state_dir, topology, keepalived_render.VrrpTiming.from_conf(conf),
         conf.controller.haproxy_binary, conf.keepalived_vrrp.keepalived_binary))
-    # What it carries out of flavor and availability zone profiles (None: all).
-    served_profile_data: typing.Any
 
 
 def _haproxy(conf):
