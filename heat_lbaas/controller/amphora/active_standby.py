@@ -87,6 +87,7 @@ class ActiveStandbyDriver(driver_base.AmphoraDriver):
         self.script_user = pwd.getpwuid(os.geteuid()).pw_name
         self._vips = {}
         self._amphora_failovers = {}    # lb id -> amphora id asked to fail over
+        self._before_replacing_hook = None
 
     # --- the group record --------------------------------------------------------
 
@@ -256,6 +257,35 @@ class ActiveStandbyDriver(driver_base.AmphoraDriver):
                 return
             time.sleep(0.05)
         LOG.warning('Amphora %s did not take the VIP %s', amphora_id, group['vip'])
+
+    # Statistics: the hook is called with the load balancer, whichever of its
+    # amphorae is about to replace processes; each amphora's processes are read.
+    @property
+    def before_replacing(self):
+        return self._before_replacing_hook
+
+    @before_replacing.setter
+    def before_replacing(self, hook):
+        self._before_replacing_hook = hook
+        self.haproxy.before_replacing = None if hook is None else (
+            lambda amphora_id: hook(self._lb_of(amphora_id)))
+
+    def _lb_of(self, amphora_id):
+        for lb_id in self.lb_ids():
+            if amphora_id in {a['id'] for a in self.group(lb_id)['amphorae']}:
+                return lb_id
+        return amphora_id
+
+    def process_stats(self, lb_id):
+        """Every live process of both amphorae, by amphora incarnation: Octavia sums
+        a load balancer's counters over its amphorae."""
+        readings = {}
+        for state in self.amphorae(lb_id):
+            one = self.haproxy.process_stats(state.amphora_id)
+            if one is None:
+                return None
+            readings.update(one)
+        return readings
 
     def incarnation(self, lb_id):
         group = self.group(lb_id)

@@ -45,6 +45,20 @@ class PerTopologyDriver(driver_base.AmphoraDriver):
     def incarnation(self, lb_id):
         return self._for(lb_id).incarnation(lb_id)
 
+    # Statistics are read just before processes are replaced, by whichever driver
+    # replaces them, and from whichever runs the load balancer.
+    @property
+    def before_replacing(self):
+        return self.single.before_replacing
+
+    @before_replacing.setter
+    def before_replacing(self, hook):
+        self.single.before_replacing = hook
+        self.pair.before_replacing = hook
+
+    def process_stats(self, lb_id):
+        return self._for(lb_id).process_stats(lb_id)
+
     def amphorae(self, lb_id):
         """The pair's amphorae (active_standby.AmphoraState), None for SINGLE."""
         if self._for(lb_id) is self.pair:
