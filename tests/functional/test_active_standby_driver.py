@@ -13,6 +13,7 @@ from heat_lbaas.controller.amphora import active_standby
 from heat_lbaas.controller.amphora import keepalived_render
 from heat_lbaas.controller.amphora import netns
 from tests.support import controller as controller_support
+from tests.support import http_lb
 from tests.support import namespaces
 from tests.support import processes
 from tests.support import vip_probe
@@ -32,15 +33,6 @@ frontend vip
     bind {vip}:{port}
     http-request return status 200 content-type text/plain string "{version}"
 '''
-
-
-def _wait(condition, what, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError('%s within %ss' % (what, timeout))
 
 
 @pytest.fixture
@@ -95,7 +87,8 @@ def test_a_pair_serves_changes_without_loss_and_rebuilds_a_dead_master(pair):
     master, backup = roles['MASTER'], roles['BACKUP']
     assert (master.vrrp_priority, backup.vrrp_priority) == (100, 90)
     assert master.vrrp_ip != backup.vrrp_ip and master.ha_ip == backup.ha_ip == vip
-    _wait(lambda: _held_by(driver, master.amphora_id), 'the MASTER holds the VIP')
+    http_lb.wait_for(lambda: _held_by(driver, master.amphora_id), 30,
+                     'the MASTER holds the VIP')
     with vip_probe.VipProbe(vip, PORT) as probe:
         probe.wait_for_answer('v1', since=0)
         # A change reaches both amphorae with no failed request.
@@ -110,7 +103,8 @@ def test_a_pair_serves_changes_without_loss_and_rebuilds_a_dead_master(pair):
         killed_at = time.monotonic()
         for pid in _haproxy_pids(driver, master.amphora_id):
             os.kill(pid, signal.SIGKILL)
-        _wait(lambda: _held_by(driver, backup.amphora_id), 'the BACKUP takes the VIP')
+        http_lb.wait_for(lambda: _held_by(driver, backup.amphora_id), 30,
+                         'the BACKUP takes the VIP')
         first_failure = probe.wait_for_failure(since=killed_at)
         served_again = probe.wait_for_answer('v2', since=first_failure)
         assert driver.crashed(LB_ID)

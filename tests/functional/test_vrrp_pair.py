@@ -23,6 +23,7 @@ from heat_lbaas.controller.amphora import keepalived_render
 from heat_lbaas.controller.amphora import netns
 from heat_lbaas.controller.amphora import unix_socket
 from tests.support import controller as controller_support
+from tests.support import http_lb
 from tests.support import namespaces
 from tests.support import processes
 from tests.support import vip_probe
@@ -84,15 +85,6 @@ class Amphora:
         return processes.with_argument_containing(self.haproxy_config)
 
 
-def _wait(condition, what, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError('%s within %ss' % (what, timeout))
-
-
 @pytest.fixture
 def pair(request):
     # The advertisement interval (seconds) a test asks for with indirect
@@ -116,7 +108,7 @@ def pair(request):
                 vip_prefixlen=32, amphora=amphora.vrrp, peers=[peer.vrrp],
                 timing=timing, script_user='root'))
         master, backup = amphorae
-        _wait(lambda: master.holds(vip), 'the MASTER holds the VIP')
+        http_lb.wait_for(lambda: master.holds(vip), 30, 'the MASTER holds the VIP')
         assert not backup.holds(vip)
         yield vip, master, backup
     finally:
@@ -164,7 +156,7 @@ def test_killing_the_masters_haproxy_hands_the_vip_to_the_backup(pair):
     _switch(vip, master, backup, kill_haproxy)
     # keepalived of the old MASTER gave the VIP up (FAULT), and nopreempt keeps it
     # away once its HAProxy is back.
-    _wait(lambda: not master.holds(vip), 'the old MASTER drops the VIP')
+    http_lb.wait_for(lambda: not master.holds(vip), 30, 'the old MASTER drops the VIP')
     master.start_haproxy(vip)
     time.sleep(4)
     assert backup.holds(vip)
