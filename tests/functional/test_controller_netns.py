@@ -3,6 +3,7 @@ of its own behind a bridge, the VIP inside it, members on the host's loopback re
 through the host's namespace, real HTTP from the host to the VIP. Whatever the
 controller created is gone after a delete, after `heat-lbaas-amphorae stop`, and after
 a restart that follows a SIGKILL."""
+import http.client
 import ipaddress
 import os
 import shutil
@@ -260,3 +261,33 @@ def test_vips_come_from_the_lower_half_never_the_gateway_or_an_amphora_address(o
     assert create(asked).status_code == 409
     own.api.request('DELETE', '/loadbalancers/%s' % lb['id'])
     own.api.wait_gone(lb['id'])
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    'HAProxy 2.6 closes its `namespace` file descriptors when a worker soft-stops '
+    '(netns_sig_stop on the stopping signal): the old worker cannot open a member '
+    'connection in the host namespace any more (setns EBADF, "Cannot get a server '
+    'socket", SC-- after 3 retries: 503). Loopback mode answers 200.'))
+def test_a_connection_the_old_worker_holds_at_a_reload_is_answered(own):
+    """A client connection accepted before a reload stays with the old worker, which
+    answers its next request (option idle-close-on-response) through a new member
+    connection, opened in the host's namespace like the new worker's. This is the
+    1-2 in 1,200 requests answered 503 under a request loop over reloads, made
+    deterministic: the held connection has no member connection the old worker
+    could reuse, so every attempt needs a new one."""
+    members = own.servers.start(2)
+    lb, pool, _ = own.serving_lb(members, health_monitor=False)
+    held = http.client.HTTPConnection(lb['vip_address'], VIP_PORT, timeout=10)
+    try:
+        held.connect()
+        reloads = own.probe.reload_count(lb['id'])
+        member_id = http_lb.members_of(own.api, pool['id'])[0]['id']
+        own.api.update_child(lb['id'], '/pools/%s/members/%s' % (pool['id'], member_id),
+                             'member', weight=5)
+        assert own.probe.reload_count(lb['id']) == reloads + 1
+        held.request('GET', '/')
+        answer = held.getresponse()
+        body = answer.read()
+    finally:
+        held.close()
+    assert answer.status == 200, (answer.status, body[:200])
