@@ -5,6 +5,13 @@ from heat_lbaas.resources import lifecycle
 from heat_lbaas.resources import property_schemas
 
 
+def _no_empty_id(field, value):
+    """None for an id given as '': Heat reads a string property set to null (e.g.
+    `{if: [condition, {get_param: lb_flavor}, null]}`) as '', and no object has an
+    empty id, so '' means "none", never an id to look for."""
+    return None if field.endswith('_id') and value == '' else value
+
+
 class RequestBodies:
     """Mixin of OctaviaObject."""
 
@@ -37,16 +44,18 @@ class RequestBodies:
             if prop == 'tags' and self._is_owner_tagged():
                 value = lifecycle.with_owner_tag(value, self.uuid)
             # None is sent as null: Octavia's way to unset an optional field.
-            body[field] = value
+            body[field] = _no_empty_id(field, value)
         return self._without_unset_map_keys(body)
 
     def _fields_of(self, properties):
         fields = {}
         for prop, value in properties.items():
             field = self.FIELD_OF_PROPERTY.get(prop, prop)
-            if field is None or value is None or prop in self.LOCAL_PROPERTIES:
+            if field is None or prop in self.LOCAL_PROPERTIES:
                 continue
-            fields[field] = value
+            value = _no_empty_id(field, value)
+            if value is not None:
+                fields[field] = value
         return fields
 
     def _create_body_of(self, properties):
