@@ -246,7 +246,8 @@ REFUSED = "Provider 'amphora' does not support a requested option: "
 @pytest.mark.parametrize('option, data, detail', [
     ('flavor', {'loadbalancer_topology': 'ACTIVE_STANDBY'},
      'flavor loadbalancer_topology ACTIVE_STANDBY is not supported by this controller '
-     '(one HAProxy process per load balancer; supported: SINGLE).'),
+     '(a keepalived pair needs amphorae in network namespaces: [controller] '
+     'amphora_network = namespace; supported: SINGLE).'),
     ('flavor', {'compute_flavor': 'm1.amphora'},
      'flavor compute_flavor is not supported by this controller (no compute service: '
      'each amphora is an HAProxy process on this host).'),
