@@ -235,13 +235,18 @@ def build_parser():
                     help='haproxy (default): each load balancer is a real HAProxy; '
                          "noop: Octavia's noop drivers, the API only (no traffic), "
                          "as octavia-tempest-plugin's API suite runs")
+    # loopback by default until namespace amphorae answer every request across a
+    # reload (docs/controller.md "Topologies": HAProxy 2.6 closes its namespace
+    # descriptors when a worker soft-stops, so a rare request gets a 503).
     up.add_argument('--amphora-network', choices=amphora_network.CHOICES,
-                    default=amphora_network.AUTO,
-                    help='auto (default): each HAProxy in a network namespace of its '
-                         'own behind a bridge, VIPs in a private /24 of 198.18.0.0/15, '
-                         'where this process can make namespaces (root), else '
-                         'loopback: every HAProxy on the host\'s loopback, VIPs in '
-                         '--vip-cidr; chosen when the controller starts')
+                    default=None,
+                    help='loopback (the default, unless this state dir chose otherwise '
+                         'before): every HAProxy on the host\'s loopback, '
+                         'VIPs in --vip-cidr; namespace: each HAProxy in a network '
+                         'namespace of its own behind a bridge, VIPs in a private /24 '
+                         'of 198.18.0.0/15 (root; needed for ACTIVE_STANDBY); auto: '
+                         'namespace where this process can make namespaces, else '
+                         'loopback; chosen when the controller starts')
     up.set_defaults(func=cmd_up)
 
     down = commands.add_parser('down', help='stop every devcloud process')

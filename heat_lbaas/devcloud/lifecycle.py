@@ -44,7 +44,7 @@ def running_services(paths, settings):
 
 def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
        timeout=None, heat_debug=False, auth='noauth', amphora_driver='haproxy',
-       load_balancer_endpoint=None, out=print, amphora_network=amphora_networks.AUTO):
+       load_balancer_endpoint=None, out=print, amphora_network=None):
     """Start what is not running and keep what runs: Heat, the controller (which
     adopts the HAProxy processes still serving and starts the others) and every web
     server and load alarm of the stacks (child_process restart files).
@@ -74,8 +74,10 @@ def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
                             % (settings.amphora_driver, amphora_driver))
     settings.amphora_driver = amphora_driver
     if 'controller' not in running:
-        choose_amphora_network(settings, paths, amphora_network)
-    elif amphora_network != amphora_networks.AUTO and \
+        # Not asked: the state dir's last choice (loopback the first time).
+        choose_amphora_network(settings, paths,
+                               amphora_network or settings.amphora_network)
+    elif amphora_network not in (None, amphora_networks.AUTO) and \
             amphora_network != settings.amphora_network:
         raise DevcloudError('the controller runs with --amphora-network %s, not %s; '
                             'run `heat-lbaas-devcloud down` first to change it'

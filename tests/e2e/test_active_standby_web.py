@@ -11,6 +11,9 @@ import signal
 import time
 import urllib.parse
 
+import pytest
+
+from tests.support import devcloud as devcloud_support
 from tests.support import processes
 from tests.support import request_load
 from tests.support import vip_probe
@@ -40,9 +43,25 @@ def _lb_active(devcloud, lb_id):
     return devcloud.load_balancer.load_balancer(lb_id)['provisioning_status'] == 'ACTIVE'
 
 
+@pytest.fixture(scope='module')
+def devcloud(tmp_path_factory):
+    """A devcloud of its own in namespace mode (the session's runs on loopback)."""
+    own = devcloud_support.Devcloud(tmp_path_factory.mktemp('namespace-devcloud'))
+    try:
+        own.up('--amphora-network', 'namespace')
+        yield own
+    finally:
+        own.down()
+
+
 def test_active_standby_web_tier_survives_its_master(devcloud):
-    assert devcloud.settings['amphora_network'] == 'namespace', (
-        'ACTIVE_STANDBY needs the devcloud in namespace mode (root)')
+    assert devcloud.settings['amphora_network'] == 'namespace'
+    status = devcloud.run('status').stdout
+    assert 'amphorae:    namespace (each HAProxy in a network namespace %s-*, bridge ' \
+           '%s)' % (devcloud.settings['namespace_prefix'],
+                    devcloud.settings['namespace_bridge']) in status
+    assert 'VIP subnet:  %s (%s)' % (devcloud.settings['vip_subnet_id'],
+                                     devcloud.settings['namespace_cidr']) in status
     profile = devcloud.openstack_json(
         'loadbalancer', 'flavorprofile', 'create', '--name', 'e2e-active-standby',
         '--provider', 'amphora',
