@@ -24,9 +24,11 @@ from tests.support.stacks import lb_with_http_listener
 from tests.support.stacks import template
 
 COUNT = 8
-# Longer than Heat takes from the pool's ACTIVE to the member's POST, shorter than the
-# controller waits for a locked database (SQLite's 5 s busy timeout).
-LOCK_SECONDS = 2.5
+# From Heat marking the member CREATE_IN_PROGRESS to its POST reaching the controller:
+# far longer than that takes, shorter than the controller waits for a locked database
+# (SQLite's 5 s busy timeout). (A fixed time from the pool's ACTIVE was too short on a
+# loaded machine: Heat had not got to the member yet when it was killed.)
+LOCK_SECONDS = 1.5
 KEPT = 2
 # Another client, not a flood: every change locks the load balancer for a moment (a
 # HAProxy reload), and the stack's own requests must get their turns in between.
@@ -276,6 +278,10 @@ def test_create_whose_answer_was_lost_with_the_engine_is_adopted(tmp_path):
                                        'controller.sqlite'), isolation_level=None)
         database.execute('BEGIN IMMEDIATE')   # the member create waits for this
         try:
+            # Heat's own database, not the controller's: readable meanwhile.
+            http_lb.wait_for(lambda: cloud.heat.resource('lost', 'member')[
+                'resource_status'] == 'CREATE_IN_PROGRESS', 60,
+                'timed out waiting for Heat to create the member', interval=0.1)
             time.sleep(LOCK_SECONDS)
             heat_pid = int((cloud.state_dir / 'pids' / 'heat.pid').read_text().split()[0])
             os.kill(heat_pid, signal.SIGKILL)
