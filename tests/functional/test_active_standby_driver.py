@@ -13,6 +13,7 @@ from heat_lbaas.controller.amphora import active_standby
 from heat_lbaas.controller.amphora import keepalived_render
 from heat_lbaas.controller.amphora import netns
 from tests.support import controller as controller_support
+from tests.support import haproxy_config
 from tests.support import http_lb
 from tests.support import namespaces
 from tests.support import processes
@@ -22,17 +23,6 @@ pytestmark = namespaces.needs_namespaces
 
 LB_ID = '3c6e1d2f-8a4b-4c5d-9e0f-1a2b3c4d5e6f'
 PORT = 80
-CONFIG = '''global
-    stats socket {stats} mode 600 level admin expose-fd listeners
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-frontend vip
-    bind {vip}:{port}
-    http-request return status 200 content-type text/plain string "{version}"
-'''
 
 
 @pytest.fixture
@@ -56,8 +46,7 @@ def pair():
 
 
 def _config(driver, vip, version):
-    return CONFIG.format(stats=driver.stats_socket_path(LB_ID), vip=vip, port=PORT,
-                         version=version)
+    return haproxy_config.answering(driver.stats_socket_path(LB_ID), vip, PORT, version)
 
 
 def _roles(driver):

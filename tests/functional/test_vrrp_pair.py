@@ -23,6 +23,7 @@ from heat_lbaas.controller.amphora import keepalived_render
 from heat_lbaas.controller.amphora import netns
 from heat_lbaas.controller.amphora import unix_socket
 from tests.support import controller as controller_support
+from tests.support import haproxy_config
 from tests.support import http_lb
 from tests.support import namespaces
 from tests.support import processes
@@ -32,17 +33,6 @@ pytestmark = namespaces.needs_namespaces
 
 LB_ID = '6f4d8c1e-2b3a-4c5d-8e9f-0a1b2c3d4e5f'
 PORT = 80
-HAPROXY_CONFIG = '''global
-    stats socket {directory}/stats mode 600 level admin expose-fd listeners
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-frontend vip
-    bind {vip}:{port}
-    http-request return status 200 content-type text/plain string "{name}"
-'''
 
 
 class Amphora:
@@ -66,8 +56,8 @@ class Amphora:
 
     def start_haproxy(self, vip):
         with open(self.haproxy_config, 'w') as config:
-            config.write(HAPROXY_CONFIG.format(directory=self.directory, vip=vip,
-                                               port=PORT, name=self.name))
+            config.write(haproxy_config.answering(
+                os.path.join(self.directory, 'stats'), vip, PORT, self.name))
         with open(os.path.join(self.directory, 'haproxy.log'), 'ab') as log:
             subprocess.Popen(self.topology.command(self.id, [
                 'haproxy', '-W', '-f', self.haproxy_config]),

@@ -59,3 +59,22 @@ def haproxy_check(config_path):
 
 def amphora_config_path(state_dir, lb_id):
     return os.path.join(state_dir, 'amphorae', lb_id, 'haproxy.cfg')
+
+
+ANSWERING = '''global
+    stats socket {stats_socket} mode 600 level admin expose-fd listeners
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+frontend vip
+    bind {vip}:{port}
+    http-request return status 200 content-type text/plain string "{answer}"
+'''
+
+
+def answering(stats_socket, vip, port, answer):
+    """A haproxy.cfg that answers every request on vip:port with `answer` itself (no
+    backend): an amphora stand-in whose answers say which one served."""
+    return ANSWERING.format(stats_socket=stats_socket, vip=vip, port=port, answer=answer)
