@@ -42,7 +42,6 @@ exec %s -c 1 -W 1 -q "$3" >/dev/null 2>&1
 VIP_FILE = 'vip'
 MASTER_LINE = re.compile(r'^(\d+)\s+master\s+(\d+)\s+\[failed:\s*(\d+)\]', re.M)
 WORKER_LINE = re.compile(r'^(\d+)\s+worker\s+(\d+)', re.M)
-STATS_PID_LINE = re.compile(r'^Pid: (\d+)$', re.M)
 
 
 def _digest(config_text):
@@ -56,25 +55,18 @@ def _raise_if_out_of_descriptors(error):
         raise error
 
 
-def _live_children(pid):
-    """PIDs (as text) of the live (not zombie) children of process `pid`, or None if
-    they cannot be read."""
-    children = []
+def _live_start_ticks(pid):
+    """The start time (clock ticks since boot) of process `pid` if it lives and is not
+    a zombie, else None."""
     try:
-        for task in os.listdir('/proc/%d/task' % pid):
-            with open('/proc/%d/task/%s/children' % (pid, task)) as listing:
-                children += listing.read().split()
-    except OSError:
+        with open('/proc/%d/stat' % pid) as stat:
+            fields = stat.read().rsplit(')', 1)[1].split()
+    except OSError as error:
+        _raise_if_out_of_descriptors(error)
         return None
-    live = []
-    for child in children:
-        try:
-            with open('/proc/%s/stat' % child) as stat:
-                if stat.read().rsplit(')', 1)[1].split()[0] != 'Z':
-                    live.append(child)
-        except (OSError, IndexError):
-            continue    # it ended meanwhile
-    return live
+    except IndexError:
+        return None
+    return None if fields[0] == 'Z' else fields[19]
 
 
 class HaproxyProcessDriver(driver_base.AmphoraDriver):
@@ -201,17 +193,56 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
     def incarnation(self, lb_id):
         """'<pid>/<start ticks>' of the running master: with the PID, the start time
         names one process for good (PIDs are reused, not with the same start time)."""
-        pid = self.master_pid(lb_id)
-        if pid is None:
+        record = self._master_record(lb_id)
+        if record is None or self.master_pid(lb_id) is None:
             return None
-        try:
-            with open('/proc/%d/stat' % pid) as stat:
-                return '%d/%s' % (pid, stat.read().rsplit(')', 1)[1].split()[19])
-        except (OSError, IndexError):
-            return None     # it ended meanwhile
+        return '%d/%s' % record
 
     def master_pid(self, lb_id):
-        """PID of the running master of this amphora, or None."""
+        """PID of the running master of this amphora, or None.
+
+        The controller records the master it started (PID and start time) instead of
+        trusting HAProxy's pid file: while the master re-executes itself for a reload,
+        its pid file is briefly missing or empty and its command line empty, and a
+        master taken for gone then would be failed over, or its workers' counters
+        folded in and counted again."""
+        record = self._master_record(lb_id)
+        if record is None:
+            return self._master_of_pid_file(lb_id)
+        pid, ticks = record
+        child = self._children.get(lb_id)
+        if child is not None and child.pid == pid and child.poll() is not None:
+            return None
+        return pid if _live_start_ticks(pid) == ticks else None
+
+    def _master_record_path(self, lb_id):
+        return os.path.join(self._dir(lb_id), 'master')
+
+    def _master_record(self, lb_id):
+        """(PID, start ticks) of the master the controller started, or None."""
+        try:
+            with open(self._master_record_path(lb_id)) as record:
+                pid, ticks = record.read().split()
+            return int(pid), ticks
+        except OSError as error:
+            _raise_if_out_of_descriptors(error)
+            return None
+        except ValueError:
+            return None
+
+    def _record_master(self, lb_id, pid):
+        ticks = _live_start_ticks(pid)
+        if ticks is None:
+            return
+        path = self._master_record_path(lb_id)
+        with open(path + '.new', 'w') as record:
+            record.write('%d %s\n' % (pid, ticks))
+        os.replace(path + '.new', path)
+
+    def _master_of_pid_file(self, lb_id):
+        """The master named by HAProxy's pid file, if it runs this amphora's config:
+        an amphora started before the controller kept its own record. Once found it
+        is recorded."""
         try:
             with open(self.pid_path(lb_id)) as pid_file:
                 pid = int(pid_file.read().split()[0])
@@ -220,20 +251,16 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
             return None
         except (ValueError, IndexError):
             return None
-        child = self._children.get(lb_id)
-        if child is not None and child.pid == pid and child.poll() is not None:
-            return None
         try:
             with open('/proc/%d/cmdline' % pid, 'rb') as cmdline:
                 words = cmdline.read().split(b'\0')
-            with open('/proc/%d/stat' % pid) as stat:
-                zombie = stat.read().rsplit(')', 1)[1].split()[0] == 'Z'
         except OSError as error:
             _raise_if_out_of_descriptors(error)
             return None
         # A recycled PID is not ours: it must be haproxy running this config.
-        if zombie or self.config_path(lb_id).encode() not in words:
+        if _live_start_ticks(pid) is None or self.config_path(lb_id).encode() not in words:
             return None
+        self._record_master(lb_id, pid)
         return pid
 
     def _show_proc(self, lb_id):
@@ -377,9 +404,11 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         self._start_afresh(lb_id)
 
     def crashed(self, lb_id):
-        # HAProxy writes the pid file when it starts and only _stop removes it, so
-        # a pid file without a live master means it died without being told to.
-        return os.path.exists(self.pid_path(lb_id)) and self.master_pid(lb_id) is None
+        # The master is recorded when it starts and only _stop removes the record, so
+        # a record (or a pid file) without a live master means it died untold.
+        return ((os.path.exists(self._master_record_path(lb_id))
+                 or os.path.exists(self.pid_path(lb_id)))
+                and self.master_pid(lb_id) is None)
 
     def reload_count(self, lb_id):
         """Reloads the running master has done since it started, or None."""
@@ -403,9 +432,11 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
                 stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                 start_new_session=True, close_fds=True)
         self._children[lb_id] = child
+        self._record_master(lb_id, child.pid)
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
             if child.poll() is not None:
+                self._stop(lb_id)
                 raise driver_base.AmphoraError(
                     'HAProxy exited at start (code %s): %s'
                     % (child.returncode, self._log_tail(log_path)))
@@ -465,8 +496,8 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
                 os.kill(pid, signal.SIGKILL)
         self._reap(lb_id, wait=True)
         self._end_orphaned_workers(lb_id)
-        for path in (self.pid_path(lb_id), self.master_socket_path(lb_id),
-                     self.stats_socket_path(lb_id)):
+        for path in (self._master_record_path(lb_id), self.pid_path(lb_id),
+                     self.master_socket_path(lb_id), self.stats_socket_path(lb_id)):
             if os.path.exists(path):
                 os.unlink(path)
 
@@ -536,43 +567,27 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
             return None
 
     def process_stats(self, lb_id):
-        """Each live worker of the master, current or left draining by a reload (the
-        master's children in /proc), read through the master socket (`@!<pid> show
-        stat`: an old worker's stats socket is closed). While the master re-executes
-        itself for a reload its socket is closed too, but the worker serving until the
-        new ones are ready still answers on the stats socket: it is read there."""
-        master = self.master_pid(lb_id)
+        """Each live worker of the master, current or left draining by a reload, as
+        the master lists them (`show proc`: the /proc children listing skips a child
+        when another exits while it is read, and a worker wrongly taken for gone is
+        counted twice when it shows up again), read through the master socket
+        (`@!<pid> show stat`: an old worker's stats socket is closed). None while the
+        master re-executes itself for a reload (its socket is closed): nobody can
+        tell then which workers live, and the next reading will."""
         incarnation = self.incarnation(lb_id)
-        if master is None or incarnation is None:
+        if incarnation is None:
             return {}
-        workers = _live_children(master)
-        if workers is None:
+        state = self._show_proc(lb_id)
+        if state is None:
             return None
-        readings = dict.fromkeys(workers)
-        for pid in workers:
+        readings = {}
+        for pid in state['workers']:
             try:
-                readings[pid] = unix_socket.exchange(
+                readings[str(pid)] = unix_socket.exchange(
                     self.master_socket_path(lb_id), '@!%s show stat' % pid, timeout=2)
             except OSError:
-                break
-        if None in readings.values():
-            pid, text = self._stats_socket_reading(lb_id)
-            if readings.get(pid, '') is None:
-                readings[pid] = text
+                readings[str(pid)] = None
         return {incarnation: readings}
-
-    def _stats_socket_reading(self, lb_id):
-        """(PID, `show stat`) of the worker serving the stats socket, or (None, None)."""
-        try:
-            text = unix_socket.exchange(self.stats_socket_path(lb_id),
-                                        'show info;show stat', timeout=2)
-        except OSError:
-            return None, None
-        pid = STATS_PID_LINE.search(text)
-        table = text.find('\n# ')
-        if not pid or table < 0:
-            return None, None
-        return pid.group(1), text[table + 1:]
 
     def running_ids(self):
         if not os.path.isdir(self.amphorae_dir):
