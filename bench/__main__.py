@@ -33,6 +33,7 @@ from bench import report
 MODULES = [
     'controller',
     'dataplane',
+    'failover',
     'heat_members',
 ]
 SIZES = ('smoke', 'full')
