@@ -51,7 +51,9 @@ def outage(probe, killed_at, timeout=60):
     try:
         first_failure = probe.wait_for_failure(since=killed_at, timeout=5)
     except AssertionError:
-        return 0, 0.0       # no request failed: served throughout
+        # No request failed: served throughout, if the loop kept answering.
+        probe.wait_for_any_answer(since=killed_at, timeout=5)
+        return 0, 0.0
     served_again = probe.wait_for_any_answer(since=first_failure, timeout=timeout)
     return len(probe.failures_between(killed_at, served_again)), served_again - killed_at
 
