@@ -1,5 +1,5 @@
-"""make bench's driver (a failing module), report (bench/report.py) and wrk reader (bench/wrk.py): rendering
-from a results dict and parsing of wrk's text."""
+"""make bench's driver (a failing module), report (bench/report.py) and wrk reader
+(bench/wrk.py): rendering from a results dict and parsing of wrk's text."""
 import json
 import sys
 import types
