@@ -27,6 +27,7 @@ from heat_lbaas.controller.api import querying
 from heat_lbaas.controller.api import quotas
 from heat_lbaas.controller.api import status_tree
 from heat_lbaas.controller.api import views
+from heat_lbaas.controller.db import snapshot
 
 LOG = logging.getLogger(__name__)
 
@@ -134,7 +135,9 @@ class Application:
         project_id = self.authorization.list_project(request)
         if project_id is not None:
             rows = [r for r in rows if r['project_id'] == project_id]
-        items = [(views.show(self.context.store, object_type, r), r) for r in rows]
+        with self.context.store.transaction():
+            tables = snapshot.Snapshot(self.context.store)
+            items = [(views.show(tables, object_type, r), r) for r in rows]
         page, links = querying.apply(request, object_type, items)
         return self._json(200, {object_type.collection: page,
                                 object_type.collection + '_links': links})
