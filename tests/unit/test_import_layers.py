@@ -1,8 +1,12 @@
 """The controller's packages import only downwards (docs/architecture.md, "Repository
 layout"): a module importing one of its own layer or above would tie a lower part to
-a higher one (as amphora/stats.py once imported health/)."""
+a higher one (as amphora/stats.py once imported health/). The production resources
+import neither the controller nor the devcloud (nor its web server's aiohttp)."""
 import ast
+import json
 import pathlib
+import subprocess
+import sys
 
 import heat_lbaas.controller
 
@@ -58,3 +62,32 @@ def test_imports_point_down_only():
             if imported != part and RANK[imported] <= RANK[part]:
                 upward.append('%s imports %s' % (path.relative_to(ROOT), imported))
     assert upward == []
+
+
+MODULES_IMPORTED_BY = '''
+import importlib, json, pkgutil, sys
+package = importlib.import_module(sys.argv[1])
+for module in pkgutil.iter_modules(getattr(package, '__path__', [])):
+    importlib.import_module('%s.%s' % (sys.argv[1], module.name))
+print(json.dumps(sorted(sys.modules)))
+'''
+
+
+def _modules_imported_by(name):
+    """Every module loaded by importing `name` and, for a package, each of its modules."""
+    result = subprocess.run([sys.executable, '-c', MODULES_IMPORTED_BY, name],
+                            capture_output=True, text=True, timeout=120, check=True)
+    return json.loads(result.stdout)
+
+
+def test_the_resources_import_neither_controller_nor_devcloud_nor_aiohttp():
+    modules = _modules_imported_by('heat_lbaas.resources')
+    assert 'heat_lbaas.resources.pool_members' in modules
+    assert [m for m in modules if m.startswith(
+        ('heat_lbaas.controller', 'heat_lbaas.devcloud', 'aiohttp'))] == []
+
+
+def test_only_the_web_server_process_imports_aiohttp():
+    # The Heat engine imports webserver.py to start and stop servers.
+    assert 'aiohttp' not in _modules_imported_by('heat_lbaas.devcloud.webserver')
+    assert 'aiohttp' in _modules_imported_by('heat_lbaas.devcloud.identity_http')
