@@ -96,11 +96,12 @@ test-octavia: system-deps venv octavia-venv
 	@began=$$(date +%s); $(PYTEST) tests/upstream; rc=$$?; \
 	echo "make test-octavia: tests took $$(( $$(date +%s) - began )) s"; exit $$rc
 
-# Figures, not pass/fail: each benchmark prints its medians next to the issue's targets.
+# Figures, not pass/fail: every module of bench/__main__.py's MODULES prints its figures
+# next to the issue's targets; bench-results/ gets results.json, report.md and the plots.
+# Exits non-zero only when a module failed to run.
 bench: system-deps venv
-	$(BIN)/python -m bench.controller
 	env -u OS_CLOUD -u OS_CLIENT_CONFIG_FILE -u HEAT_LBAAS_DEVCLOUD_DIR \
-		$(BIN)/python -m bench.heat_members
+		$(BIN)/python -m bench --size full --out bench-results
 
 venv: $(STAMP)
 
@@ -132,7 +133,7 @@ $(BIN)/python:
 
 $(STAMP): setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e '.[test]'
+	$(BIN)/python -m pip install -e '.[test,bench]'
 	touch $@
 
 # Debian packages: haproxy (the amphorae), curl (the demo), iputils-ping (PING health
@@ -140,6 +141,7 @@ $(STAMP): setup.cfg pyproject.toml | $(BIN)/python
 # monitors), mariadb-server (the private database servers of Keystone in `up --auth
 # keystone` and of upstream Octavia; their system service is not used), rabbitmq-server
 # and openssl (upstream Octavia's messaging and throwaway CA, make test-octavia),
+# wrk (the data-plane benchmark, make bench and its smoke test),
 # python3-venv (only when the python3 in use cannot create a virtualenv yet).
 # apt-get runs only when something is missing.
 system-deps:
@@ -150,6 +152,7 @@ system-deps:
 	[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing="$$missing rabbitmq-server"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
+	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
 	command -v keepalived >/dev/null 2>&1 || missing="$$missing keepalived"; \
 	command -v ping >/dev/null 2>&1 || missing="$$missing iputils-ping"; \
 	command -v ip >/dev/null 2>&1 || missing="$$missing iproute2"; \

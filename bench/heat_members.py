@@ -216,6 +216,50 @@ def report(results):
         print('  %-20s %s  %s' % (variant, text, 'MET' if met else 'MISSED'))
 
 
+def contract_result(results):
+    """The bench module contract's dict (bench/__main__.py) of measure()'s results."""
+    by_key = {(r['variant'], r['members']): r for r in results}
+    figures = []
+    for r in results:
+        note = '%d requests, %d 409s' % (r['create_requests'] + r['delete_requests'],
+                                        r['create_conflicts'] + r['delete_conflicts'])
+        if r['problems']:
+            note += '; FAILED: ' + '; '.join(r['problems'])
+        for phase in ('create', 'delete'):
+            figures.append({'name': '%s N=%d stack %s' % (r['variant'], r['members'], phase),
+                            'value': round(r[phase], 2), 'unit': 's', 'target': None,
+                            'met': None, 'ratio': None, 'peer': None, 'note': note})
+    for variant, wanted, conflicts_allowed in ((POOL_MEMBERS, 5.0, None),
+                                               (MEMBER, 2.0, 100 // 5)):
+        base, mine = by_key.get((BUILTIN, 100)), by_key.get((variant, 100))
+        if base is None or mine is None:
+            continue
+        speedup = ratio(base['create'] + base['delete'], mine['create'] + mine['delete'])
+        conflicts = mine['create_conflicts'] + mine['delete_conflicts']
+        met = speedup >= wanted and not mine['problems'] and not base['problems']
+        target = '>= %.0fx faster' % wanted
+        if conflicts_allowed is not None:
+            met = met and conflicts <= conflicts_allowed
+            target += ', <= %d conflicts' % conflicts_allowed
+        figures.append({'name': '%s N=100 create+delete speed-up' % variant,
+                        'value': round(speedup, 2), 'unit': 'x', 'target': target,
+                        'met': met, 'ratio': round(speedup, 3), 'peer': BUILTIN,
+                        'note': '%d conflicts' % conflicts})
+    lines = [{'label': variant,
+              'x': [r['members'] for r in results if r['variant'] == variant],
+              'y': [round(r['create'] + r['delete'], 2) for r in results
+                    if r['variant'] == variant]} for variant in VARIANTS]
+    return {'title': 'Members through Heat', 'section': '2.1', 'figures': figures,
+            'series': [{'plot': 'heat_members', 'title': 'Heat stack create + delete',
+                        'x_label': 'members (N)', 'y_label': 'seconds',
+                        'lines': [line for line in lines if line['x']]}]}
+
+
+def run(size):
+    sizes = [3] if size == 'smoke' else [10, 50, 100]
+    return contract_result(measure(sizes, VARIANTS))
+
+
 def heat_version():
     try:
         from heat import version
