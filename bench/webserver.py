@@ -30,6 +30,7 @@ import uuid
 
 from bench import wrk
 from heat_lbaas.devcloud import webserver
+from tests.support import amphora
 from tests.support import concurrent_requests
 from tests.support import controller as controller_support
 from tests.support import http_lb
@@ -165,15 +166,20 @@ def series(connections, summaries):
     ]
 
 
-def frontend_limit(state_dir, lb_id):
-    """The `maxconn` lines of the load balancer's rendered HAProxy config."""
+def connection_limits(state_dir, lb_id, listener_id):
+    """The `maxconn` lines of the load balancer's rendered HAProxy config and the
+    listener's session limit HAProxy reports (`show stat` slim of its frontend)."""
     found = glob.glob(os.path.join(state_dir, '**', lb_id, '**', 'haproxy.cfg'),
                       recursive=True)
-    if not found:
-        return 'config not found'
-    with open(found[0]) as config:
-        return '; '.join(' '.join(line.split()) for line in config
-                         if line.split()[:1] == ['maxconn']) or 'no maxconn line'
+    lines = 'config not found'
+    if found:
+        with open(found[0]) as config:
+            lines = '; '.join(' '.join(line.split()) for line in config
+                              if line.split()[:1] == ['maxconn']) or 'no maxconn line'
+    frontend = [row for row in amphora.AmphoraProbe(state_dir).show_stat(lb_id)
+                if row['pxname'] == listener_id and row['svname'] == 'FRONTEND']
+    return '%s; the frontend\'s session limit: %s' % (
+        lines, frontend[0]['slim'] if frontend else 'not reported')
 
 
 def start_server(state_dir):
@@ -203,7 +209,7 @@ def run(size):
         controller = controller_support.RunningController(
             os.path.join(state_dir, 'state')).start()
         api = octavia_api.OctaviaApi(controller.url)
-        lb, _, _, lb_url = http_lb.build_http_lb(
+        lb, listener, _, lb_url = http_lb.build_http_lb(
             api, [{'address': ready['address'], 'port': ready['port']}],
             health_monitor=False)
         runs = measure({DIRECT: ready['url'], LB: lb_url}, ready['pid'], plan)
@@ -221,7 +227,7 @@ def run(size):
                 'run, %d round(s), medians; threads = min(connections, 2).'
                 % (plan['seconds'], plan['rounds']),
                 'The load balancer (listener connection_limit -1): %s.'
-                % frontend_limit(controller.state_dir, lb['id'])],
+                % connection_limits(controller.state_dir, lb['id'], listener['id'])],
         }
     finally:
         if controller is not None:
