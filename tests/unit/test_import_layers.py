@@ -65,26 +65,36 @@ def test_imports_point_down_only():
 
 
 MODULES_IMPORTED_BY = '''
-import importlib, json, pkgutil, sys
-package = importlib.import_module(sys.argv[1])
-for module in pkgutil.iter_modules(getattr(package, '__path__', [])):
-    importlib.import_module('%s.%s' % (sys.argv[1], module.name))
+import importlib, json, sys
+importlib.import_module(sys.argv[1])
 print(json.dumps(sorted(sys.modules)))
 '''
 
 
 def _modules_imported_by(name):
-    """Every module loaded by importing `name` and, for a package, each of its modules."""
+    """Every module loaded by importing `name`."""
     result = subprocess.run([sys.executable, '-c', MODULES_IMPORTED_BY, name],
                             capture_output=True, text=True, timeout=120, check=True)
     return json.loads(result.stdout)
 
 
+def _imported_names(tree):
+    """Dotted names a module imports (`from a import b` gives a.b)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            yield from ('%s.%s' % (node.module, alias.name) for alias in node.names)
+        elif isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+
+
 def test_the_resources_import_neither_controller_nor_devcloud_nor_aiohttp():
-    modules = _modules_imported_by('heat_lbaas.resources')
-    assert 'heat_lbaas.resources.pool_members' in modules
-    assert [m for m in modules if m.startswith(
-        ('heat_lbaas.controller', 'heat_lbaas.devcloud', 'aiohttp'))] == []
+    resources = ROOT.parent / 'resources'
+    forbidden = [
+        '%s imports %s' % (path.name, name) for path in sorted(resources.rglob('*.py'))
+        for name in _imported_names(ast.parse(path.read_text()))
+        if name.split('.')[0] == 'aiohttp' or name.startswith(
+            ('heat_lbaas.controller', 'heat_lbaas.devcloud'))]
+    assert forbidden == []
 
 
 def test_only_the_web_server_process_imports_aiohttp():
