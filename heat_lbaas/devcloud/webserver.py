@@ -7,7 +7,7 @@ every GET/HEAD on any path with 200 (`?sleep=SECONDS`: that much later), a body
 `served-by: <stack>/<resource> <address>:<port>` and the header X-Served-By with the same
 identity. That is how traffic through a load balancer shows which member served it.
 
-It is served by aiohttp (identity_http.py) on one asyncio event loop: keep-alive clients
+It is served by aiohttp (identity_http.py) on one uvloop event loop: keep-alive clients
 are not held up by small writes (TCP_NODELAY) and 1,000+ concurrent connections are fine
 (it raises its open-file limit to the hard limit and the listen backlog to 4,096).
 
@@ -22,7 +22,6 @@ files besides the program itself; LBaaS::Dev::WebServer and the devcloud use the
 """
 
 import argparse
-import asyncio
 import errno
 import ipaddress
 import json
@@ -192,10 +191,10 @@ def main(argv=None):
                 '--address', address])
             print('listening on %s:%d as %s' % (address, port, identity), flush=True)
 
-        # aiohttp is imported by the server process only, not by the Heat engine that
-        # imports this module to start and stop servers.
+        # aiohttp and uvloop are imported by the server process only, not by the Heat
+        # engine that imports this module to start and stop servers.
         from heat_lbaas.devcloud import identity_http
-        asyncio.run(identity_http.serve(listening, LISTEN_BACKLOG, identity, announce))
+        identity_http.run(listening, LISTEN_BACKLOG, identity, announce)
     finally:
         child_process.remove_run_files(state_dir, args.server_id)
 

@@ -97,7 +97,9 @@ def test_the_resources_import_neither_controller_nor_devcloud_nor_aiohttp():
     assert forbidden == []
 
 
-def test_only_the_web_server_process_imports_aiohttp():
+def test_only_the_web_server_process_imports_aiohttp_and_uvloop():
     # The Heat engine imports webserver.py to start and stop servers.
-    assert 'aiohttp' not in _modules_imported_by('heat_lbaas.devcloud.webserver')
-    assert 'aiohttp' in _modules_imported_by('heat_lbaas.devcloud.identity_http')
+    assert not {'aiohttp', 'uvloop'} & set(
+        _modules_imported_by('heat_lbaas.devcloud.webserver'))
+    assert {'aiohttp', 'uvloop'} <= set(
+        _modules_imported_by('heat_lbaas.devcloud.identity_http'))
