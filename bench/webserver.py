@@ -28,6 +28,7 @@ import time
 import urllib.parse
 import uuid
 
+from bench import cpu
 from bench import wrk
 from heat_lbaas.devcloud import webserver
 from tests.support import amphora
@@ -47,7 +48,6 @@ DIRECT, LB = 'direct', 'load balancer'
 TARGETS = (DIRECT, LB)
 RPS_TARGET = 5000
 RPS_TARGET_CONNECTIONS = 16
-CLOCK_TICKS = os.sysconf('SC_CLK_TCK')
 # wrk counts an answer slower than its timeout (default 2 s) as an error. With 1,000
 # connections each waits for the 999 others' answers: on a loaded shared machine that
 # can pass 2 s without anything failing, so the 1,000-connection run waits longer.
@@ -60,13 +60,6 @@ def figure(name, value, unit, target=None, met=None, ratio=None, peer=None, note
             'ratio': ratio, 'peer': peer, 'note': note}
 
 
-def cpu_seconds(pid):
-    """User + system CPU time the process has used."""
-    with open('/proc/%d/stat' % pid) as stat:
-        fields = stat.read().rsplit(')', 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
 def measure(urls, server_pid, plan):
     """{(target, connections): [wrk result per round]}, each result with the server's
     CPU seconds during the run; the targets' order alternates from round to round."""
@@ -75,9 +68,9 @@ def measure(urls, server_pid, plan):
         for connections in plan['connections']:
             order = TARGETS[round_index % 2:] + TARGETS[:round_index % 2]
             for target in order:
-                before = cpu_seconds(server_pid)
+                before = cpu.process_cpu_seconds(server_pid)
                 result = wrk.run(urls[target], connections, plan['seconds'])
-                result['cpu'] = cpu_seconds(server_pid) - before
+                result['cpu'] = cpu.process_cpu_seconds(server_pid) - before
                 runs.setdefault((target, connections), []).append(result)
     return runs
 
@@ -85,12 +78,13 @@ def measure(urls, server_pid, plan):
 def summary(results):
     """Medians over the rounds; errors summed; requests per CPU second of the server
     over all rounds."""
-    cpu = sum(r['cpu'] for r in results)
+    cpu_total = sum(r['cpu'] for r in results)
     return {'rps': statistics.median(r['rps'] for r in results),
             'p50': statistics.median(r['p50'] for r in results),
             'p99': statistics.median(r['p99'] for r in results),
             'errors': sum(r['errors'] for r in results),
-            'per_cpu_second': sum(r['requests'] for r in results) / cpu if cpu else None,
+            'per_cpu_second': (sum(r['requests'] for r in results) / cpu_total
+                               if cpu_total else None),
             'spread': (min(r['rps'] for r in results), max(r['rps'] for r in results))}
 
 
