@@ -35,6 +35,7 @@ MODULES = [
     'dataplane',
     'failover',
     'heat_members',
+    'webserver',
 ]
 SIZES = ('smoke', 'full')
 

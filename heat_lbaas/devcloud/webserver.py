@@ -5,8 +5,11 @@ It binds a random address of its own in a loopback range (default 127.88.0.0/16,
 Linux routes to `lo` with no setup), so every server can use the same port, and answers
 every GET/HEAD on any path with 200 (`?sleep=SECONDS`: that much later), a body
 `served-by: <stack>/<resource> <address>:<port>` and the header X-Served-By with the same
-identity. That is how traffic through a load
-balancer shows which member served it.
+identity. That is how traffic through a load balancer shows which member served it.
+
+It is served by aiohttp (identity_http.py) on one uvloop event loop: keep-alive clients
+are not held up by small writes (TCP_NODELAY) and 1,000+ concurrent connections are fine
+(it raises its open-file limit to the hard limit and the listen backlog to 4,096).
 
 Files, all in the state directory (`$HEAT_LBAAS_DEVCLOUD_DIR/webservers`, or
 `$XDG_STATE_HOME/heat-lbaas-devcloud/webservers` = `~/.local/state/...` without it):
@@ -20,14 +23,13 @@ files besides the program itself; LBaaS::Dev::WebServer and the devcloud use the
 
 import argparse
 import errno
-import http.server
 import ipaddress
 import json
 import os
 import random
+import resource
 import signal
-import time
-import urllib.parse
+import socket
 
 from heat_lbaas.devcloud import child_process
 
@@ -39,6 +41,10 @@ MODULE = 'heat_lbaas.devcloud.webserver'
 
 # How many random addresses to try before giving up on a crowded range.
 _BIND_ATTEMPTS = 64
+# Pending connections the kernel queues before the server accepts them: a burst of
+# 1,000+ connections through a load balancer must not overflow it (the kernel caps it at
+# net.core.somaxconn).
+LISTEN_BACKLOG = 4096
 
 
 # --- the state directory and its files ------------------------------------------------
@@ -96,45 +102,24 @@ def stop(server_id, state_dir=None, grace_seconds=5.0):
 
 # --- the server program ----------------------------------------------------------------
 
-class IdentityHandler(http.server.BaseHTTPRequestHandler):
-    """Answers every GET and HEAD with 200 and the server's identity."""
-
-    identity = None  # set once by main(): one server per process
-    protocol_version = 'HTTP/1.1'
-
-    def _answer(self, with_body):
-        # `?sleep=SECONDS` (at most 30) answers that much later: a slow request, to show
-        # that a member leaving its pool is drained before it goes.
-        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
-        try:
-            delay = min(30.0, max(0.0, float(query.get('sleep', ['0'])[0])))
-        except ValueError:
-            delay = 0.0
-        if delay:
-            time.sleep(delay)
-        body = ('served-by: %s\n' % self.identity).encode()
-        self.send_response(200)
-        self.send_header('Content-Type', 'text/plain; charset=utf-8')
-        self.send_header('Content-Length', str(len(body)))
-        self.send_header('X-Served-By', self.identity)
-        self.end_headers()
-        if with_body:
-            self.wfile.write(body)
-
-    def do_GET(self):
-        self._answer(with_body=True)
-
-    def do_HEAD(self):
-        self._answer(with_body=False)
-
-    def log_message(self, format, *args):
-        # Health checks hit every member every few seconds; logging each one would only
-        # grow the log file.
-        pass
+def listen_on(address, port):
+    """A socket listening on address:port (OSError EADDRINUSE when taken)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        # A restart binds its old address again while connections of the killed
+        # process linger in TIME_WAIT. (Not SO_REUSEPORT: two servers must never share
+        # an address and port.)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((address, port))
+        sock.listen(LISTEN_BACKLOG)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 def bind_random_address(network, port, rng=random):
-    """A listening ThreadingHTTPServer on a random free address of `network`."""
+    """A socket listening on a random free address of `network`."""
     hosts = list(network.hosts()) if network.num_addresses <= 4096 else None
     last_error = None
     for _attempt in range(_BIND_ATTEMPTS):
@@ -144,15 +129,21 @@ def bind_random_address(network, port, rng=random):
             # Skip the network and broadcast addresses of big ranges without listing them.
             address = str(network[rng.randrange(1, network.num_addresses - 1)])
         try:
-            server = http.server.ThreadingHTTPServer((address, port), IdentityHandler)
+            return listen_on(address, port)
         except OSError as ex:
             if ex.errno != errno.EADDRINUSE:
                 raise
             last_error = ex
-            continue
-        return server
     raise OSError(errno.EADDRINUSE, 'no free address in %s for port %d after %d tries: %s'
                   % (network, port, _BIND_ATTEMPTS, last_error))
+
+
+def raise_open_file_limit():
+    """Soft RLIMIT_NOFILE up to the hard one: each connection is a file descriptor, and
+    the common soft limit (1,024) is too few for 1,000+ concurrent connections."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard
 
 
 def main(argv=None):
@@ -174,31 +165,36 @@ def main(argv=None):
 
     state_dir = args.state_dir or default_state_dir()
     os.makedirs(state_dir, exist_ok=True)
+    # Until the event loop takes SIGTERM over, it leaves through the finally below.
     signal.signal(signal.SIGTERM, child_process.exit_on_sigterm)
     child_process.write_atomically(pid_file(state_dir, args.server_id), '%d\n' % os.getpid())
     try:
+        raise_open_file_limit()
         network = check_loopback_range(args.address_range)
         if args.address:
             if ipaddress.ip_address(args.address) not in network:
                 raise ValueError('%s is not in %s' % (args.address, network))
-            server = http.server.ThreadingHTTPServer((args.address, args.port),
-                                                     IdentityHandler)
+            listening = listen_on(args.address, args.port)
         else:
-            server = bind_random_address(network, args.port)
-        address, port = server.server_address[:2]
-        server.daemon_threads = True
-        IdentityHandler.identity = '%s/%s %s:%d' % (args.stack, args.resource, address, port)
-        child_process.write_atomically(ready_file(state_dir, args.server_id), json.dumps({
-            'address': address, 'port': port, 'url': 'http://%s:%d/' % (address, port),
-            'pid': os.getpid()}))
-        child_process.record_restart(state_dir, args.server_id, MODULE, [
-            '--server-id', args.server_id, '--stack', args.stack,
-            '--resource', args.resource, '--state-dir', state_dir,
-            '--address-range', args.address_range, '--port', str(port),
-            '--address', address])
-        print('listening on %s:%d as %s' % (address, port, IdentityHandler.identity),
-              flush=True)
-        server.serve_forever()
+            listening = bind_random_address(network, args.port)
+        address, port = listening.getsockname()[:2]
+        identity = '%s/%s %s:%d' % (args.stack, args.resource, address, port)
+
+        def announce():
+            child_process.write_atomically(ready_file(state_dir, args.server_id), json.dumps({
+                'address': address, 'port': port, 'url': 'http://%s:%d/' % (address, port),
+                'pid': os.getpid()}))
+            child_process.record_restart(state_dir, args.server_id, MODULE, [
+                '--server-id', args.server_id, '--stack', args.stack,
+                '--resource', args.resource, '--state-dir', state_dir,
+                '--address-range', args.address_range, '--port', str(port),
+                '--address', address])
+            print('listening on %s:%d as %s' % (address, port, identity), flush=True)
+
+        # aiohttp and uvloop are imported by the server process only, not by the Heat
+        # engine that imports this module to start and stop servers.
+        from heat_lbaas.devcloud import identity_http
+        identity_http.run(listening, LISTEN_BACKLOG, identity, announce)
     finally:
         child_process.remove_run_files(state_dir, args.server_id)
 

@@ -3,8 +3,10 @@
 import http.client
 import ipaddress
 import os
+import resource
 import signal
 import socket
+import threading
 import time
 import uuid
 
@@ -37,8 +39,8 @@ def _wait_ready(state_dir, server_id, pid, timeout=10.0):
     pytest.fail('web server not ready after %ss' % timeout)
 
 
-def _request(method, address, port, path='/'):
-    connection = http.client.HTTPConnection(address, port, timeout=5)
+def _request(method, address, port, path='/', timeout=5):
+    connection = http.client.HTTPConnection(address, port, timeout=timeout)
     try:
         connection.request(method, path)
         response = connection.getresponse()
@@ -86,6 +88,57 @@ def test_head_gets_headers_without_body(started_servers):
     assert status == 200
     assert headers['X-Served-By'].startswith('teststack/server ')
     assert body == b''
+
+
+def test_other_methods_are_not_implemented(started_servers):
+    _server_id, _pid, ready = started_servers()
+    assert _request('POST', ready['address'], ready['port'])[0] == 501
+
+
+def test_sleep_answers_later_while_other_connections_are_answered(started_servers):
+    _server_id, _pid, ready = started_servers()
+    slow = {}
+
+    def ask_slowly():
+        began = time.monotonic()
+        slow['answer'] = _request('GET', ready['address'], ready['port'], '/?sleep=3',
+                                  timeout=30)
+        slow['seconds'] = time.monotonic() - began
+
+    asking = threading.Thread(target=ask_slowly)
+    asking.start()
+    # Answered while the slow request is still waiting (no thread or loop held by it).
+    status, headers, _body = _request('GET', ready['address'], ready['port'], '/?sleep=x')
+    assert status == 200 and asking.is_alive()
+    asking.join(30)
+    assert slow['answer'][0] == 200
+    assert slow['answer'][1]['X-Served-By'] == headers['X-Served-By']
+    assert slow['seconds'] >= 3
+
+
+def test_runs_with_its_open_file_limit_raised_to_the_hard_limit(started_servers):
+    _server_id, pid, _ready = started_servers()
+    with open('/proc/%d/limits' % pid) as limits:
+        row = next(line for line in limits if line.startswith('Max open files'))
+    soft, hard = row.split()[3:5]
+    assert soft == hard == str(resource.getrlimit(resource.RLIMIT_NOFILE)[1])
+
+
+def test_sigterm_ends_it_and_it_removes_its_run_files(started_servers, tmp_path):
+    server_id, pid, ready = started_servers()
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while webserver.is_running(pid, server_id) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not webserver.is_running(pid, server_id)
+    # The program itself removed them (stop() was not called); the restart file stays
+    # for `heat-lbaas-devcloud up`.
+    assert not (tmp_path / ('%s.pid' % server_id)).exists()
+    assert not (tmp_path / ('%s.ready' % server_id)).exists()
+    assert (tmp_path / ('%s.restart' % server_id)).exists()
+    assert 'Traceback' not in webserver.read_log_tail(str(tmp_path), server_id)
+    with pytest.raises(OSError):
+        _request('GET', ready['address'], ready['port'])
 
 
 def test_servers_on_one_port_get_addresses_of_their_own(started_servers):

@@ -17,11 +17,16 @@ class AmphoraProbe:
         """Reloads since the master started (`show proc` on the master socket)."""
         return self._driver.reload_count(lb_id)
 
+    def show_stat(self, lb_id):
+        """The rows of HAProxy's `show stat` (dicts by column: pxname, svname, scur,
+        smax, slim, ...)."""
+        return stats.parse_show_stat(self._driver.query(lb_id, 'show stat'))
+
     def check_status(self, lb_id, member_id):
         """HAProxy's check status of a member (`show stat` of its server rows; any
         DOWN one counts), or None if not found."""
-        statuses = [row['status'] for row in stats.parse_show_stat(
-            self._driver.query(lb_id, 'show stat')) if row.get('svname') == member_id]
+        statuses = [row['status'] for row in self.show_stat(lb_id)
+                    if row.get('svname') == member_id]
         if not statuses:
             return None
         return next((s for s in statuses if s.startswith('DOWN')), statuses[0])

@@ -1,8 +1,12 @@
 """The controller's packages import only downwards (docs/architecture.md, "Repository
 layout"): a module importing one of its own layer or above would tie a lower part to
-a higher one (as amphora/stats.py once imported health/)."""
+a higher one (as amphora/stats.py once imported health/). The production resources
+import neither the controller nor the devcloud (nor its web server's aiohttp)."""
 import ast
+import json
 import pathlib
+import subprocess
+import sys
 
 import heat_lbaas.controller
 
@@ -58,3 +62,44 @@ def test_imports_point_down_only():
             if imported != part and RANK[imported] <= RANK[part]:
                 upward.append('%s imports %s' % (path.relative_to(ROOT), imported))
     assert upward == []
+
+
+MODULES_IMPORTED_BY = '''
+import importlib, json, sys
+importlib.import_module(sys.argv[1])
+print(json.dumps(sorted(sys.modules)))
+'''
+
+
+def _modules_imported_by(name):
+    """Every module loaded by importing `name`."""
+    result = subprocess.run([sys.executable, '-c', MODULES_IMPORTED_BY, name],
+                            capture_output=True, text=True, timeout=120, check=True)
+    return json.loads(result.stdout)
+
+
+def _imported_names(tree):
+    """Dotted names a module imports (`from a import b` gives a.b)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            yield from ('%s.%s' % (node.module, alias.name) for alias in node.names)
+        elif isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+
+
+def test_the_resources_import_neither_controller_nor_devcloud_nor_aiohttp():
+    resources = ROOT.parent / 'resources'
+    forbidden = [
+        '%s imports %s' % (path.name, name) for path in sorted(resources.rglob('*.py'))
+        for name in _imported_names(ast.parse(path.read_text()))
+        if name.split('.')[0] == 'aiohttp' or name.startswith(
+            ('heat_lbaas.controller', 'heat_lbaas.devcloud'))]
+    assert forbidden == []
+
+
+def test_only_the_web_server_process_imports_aiohttp_and_uvloop():
+    # The Heat engine imports webserver.py to start and stop servers.
+    assert not {'aiohttp', 'uvloop'} & set(
+        _modules_imported_by('heat_lbaas.devcloud.webserver'))
+    assert {'aiohttp', 'uvloop'} <= set(
+        _modules_imported_by('heat_lbaas.devcloud.identity_http'))
