@@ -126,6 +126,7 @@ observe_on_update = true
 [devcloud]
 bind_host = {HOST}
 bind_port = {settings.heat_port}
+max_poll_sleep = {settings.heat_poll_interval}
 
 [database]
 connection = sqlite:///{paths.heat_db}

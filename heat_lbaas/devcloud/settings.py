@@ -16,6 +16,8 @@ from heat_lbaas.devcloud import private_files
 
 STATE_DIR_ENV = 'HEAT_LBAAS_DEVCLOUD_DIR'
 DEFAULT_VIP_CIDR = '127.77.0.0/16'
+# The devcloud's Heat polls ten times as often as stock Heat (once a second).
+DEFAULT_HEAT_POLL_INTERVAL = 0.1
 # Fixed ids of the VIP subnet and network, so that environments/devcloud.yaml can name
 # the subnet and every devcloud exposes the same one (they are also the controller's
 # defaults in heat_lbaas/controller/config.py).
@@ -97,6 +99,10 @@ class Settings:
     load_balancer_endpoint: str = ''
     # Heat's debug logging (`up --debug`); set by every `up`, so it does not stick.
     heat_debug: bool = False
+    # Cap (seconds) on Heat's fixed 1 s polling sleeps (heat_server.cap_polling_sleeps,
+    # `up --heat-poll-interval`; 1 is stock Heat's pace); set by every `up` that starts
+    # Heat, so it does not stick.
+    heat_poll_interval: float = DEFAULT_HEAT_POLL_INTERVAL
     # One of AUTH_MODES; set by every `up` (`--auth`, default noauth).
     auth: str = 'noauth'
     keystone_port: int = 0
