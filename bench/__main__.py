@@ -34,6 +34,8 @@ MODULES = [
     'controller',
     'dataplane',
     'heat_members',
+    'scale_latency',
+    'devcloud_startup',
 ]
 SIZES = ('smoke', 'full')
 

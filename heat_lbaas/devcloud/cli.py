@@ -26,7 +26,8 @@ from heat_lbaas.devcloud import lifecycle
 from heat_lbaas.devcloud import processes
 from heat_lbaas.devcloud import tempest_conf
 from heat_lbaas.devcloud.settings import (AMPHORA_DRIVERS, AUTH_MODES,
-                                          DEFAULT_HEAT_POLL_INTERVAL, STATE_DIR_ENV, Settings,
+                                          DEFAULT_HEAT_POLL_INTERVAL, DEFAULT_HEAT_TRIGGER_PAUSE,
+                                          STATE_DIR_ENV, Settings,
                                           StatePaths, state_dir_from_env)
 
 LOG_NAMES = ('heat', 'controller', 'keystone')
@@ -230,11 +231,12 @@ def build_parser():
                     help="Heat's debug logging in logs/heat.log (engine steps, sync points, "
                          'messages); off again at the next up without it')
     up.add_argument('--heat-poll-interval', type=float, metavar='SECONDS',
-                    help="cap on the Heat engine's fixed 1 s polling sleeps (between "
-                         'checks of a resource action, after triggering each resource '
-                         'of a traversal); default %s, 1 for stock Heat\'s pace (as '
-                         'make bench compares); off again at the next up without it'
-                         % DEFAULT_HEAT_POLL_INTERVAL)
+                    help="cap on the Heat engine's fixed 1 s sleeps (between two checks "
+                         'of a resource action, after triggering each resource of a '
+                         'traversal); default %s between checks and %s after triggers; '
+                         "1 for stock Heat's pace (as make bench compares); back to the "
+                         'default at the next up without it'
+                         % (DEFAULT_HEAT_POLL_INTERVAL, DEFAULT_HEAT_TRIGGER_PAUSE))
     up.add_argument('--auth', choices=AUTH_MODES, default='noauth',
                     help='noauth (default): no Keystone, every caller is admin; '
                          'keystone: a real Keystone on a private MariaDB, Heat with '

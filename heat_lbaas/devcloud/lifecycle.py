@@ -18,8 +18,7 @@ from heat_lbaas.devcloud import processes
 from heat_lbaas.devcloud import readiness
 from heat_lbaas.devcloud import services
 from heat_lbaas.devcloud import sqlite_ids
-from heat_lbaas.devcloud.settings import (DEFAULT_HEAT_POLL_INTERVAL, Settings, StatePaths,
-                                          choose_port)
+from heat_lbaas.devcloud.settings import Settings, StatePaths, choose_port
 
 READY_TIMEOUT = 60
 # Keystone, Heat and the controller load side by side (and Keystone's first run
@@ -104,8 +103,7 @@ def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
         settings.vip_cidr = vip_cidr
     if 'heat' not in running:
         settings.heat_debug = heat_debug
-        settings.heat_poll_interval = (DEFAULT_HEAT_POLL_INTERVAL if heat_poll_interval is None
-                                       else heat_poll_interval)
+        settings.heat_poll_interval = heat_poll_interval
         settings.heat_port = choose_port(heat_port, settings.heat_port,
                                          taken={settings.controller_port}
                                          if 'controller' in running else ())
