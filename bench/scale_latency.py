@@ -157,6 +157,9 @@ class Step:
 class ScaleRun:
     def __init__(self, cloud, probe, urls):
         self.cloud, self.probe, self.urls = cloud, probe, urls
+        # Who serves now (identities): known from the start and from each step, not
+        # sampled, so a member the probe happened not to reach is not taken for new.
+        self.members = set()
         self.logs = [cloud.state_dir / 'logs' / 'heat.log',
                      cloud.state_dir / 'logs' / 'controller.log']
 
@@ -175,16 +178,21 @@ class ScaleRun:
     def serving(self, since):
         return {who for _, _, who in self.probe.since(since) if not who.startswith('ERROR')}
 
+    def settle(self):
+        """The members serving once the stack is steady (the first step's start)."""
+        began = time.time()
+        time.sleep(SETTLED_SECONDS)
+        self.members = self.serving(began)
+
     def scale_up(self):
-        settled = time.time()
-        time.sleep(0.5)
-        before = self.serving(settled)
+        before = set(self.members)
         signalled = time.time()
         requests.post(self.urls['scale_up_url'], timeout=30).raise_for_status()
         first = self.probe.wait_for(
             lambda record, later: not record[2].startswith('ERROR') and record[2] not in before,
             signalled)
         identity = first[2]
+        self.members.add(identity)
         group = group_stack(identity)
         done = self.wait_for_group(group, signalled)
         lines = read_lines(self.logs, signalled, done)
@@ -197,12 +205,10 @@ class ScaleRun:
         points += [(name, found.get(name)) for name in ('member create', 'member POST')]
         points.append(('answering through the VIP', first[1]))
         return Step(first[1] - signalled, failed(self.probe.since(signalled)),
-                    phases(points)), done
+                    phases(points))
 
     def scale_down(self):
-        settled = time.time()
-        time.sleep(0.5)
-        before = self.serving(settled)
+        before = set(self.members)
         signalled = time.time()
         requests.post(self.urls['scale_down_url'], timeout=30).raise_for_status()
         # The member that stays: the only one of before answering for SETTLED_SECONDS
@@ -214,6 +220,7 @@ class ScaleRun:
         group = group_stack(stays[2])
         done = self.wait_for_group(group, signalled)
         leaving = before - {stays[2]}
+        self.members = {stays[2]}
         # Out of rotation: the first request sent after the leaving member's last answer.
         records = self.probe.since(signalled)
         last = max((r[0] for r in records if r[2] in leaving), default=signalled)
@@ -225,7 +232,7 @@ class ScaleRun:
         points = [('signal POST', signalled)] + [(m.name, found.get(m.name))
                                                  for m in milestones]
         points.append(('out of rotation', out))
-        return Step(out - signalled, failed(records), phases(points)), done
+        return Step(out - signalled, failed(records), phases(points))
 
 
 def measure(runs, up_options=(), keep_logs=None, out=print):
@@ -243,11 +250,12 @@ def measure(runs, up_options=(), keep_logs=None, out=print):
         with Probe(urls['lb_url']) as probe, \
                 RequestLoad(urls['lb_url'], paths=SLOW_CLIENTS) as slow:
             scale = ScaleRun(cloud, probe, urls)
+            scale.settle()
             for index in range(runs):
-                up, _ = scale.scale_up()
+                up = scale.scale_up()
                 # Heat accepts the next signal once the policy has finished its step.
                 time.sleep(1)
-                down, _ = scale.scale_down()
+                down = scale.scale_down()
                 time.sleep(1)
                 results.append({'up': up, 'down': down})
                 out('  run %d: scale-up %.2f s, scale-down %.2f s, failed %d' % (
