@@ -33,6 +33,7 @@ from bench import report
 MODULES = [
     'controller',
     'dataplane',
+    'failover',
     'heat_members',
     'scale_latency',
     'devcloud_startup',
@@ -112,8 +113,9 @@ def main(argv=None):
         entry = run_module(name, args.size)
         results['modules'].append(entry)
         print('\n'.join(report.terminal_lines(entry, cores)), flush=True)
-    results['run']['load_after'] = report.machine_load()
-    report.write(results, args.out)
+        # Written after every module: a long run stopped half-way keeps what it measured.
+        results['run']['load_after'] = report.machine_load()
+        report.write(results, args.out)
     failed = [entry['name'] for entry in results['modules'] if entry['status'] == 'failed']
     print('\nreport: %s' % os.path.join(args.out, 'report.md'))
     if failed:

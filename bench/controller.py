@@ -19,6 +19,7 @@ import time
 
 import requests
 
+from bench import running
 from tests.support import controller as controller_support
 from tests.support import echo_server
 from tests.support import octavia_api
@@ -220,7 +221,7 @@ def run(size):
     state_dir = controller_support.short_state_dir()
     # A /16 of its own: 500 VIPs do not fit a /24.
     vip_cidr = '127.%d.0.0/16' % random.SystemRandom().randint(100, 254)
-    controller = controller_support.RunningController(
+    controller = running.controller(
         os.path.join(state_dir, 'state'), vip_cidr=vip_cidr)
     servers = []
     try:

@@ -2,7 +2,8 @@
 
 A fast native backend (an HAProxy answering every request itself: bench/native.py) is
 measured with wrk at 1, 16 and 64 kept-alive connections three ways, in rotating order
-within each round (the machine is shared and noisy: ratios from the same rounds):
+the minimal proxy and the load balancer back to back in each round (the machine is
+shared and noisy: each ratio is the median of the rounds' pairs):
 
   direct          wrk -> backend
   minimal proxy   wrk -> a hand-written minimal HAProxy proxy config -> backend
@@ -11,23 +12,29 @@ within each round (the machine is shared and noisy: ratios from the same rounds)
                   (HTTP listener, pool, the backend as its member) -> backend
 
 Figures: requests/s and p50/p99 latency of each, and the load balancer's requests/s
-as a ratio of the minimal proxy's (target: within 5%). Figures only.
+as a ratio of the minimal proxy's (target: within 5%); and the proxy's CPU time per
+request (all its processes' threads, from /proc), which the load of a shared machine
+hardly moves, as the same ratio. Figures only.
 """
 import glob
 import os
 import shutil
 import statistics
+import time
 
+from bench import cpu
 from bench import native
 from bench import wrk
+from bench import running
 from tests.support import controller as controller_support
 from tests.support import http_lb
 from tests.support import octavia_api
 from tests.support import ports
+from tests.support import processes
 
 SIZES = {
     'smoke': {'connections': [1, 16], 'seconds': 1, 'rounds': 1},
-    'full': {'connections': [1, 16, 64], 'seconds': 5, 'rounds': 3},
+    'full': {'connections': [1, 16, 64], 'seconds': 3, 'rounds': 6},
 }
 DIRECT, MINIMAL, LB = 'direct', 'minimal proxy', 'load balancer'
 TARGETS = (DIRECT, MINIMAL, LB)
@@ -39,34 +46,55 @@ def figure(name, value, unit, target=None, met=None, ratio=None, peer=None, note
             'ratio': ratio, 'peer': peer, 'note': note}
 
 
-def measure(urls, plan):
-    """{(target, connections): [wrk result per round]}, the targets' order rotating
-    from round to round so that none always runs first (or right after another)."""
+def measure(targets, plan):
+    """{(target, connections): [run per round]}: wrk's figures plus the proxy's CPU
+    seconds per request. The minimal proxy and the load balancer always run one right
+    after the other (their order alternating from round to round), so each round gives
+    a pair measured under about the same load of the shared machine."""
     runs = {}
     for round_index in range(plan['rounds']):
+        order = TARGETS if round_index % 2 == 0 else tuple(reversed(TARGETS))
         for connections in plan['connections']:
-            order = TARGETS[round_index % 3:] + TARGETS[:round_index % 3]
             for target in order:
-                runs.setdefault((target, connections), []).append(
-                    wrk.run(urls[target], connections, plan['seconds']))
+                url, pids = targets[target]
+                before = cpu.cpu_seconds(pids)
+                result = wrk.run(url, connections, plan['seconds'])
+                used = cpu.cpu_seconds(pids) - before
+                result['cpu_per_request'] = used / result['requests'] if (
+                    pids and result['requests']) else None
+                runs.setdefault((target, connections), []).append(result)
     return runs
 
 
+def median_of(results, key):
+    values = [r[key] for r in results if r.get(key) is not None]
+    return statistics.median(values) if values else None
+
+
 def summary(results):
-    """Medians over the rounds of requests/s, p50 and p99; errors summed."""
-    return {'rps': statistics.median(r['rps'] for r in results),
-            'p50': statistics.median(r['p50'] for r in results),
-            'p99': statistics.median(r['p99'] for r in results),
+    """Medians over the rounds; errors summed."""
+    return {'rps': median_of(results, 'rps'), 'p50': median_of(results, 'p50'),
+            'p99': median_of(results, 'p99'),
+            'cpu_per_request': median_of(results, 'cpu_per_request'),
             'errors': sum(r['errors'] for r in results),
             'spread': (min(r['rps'] for r in results), max(r['rps'] for r in results))}
 
 
-def figures_for(connections, by_target):
+def paired_ratio(runs, connections, key):
+    """Median over the rounds of LB / minimal proxy, each round's pair measured
+    back to back."""
+    ratios = [lb[key] / minimal[key]
+              for lb, minimal in zip(runs[(LB, connections)], runs[(MINIMAL, connections)])
+              if lb.get(key) and minimal.get(key)]
+    return statistics.median(ratios) if ratios else None
+
+
+def figures_for(connections, by_target, runs):
     direct, minimal, lb = by_target[DIRECT], by_target[MINIMAL], by_target[LB]
-    ratio = lb['rps'] / minimal['rps'] if minimal['rps'] else None
+    ratio = paired_ratio(runs, connections, 'rps')
 
     def rps_note(measured):
-        note = 'min-max %.0f-%.0f' % measured['spread']
+        note = 'median; min-max %.0f-%.0f' % measured['spread']
         if measured['errors']:
             note += '; %d errors' % measured['errors']
         return note
@@ -81,8 +109,18 @@ def figures_for(connections, by_target):
                target='within 5% of the minimal proxy',
                met=None if ratio is None else ratio >= 1 - WITHIN,
                ratio=None if ratio is None else round(ratio, 3), peer=MINIMAL,
-               note=rps_note(lb)),
+               note=rps_note(lb) + '; ratio: median of the rounds\' back-to-back pairs'),
     ]
+    cpu_ratio = paired_ratio(runs, connections, 'cpu_per_request')
+    if lb['cpu_per_request'] and minimal['cpu_per_request']:
+        figures.append(figure(
+            'proxy CPU per request through the LB, %d conns' % connections,
+            round(lb['cpu_per_request'] * 1e6, 2), 'us',
+            target='within 5% of the minimal proxy',
+            met=None if cpu_ratio is None else cpu_ratio <= 1 + WITHIN,
+            ratio=None if cpu_ratio is None else round(cpu_ratio, 3), peer=MINIMAL,
+            note='HAProxy master + workers; minimal proxy %.2f us (less noisy than req/s '
+            'on a shared machine)' % (minimal['cpu_per_request'] * 1e6)))
     for key in ('p50', 'p99'):
         figures.append(figure(
             '%s latency through the LB, %d conns' % (key, connections),
@@ -134,20 +172,32 @@ def run(size):
                                      backend_address, backend.port)
         started.append(proxy)
         proxy.start()
-        controller = controller_support.RunningController(
+        controller = running.controller(
             os.path.join(state_dir, 'state')).start()
         api = octavia_api.OctaviaApi(controller.url)
         lb, _, _, lb_url = http_lb.build_http_lb(
             api, [{'address': backend_address, 'port': backend.port}],
             health_monitor=False)
         config = rendered_config(controller.state_dir, lb['id'])
-        urls = {DIRECT: backend.url, MINIMAL: proxy.url, LB: lb_url}
-        runs = measure(urls, plan)
+        lb_pids = cpu.named(processes.with_argument_containing(
+            controller.state_dir + '/'), 'haproxy')
+        targets = {DIRECT: (backend.url, []), MINIMAL: (proxy.url, [proxy.process.pid]),
+                   LB: (lb_url, lb_pids)}
+        controller_cpu = cpu.process_cpu_seconds(controller.process.pid)
+        began = time.monotonic()
+        runs = measure(targets, plan)
+        controller_share = (cpu.process_cpu_seconds(controller.process.pid)
+                            - controller_cpu) / (time.monotonic() - began)
         summaries = {key: summary(results) for key, results in runs.items()}
         figures = []
         for connections in plan['connections']:
             figures.extend(figures_for(connections, {
-                target: summaries[(target, connections)] for target in TARGETS}))
+                target: summaries[(target, connections)] for target in TARGETS}, runs))
+        figures.append(figure(
+            'controller CPU while the benchmark ran', round(controller_share * 100, 1),
+            '% of a core', note='its health loop reading HAProxy (health_interval %g s): '
+            'it shares this 2-core machine with wrk, the backend and the proxies'
+            % running.HEALTH_INTERVAL))
         return {
             'title': 'Data plane', 'section': '2.3', 'figures': figures,
             'series': series(plan['connections'], summaries),

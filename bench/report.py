@@ -123,6 +123,9 @@ def markdown(results, plot_files=None):
         for text in entry.get('notes', []):
             lines.append(text)
             lines.append('')
+        for label, text in sorted((entry.get('configs') or {}).items()):
+            lines.extend(['%s:' % label, '', '```', (text or '(not found)').rstrip(), '```',
+                          ''])
         for series in entry.get('series', []):
             if series['plot'] in plot_files:
                 lines.append('![%s](%s)' % (series.get('title', series['plot']),

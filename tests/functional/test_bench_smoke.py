@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-FAST_MODULES = ('controller', 'dataplane')
+FAST_MODULES = ('controller', 'dataplane', 'failover')
 
 
 def test_bench_smoke_run_writes_json_markdown_and_plots(tmp_path):

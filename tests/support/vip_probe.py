@@ -24,7 +24,8 @@ class VipProbe:
             if response.status != 200:
                 return None, 'HTTP %d' % response.status
             return body, None
-        except OSError as error:
+        except (OSError, http.client.HTTPException) as error:
+            # An answer cut short (its HAProxy killed mid-body) is a failed request too.
             return None, repr(error)
         finally:
             connection.close()

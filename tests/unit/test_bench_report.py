@@ -1,7 +1,10 @@
-"""make bench's report (bench/report.py) and wrk reader (bench/wrk.py): pure rendering
-from a results dict and parsing of wrk's text."""
+"""make bench's driver (a failing module), report (bench/report.py) and wrk reader
+(bench/wrk.py): rendering from a results dict and parsing of wrk's text."""
 import json
+import sys
+import types
 
+from bench import __main__ as bench_main
 from bench import report
 from bench import wrk
 
@@ -101,3 +104,36 @@ def test_wrk_output_is_read_into_seconds_and_counts():
     assert parsed['p99'] == 2.5
     assert parsed['requests'] == 38812
     assert parsed['errors'] == 7
+
+
+def _module(name, run):
+    module = types.ModuleType('bench.' + name)
+    module.run = run
+    return module
+
+
+def test_a_module_that_raises_is_reported_failed_and_the_others_still_run(
+        tmp_path, monkeypatch, capsys):
+    def broken(size):
+        raise RuntimeError('backend did not start')
+
+    def working(size):
+        return {'title': 'Works', 'section': '9', 'series': [], 'figures': [
+            {'name': 'answer', 'value': 42, 'unit': '', 'target': None, 'met': None,
+             'ratio': None, 'peer': None, 'note': size}]}
+
+    monkeypatch.setitem(sys.modules, 'bench.broken_one', _module('broken_one', broken))
+    monkeypatch.setitem(sys.modules, 'bench.working_one', _module('working_one', working))
+    monkeypatch.setattr(bench_main, 'MODULES', ['broken_one', 'working_one'])
+    status = bench_main.main(['--size', 'smoke', '--out', str(tmp_path)])
+    assert status == 1
+    written = json.loads((tmp_path / 'results.json').read_text())
+    assert [(m['name'], m['status']) for m in written['modules']] == [
+        ('broken_one', 'failed'), ('working_one', 'ok')]
+    assert 'RuntimeError: backend did not start' in written['modules'][0]['error']
+    assert written['modules'][1]['figures'][0]['note'] == 'smoke'
+    printed = capsys.readouterr().out
+    assert 'FAILED: RuntimeError: backend did not start' in printed
+    assert 'failed modules: broken_one' in printed
+    monkeypatch.setattr(bench_main, 'MODULES', ['working_one'])
+    assert bench_main.main(['--size', 'smoke', '--out', str(tmp_path / 'ok')]) == 0
