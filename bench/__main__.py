@@ -36,6 +36,8 @@ MODULES = [
     'failover',
     'heat_members',
     'webserver',
+    'scale_latency',
+    'devcloud_startup',
 ]
 SIZES = ('smoke', 'full')
 

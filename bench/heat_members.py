@@ -12,6 +12,10 @@ through Heat's REST API) and counts, from the controller's access log (`[api]
 access_log`, on in the devcloud), the API requests the controller received and how many
 it answered 409. Members need not answer (no health monitor): 127.99.x.y:8080.
 
+Each size and variant is measured at two paces of the Heat engine (`heat-lbaas-devcloud
+up --heat-poll-interval`): the devcloud's (its fixed 1 s polling sleeps capped at 0.1 s)
+and stock Heat's (1 s, what users run), each on a devcloud of its own.
+
 Prints a table, the ratios against OS::Octavia::PoolMember and the issue's targets
 (LBaaS::PoolMembers >= 5x faster at N = 100; LBaaS::Member >= 2x faster with at most N/5
 conflicts). Figures only: nothing here asserts on time.
@@ -32,6 +36,10 @@ BUILTIN, MEMBER, POOL_MEMBERS = 'OS::Octavia::PoolMember', 'LBaaS::Member', 'LBa
 VARIANTS = (BUILTIN, MEMBER, POOL_MEMBERS)
 POLL_SECONDS = 0.2
 MEMBER_PORT = 8080
+# Heat's poll intervals compared: the devcloud's and stock Heat's.
+DEVCLOUD_INTERVAL, STOCK_INTERVAL = 0.1, 1.0
+INTERVAL_NAMES = {DEVCLOUD_INTERVAL: 'devcloud Heat (0.1 s polls)',
+                  STOCK_INTERVAL: 'stock Heat (1 s polls)'}
 
 
 def member_address(index):
@@ -143,14 +151,14 @@ def run_one(heat, reader, cloud, variant, members, serial):
     }
 
 
-def measure(sizes, variants, keep_logs=None):
+def measure(sizes, variants, keep_logs=None, interval=DEVCLOUD_INTERVAL):
     state_dir = tempfile.mkdtemp(prefix='hlb-bench-')
     cloud = devcloud_support.Devcloud(state_dir)
     results = []
     try:
-        cloud.up()
-        print('devcloud up in %.1f s (state %s)' % (cloud.up_seconds, state_dir),
-              flush=True)
+        cloud.up('--heat-poll-interval', str(interval))
+        print('devcloud up in %.1f s (state %s, Heat polls every %s s)'
+              % (cloud.up_seconds, state_dir, interval), flush=True)
         heat = Heat(cloud.heat_url)
         reader = AccessLogReader(cloud.state_dir / 'logs' / 'controller.log')
         serial = 0
@@ -158,6 +166,7 @@ def measure(sizes, variants, keep_logs=None):
             for variant in variants:
                 serial += 1
                 result = run_one(heat, reader, cloud, variant, members, serial)
+                result['interval'] = interval
                 results.append(result)
                 print('  %-24s N=%-4d create %6.1f s  delete %6.1f s  requests %5d+%-5d '
                       '409s %4d+%-4d %s' % (
@@ -217,7 +226,27 @@ def report(results):
 
 
 def contract_result(results):
-    """The bench module contract's dict (bench/__main__.py) of measure()'s results."""
+    """The bench module contract's dict (bench/__main__.py) of measure()'s results (of
+    one or both Heat poll intervals): a plot per interval, time against N per type."""
+    figures, series = [], []
+    intervals = sorted({r['interval'] for r in results})
+    for interval in intervals:
+        mine = [r for r in results if r['interval'] == interval]
+        pace = INTERVAL_NAMES.get(interval, 'Heat polls every %s s' % interval)
+        figures += interval_figures(mine, pace)
+        lines = [{'label': '%s %s' % (variant, phase),
+                  'x': [r['members'] for r in mine if r['variant'] == variant],
+                  'y': [round(r[phase], 2) for r in mine if r['variant'] == variant]}
+                 for variant in VARIANTS for phase in ('create', 'delete')]
+        series.append({'plot': 'heat_members_poll_%s' % str(interval).replace('.', '_'),
+                       'title': 'Members through Heat: stack create and delete, %s' % pace,
+                       'x_label': 'members (N)', 'y_label': 'seconds',
+                       'lines': [line for line in lines if line['x']]})
+    return {'title': 'Members through Heat', 'section': '2.1', 'figures': figures,
+            'series': series}
+
+
+def interval_figures(results, pace):
     by_key = {(r['variant'], r['members']): r for r in results}
     figures = []
     for r in results:
@@ -226,9 +255,16 @@ def contract_result(results):
         if r['problems']:
             note += '; FAILED: ' + '; '.join(r['problems'])
         for phase in ('create', 'delete'):
-            figures.append({'name': '%s N=%d stack %s' % (r['variant'], r['members'], phase),
+            figures.append({'name': '%s N=%d stack %s, %s' % (r['variant'], r['members'],
+                                                               phase, pace),
                             'value': round(r[phase], 2), 'unit': 's', 'target': None,
                             'met': None, 'ratio': None, 'peer': None, 'note': note})
+        figures.append({'name': '%s N=%d API requests (create + delete), %s' % (
+                            r['variant'], r['members'], pace),
+                        'value': r['create_requests'] + r['delete_requests'],
+                        'unit': 'requests', 'target': None, 'met': None, 'ratio': None,
+                        'peer': None, 'note': '%d of them answered 409' % (
+                            r['create_conflicts'] + r['delete_conflicts'])})
     for variant, wanted, conflicts_allowed in ((POOL_MEMBERS, 5.0, None),
                                                (MEMBER, 2.0, 100 // 5)):
         base, mine = by_key.get((BUILTIN, 100)), by_key.get((variant, 100))
@@ -241,23 +277,21 @@ def contract_result(results):
         if conflicts_allowed is not None:
             met = met and conflicts <= conflicts_allowed
             target += ', <= %d conflicts' % conflicts_allowed
-        figures.append({'name': '%s N=100 create+delete speed-up' % variant,
+        figures.append({'name': '%s N=100 create+delete speed-up, %s' % (variant, pace),
                         'value': round(speedup, 2), 'unit': 'x', 'target': target,
                         'met': met, 'ratio': round(speedup, 3), 'peer': BUILTIN,
                         'note': '%d conflicts' % conflicts})
-    lines = [{'label': variant,
-              'x': [r['members'] for r in results if r['variant'] == variant],
-              'y': [round(r['create'] + r['delete'], 2) for r in results
-                    if r['variant'] == variant]} for variant in VARIANTS]
-    return {'title': 'Members through Heat', 'section': '2.1', 'figures': figures,
-            'series': [{'plot': 'heat_members', 'title': 'Heat stack create + delete',
-                        'x_label': 'members (N)', 'y_label': 'seconds',
-                        'lines': [line for line in lines if line['x']]}]}
+    return figures
 
 
 def run(size):
-    sizes = [3] if size == 'smoke' else [10, 50, 100]
-    return contract_result(measure(sizes, VARIANTS))
+    """smoke: N=2 at the devcloud's pace; full: N = 10, 50, 100, 200 at both paces."""
+    if size == 'smoke':
+        return contract_result(measure([2], VARIANTS))
+    results = []
+    for interval in (DEVCLOUD_INTERVAL, STOCK_INTERVAL):
+        results += measure([10, 50, 100, 200], VARIANTS, interval=interval)
+    return contract_result(results)
 
 
 def heat_version():
@@ -275,6 +309,9 @@ def main():
                         help='comma-separated member counts (default 10,50,100)')
     parser.add_argument('--variants', default=','.join(VARIANTS),
                         help='comma-separated resource types (default: all three)')
+    parser.add_argument('--heat-poll-interval', type=float, default=DEVCLOUD_INTERVAL,
+                        help="Heat's poll interval (default %s: the devcloud's; %s: stock "
+                             "Heat's)" % (DEVCLOUD_INTERVAL, STOCK_INTERVAL))
     parser.add_argument('--keep-logs', metavar='DIR',
                         help='copy the devcloud\'s logs (Heat, controller) here at the end')
     args = parser.parse_args()
@@ -283,7 +320,7 @@ def main():
     unknown = set(variants) - set(VARIANTS)
     if unknown:
         sys.exit('unknown variants: %s' % ', '.join(sorted(unknown)))
-    report(measure(sizes, variants, args.keep_logs))
+    report(measure(sizes, variants, args.keep_logs, args.heat_poll_interval))
 
 
 if __name__ == '__main__':

@@ -5,10 +5,23 @@
 # stop the load and watch it scale back in.
 # Run it again at will: it replaces the stack `web` of the previous run.
 # Needs `make venv` (and haproxy, curl) first; `make demo` does all of it.
+#   scripts/demo.sh [--state-dir DIR] [--vip-cidr CIDR]
+# --state-dir: the devcloud's state directory (default .devcloud of this checkout);
+# --vip-cidr: its VIP subnet the first time (default: the devcloud's). make bench runs
+# the demo in a temporary state dir with a VIP subnet of its own, beside any other.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+STATE_DIR="$ROOT/.devcloud"
+UP_OPTIONS=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --state-dir) STATE_DIR=$2; shift 2 ;;
+        --vip-cidr) UP_OPTIONS+=(--vip-cidr "$2"); shift 2 ;;
+        *) echo "usage: $0 [--state-dir DIR] [--vip-cidr CIDR]" >&2; exit 2 ;;
+    esac
+done
 STACK=web
 REQUESTS=6
 SCALE_TIMEOUT=60
@@ -20,7 +33,7 @@ if [ ! -x "$ROOT/.venv/bin/heat-lbaas-devcloud" ]; then
 fi
 # haproxy lives in /usr/sbin, which is not on a non-root user's PATH on Debian.
 export PATH="$ROOT/.venv/bin:$PATH:/usr/sbin:/sbin"
-export HEAT_LBAAS_DEVCLOUD_DIR="$ROOT/.devcloud"
+export HEAT_LBAAS_DEVCLOUD_DIR="$STATE_DIR"
 
 step() { printf '\n==> %s\n' "$*"; }
 now() { date +%s.%N; }
@@ -121,7 +134,7 @@ print_responses() {
 demo_start=$(now)
 
 step "Starting the devcloud (Heat API + engine, the Octavia-compatible controller)"
-if ! up_output=$(heat-lbaas-devcloud up 2>&1); then
+if ! up_output=$(heat-lbaas-devcloud up ${UP_OPTIONS[@]+"${UP_OPTIONS[@]}"} 2>&1); then
     echo "$up_output" >&2
     fail "heat-lbaas-devcloud up did not start the devcloud (output above)"
 fi

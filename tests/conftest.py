@@ -10,7 +10,8 @@ from tests.support import stacks as stacks_support
 # at the end.
 LONG_RUNNING_FILES = ('tests/tempest/test_scenario_suite.py', 'tests/tempest/',
                       'tests/e2e/test_active_standby_web.py', 'tests/upstream/',
-                      'tests/e2e/test_devcloud_keystone.py')
+                      'tests/e2e/test_devcloud_keystone.py',
+                      'tests/e2e/test_bench_devcloud_smoke.py')
 
 
 def _start_rank(item):

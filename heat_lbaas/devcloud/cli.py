@@ -1,6 +1,6 @@
 """heat-lbaas-devcloud: a real Heat and the bundled controller on this machine.
 
-    heat-lbaas-devcloud up [--auth noauth|keystone] [--heat-port N]
+    heat-lbaas-devcloud up [--auth noauth|keystone] [--heat-port N] [--heat-poll-interval S]
                            [--controller-port N] [--vip-cidr CIDR]
                            [--amphora-driver haproxy|noop] [--load-balancer-endpoint URL]
                            [--amphora-network auto|loopback|namespace]
@@ -25,7 +25,9 @@ from heat_lbaas.devcloud import identity
 from heat_lbaas.devcloud import lifecycle
 from heat_lbaas.devcloud import processes
 from heat_lbaas.devcloud import tempest_conf
-from heat_lbaas.devcloud.settings import (AMPHORA_DRIVERS, AUTH_MODES, STATE_DIR_ENV, Settings,
+from heat_lbaas.devcloud.settings import (AMPHORA_DRIVERS, AUTH_MODES,
+                                          DEFAULT_HEAT_POLL_INTERVAL, DEFAULT_HEAT_TRIGGER_PAUSE,
+                                          STATE_DIR_ENV, Settings,
                                           StatePaths, state_dir_from_env)
 
 LOG_NAMES = ('heat', 'controller', 'keystone')
@@ -48,6 +50,7 @@ def cmd_up(args, state_dir):
                             controller_port=args.controller_port,
                             vip_cidr=args.vip_cidr, timeout=args.timeout,
                             heat_debug=args.debug, auth=args.auth,
+                            heat_poll_interval=args.heat_poll_interval,
                             amphora_driver=args.amphora_driver,
                             load_balancer_endpoint=args.load_balancer_endpoint,
                             amphora_network=args.amphora_network)
@@ -227,6 +230,13 @@ def build_parser():
     up.add_argument('--debug', action='store_true',
                     help="Heat's debug logging in logs/heat.log (engine steps, sync points, "
                          'messages); off again at the next up without it')
+    up.add_argument('--heat-poll-interval', type=float, metavar='SECONDS',
+                    help="cap on the Heat engine's fixed 1 s sleeps (between two checks "
+                         'of a resource action, after triggering each resource of a '
+                         'traversal); default %s between checks and %s after triggers; '
+                         "1 for stock Heat's pace (as make bench compares); back to the "
+                         'default at the next up without it'
+                         % (DEFAULT_HEAT_POLL_INTERVAL, DEFAULT_HEAT_TRIGGER_PAUSE))
     up.add_argument('--auth', choices=AUTH_MODES, default='noauth',
                     help='noauth (default): no Keystone, every caller is admin; '
                          'keystone: a real Keystone on a private MariaDB, Heat with '

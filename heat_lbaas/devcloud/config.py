@@ -11,7 +11,7 @@ import yaml
 from heat_lbaas.devcloud import catalog
 from heat_lbaas.devcloud import identity
 from heat_lbaas.devcloud import private_files
-from heat_lbaas.devcloud.settings import HOST
+from heat_lbaas.devcloud.settings import HOST, heat_sleep_caps
 
 CLOUD_NAME = 'devcloud'
 FAKE_KEYSTONE = ('heat.engine.clients.os.keystone.fake_keystoneclient.'
@@ -126,6 +126,8 @@ observe_on_update = true
 [devcloud]
 bind_host = {HOST}
 bind_port = {settings.heat_port}
+max_poll_sleep = {heat_sleep_caps(settings)[0]}
+max_trigger_sleep = {heat_sleep_caps(settings)[1]}
 
 [database]
 connection = sqlite:///{paths.heat_db}

@@ -40,7 +40,11 @@ DEVCLOUD_OPTS = [
                        help='Address the Heat API listens on.'),
     cfg.PortOpt('bind_port', default=8004, help='Port the Heat API listens on.'),
     cfg.FloatOpt('max_poll_sleep', default=0.1,
-                 help="Upper bound (seconds) for Heat's fixed polling sleeps."),
+                 help="Upper bound (seconds) for Heat's fixed sleep between two checks "
+                      "of a resource action."),
+    cfg.FloatOpt('max_trigger_sleep', default=0.0,
+                 help="Upper bound (seconds) for Heat's fixed sleep after triggering "
+                      "each resource at the start of a traversal."),
     cfg.IntOpt('api_threads', default=8, help='WSGI worker threads for the API.'),
     cfg.IntOpt('engine_stop_timeout', default=10,
                help='Seconds to let the engine finish its threads on SIGTERM.'),
@@ -143,22 +147,25 @@ class CappedSleepTime:
         return getattr(time, name)
 
 
-def cap_polling_sleeps(cap):
-    """Cap two fixed 1 s sleeps of the engine at ``cap`` seconds.
+def cap_polling_sleeps(poll_cap, trigger_cap):
+    """Cap two fixed 1 s sleeps of the engine, at ``poll_cap`` and ``trigger_cap`` s.
 
     Why: they dominate every create/update/delete on an idle single machine:
     - heat.engine.scheduler: TaskRunner sleeps ``wait_time=1`` between steps of
-      every resource action (each check_*_complete poll);
+      every resource action (each check_*_complete poll): capped at poll_cap (0.1 s),
+      not lower, since each resource in progress polls that often;
     - heat.engine.stack: Stack.converge_stack sleeps 1 s after triggering each
-      leaf resource of a traversal.
+      leaf resource of a traversal (spreading the work over engines): capped at
+      trigger_cap (none: one engine here, and a scale-up's new member, triggered
+      after every existing member of the group, would wait 0.1 s per member).
     Everything else (timeouts, time.time) is the real ``time`` module. With a cap
     of 0.1 s an ASG stack create/scale/delete takes about half as long.
     """
     from heat.engine import scheduler
     from heat.engine import stack
 
-    scheduler.time = CappedSleepTime(cap)
-    stack.time = CappedSleepTime(cap)
+    scheduler.time = CappedSleepTime(poll_cap)
+    stack.time = CappedSleepTime(trigger_cap)
 
 
 # --- version discovery at the endpoint -------------------------------------------
@@ -247,7 +254,7 @@ def main(argv=None):
     # Only without Keystone: with one, stored contexts hold a trust, as in production.
     if CONF.paste_deploy.flavor == 'noauth':
         give_stored_contexts_the_noauth_token()
-    cap_polling_sleeps(CONF.devcloud.max_poll_sleep)
+    cap_polling_sleeps(CONF.devcloud.max_poll_sleep, CONF.devcloud.max_trigger_sleep)
 
     engine = start_engine()
     api_server = make_api_server()

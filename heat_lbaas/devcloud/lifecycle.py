@@ -44,7 +44,8 @@ def running_services(paths, settings):
 
 def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
        timeout=None, heat_debug=False, auth='noauth', amphora_driver='haproxy',
-       load_balancer_endpoint=None, out=print, amphora_network=None):
+       load_balancer_endpoint=None, out=print, amphora_network=None,
+       heat_poll_interval=None):
     """Start what is not running and keep what runs: Heat, the controller (which
     adopts the HAProxy processes still serving and starts the others) and every web
     server and load alarm of the stacks (child_process restart files).
@@ -102,6 +103,7 @@ def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
         settings.vip_cidr = vip_cidr
     if 'heat' not in running:
         settings.heat_debug = heat_debug
+        settings.heat_poll_interval = heat_poll_interval
         settings.heat_port = choose_port(heat_port, settings.heat_port,
                                          taken={settings.controller_port}
                                          if 'controller' in running else ())

@@ -6,6 +6,7 @@ can remove it all and two devclouds in different directories never meet.
 """
 
 import dataclasses
+import typing
 import json
 import os
 import pathlib
@@ -16,6 +17,10 @@ from heat_lbaas.devcloud import private_files
 
 STATE_DIR_ENV = 'HEAT_LBAAS_DEVCLOUD_DIR'
 DEFAULT_VIP_CIDR = '127.77.0.0/16'
+# The devcloud's Heat checks a resource action ten times as often as stock Heat (once a
+# second) and starts the resources of a traversal without pausing after each.
+DEFAULT_HEAT_POLL_INTERVAL = 0.1
+DEFAULT_HEAT_TRIGGER_PAUSE = 0.0
 # Fixed ids of the VIP subnet and network, so that environments/devcloud.yaml can name
 # the subnet and every devcloud exposes the same one (they are also the controller's
 # defaults in heat_lbaas/controller/config.py).
@@ -97,6 +102,10 @@ class Settings:
     load_balancer_endpoint: str = ''
     # Heat's debug logging (`up --debug`); set by every `up`, so it does not stick.
     heat_debug: bool = False
+    # Cap (seconds) on Heat's fixed 1 s sleeps (heat_server.cap_polling_sleeps) from
+    # `up --heat-poll-interval` (1 is stock Heat's pace); None: the devcloud's
+    # (DEFAULT_HEAT_*). Set by every `up` that starts Heat, so it does not stick.
+    heat_poll_interval: typing.Optional[float] = None
     # One of AUTH_MODES; set by every `up` (`--auth`, default noauth).
     auth: str = 'noauth'
     keystone_port: int = 0
@@ -177,3 +186,11 @@ def choose_port(requested, previous, taken=()):
         port = free_port()
         if port not in taken:
             return port
+
+
+def heat_sleep_caps(settings):
+    """(poll, trigger): caps on Heat's sleep between two checks of a resource action
+    and after triggering each resource of a traversal."""
+    if settings.heat_poll_interval is None:
+        return DEFAULT_HEAT_POLL_INTERVAL, DEFAULT_HEAT_TRIGGER_PAUSE
+    return settings.heat_poll_interval, settings.heat_poll_interval

@@ -90,6 +90,20 @@ def test_heat_debug_logging_follows_the_setting(tmp_path):
         assert conf['DEFAULT']['debug'] == str(debug).lower()
 
 
+def test_heat_poll_interval_caps_both_of_heats_fixed_sleeps(tmp_path):
+    """The devcloud's pace by default (checks every 0.1 s, no pause after triggering a
+    resource); `up --heat-poll-interval 1` is stock Heat's (1 s for both)."""
+    paths = StatePaths(tmp_path)
+    settings = make_settings()
+    for interval, expected in ((None, ('0.1', '0.0')), (1.0, ('1.0', '1.0')),
+                               (0.02, ('0.02', '0.02'))):
+        settings.heat_poll_interval = interval
+        conf = configparser.ConfigParser(interpolation=None)
+        conf.read_string(config.render_heat_conf(settings, paths))
+        assert (conf['devcloud']['max_poll_sleep'],
+                conf['devcloud']['max_trigger_sleep']) == expected
+
+
 def test_controller_conf_carries_the_vip_subnet(tmp_path):
     settings = make_settings()
     conf = configparser.ConfigParser()

@@ -21,6 +21,12 @@ class DevProcessResource(resource.Resource):
     MODULE = None
     # After SIGTERM, how long the process gets to exit before SIGKILL.
     STOP_GRACE_SECONDS = 5.0
+    # A process is ready well within a second of its start: each check looks for its
+    # ready file this often, for up to READY_WAIT_SECONDS, so the resource completes as
+    # soon as the process is ready instead of at the next Heat poll (0.1 s later on the
+    # devcloud, up to 1 s at stock Heat's pace), which a scale-up waits for.
+    READY_LOOK_SECONDS = 0.01
+    READY_WAIT_SECONDS = 0.5
 
     def _state_dir(self):
         """Directory of the processes' files (read at each call: the devcloud sets
@@ -42,6 +48,14 @@ class DevProcessResource(resource.Resource):
         return process_id
 
     def check_create_complete(self, process_id):
+        deadline = time.monotonic() + self.READY_WAIT_SECONDS
+        while not self._is_ready(process_id):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(self.READY_LOOK_SECONDS)
+        return True
+
+    def _is_ready(self, process_id):
         state_dir = self._state_dir()
         ready = child_process.read_ready(state_dir, process_id)
         if ready is not None:
