@@ -358,10 +358,6 @@ class ActiveStandbyDriver(driver_base.AmphoraDriver):
     def ping_command(self):
         return self.haproxy.ping_command
 
-    @property
-    def server_namespace(self):
-        return self.haproxy.server_namespace
-
     def stats_socket_path(self, lb_id):
         # Rendered into the load balancer's configuration, then replaced by each
         # amphora's own socket (_haproxy_config); never bound itself.
