@@ -24,6 +24,7 @@ from tests.support import http_lb
 from tests.support import namespaces
 from tests.support import octavia_api
 from tests.support import processes
+from tests.support import request_load
 from tests.support import web_servers
 
 pytestmark = namespaces.needs_namespaces
@@ -289,3 +290,32 @@ def test_a_connection_the_old_worker_holds_at_a_reload_is_answered(own):
     finally:
         held.close()
     assert answer.status == 200, (answer.status, body[:200])
+
+
+def test_twenty_member_changes_under_load_fail_no_request(own):
+    """Twenty reloads under quick and slow keep-alive clients: old workers finish what
+    they hold, and answer the next request of a connection they kept, from the host."""
+    members = own.servers.start(4)
+    lb, pool, url = own.serving_lb(members[:2], health_monitor=False)
+    reloads = own.probe.reload_count(lb['id'])
+    member_path = '/pools/%s/members' % pool['id']
+    with request_load.RequestLoad(url, paths=('', '', '?sleep=0.3', '?sleep=0.3'),
+                                  timeout=10) as load:
+        for _ in range(4):
+            added = [own.api.create_child(lb['id'], member_path[1:], 'member',
+                                          address=member['address'],
+                                          protocol_port=member['port'])
+                     for member in members[2:]]
+            own.api.update_child(lb['id'], '%s/%s' % (member_path, added[0]['id']),
+                                 'member', weight=5)
+            for member in added:
+                response = own.api.request('DELETE', '%s/%s' % (member_path, member['id']))
+                assert response.status_code == 204, response.text
+                own.api.wait_active(lb['id'])
+        answered = load.answered
+    done = own.probe.reload_count(lb['id']) - reloads
+    print('\nnamespace mode, %d reloads under load: %d requests answered, %d failed'
+          % (done, answered, len(load.failures)))
+    assert done == 20
+    assert load.failures == [], load.failures[:5]
+    assert answered > 40
