@@ -94,14 +94,16 @@ def pair(request):
                     Amphora(topology, state_dir, 'b', keepalived_render.BACKUP)]
         for amphora in amphorae:
             amphora.start_haproxy(vip)
+        master, backup = amphorae
         for amphora, peer in (amphorae, amphorae[::-1]):
             amphora.timing = timing
             amphora.keepalived.apply(keepalived_render.render(
                 LB_ID, vrrp_id=51, auth_pass='pair51', vip_address=vip,
                 vip_prefixlen=32, amphora=amphora.vrrp, peers=[peer.vrrp],
                 timing=timing, script_user='root'))
-        master, backup = amphorae
-        http_lb.wait_for(lambda: master.holds(vip), 30, 'the MASTER holds the VIP')
+            # As the driver does: nopreempt leaves the VIP where it lands first, so
+            # the MASTER takes it before the BACKUP starts.
+            http_lb.wait_for(lambda: master.holds(vip), 30, 'the MASTER holds the VIP')
         assert not backup.holds(vip)
         yield vip, master, backup
     finally:
