@@ -22,6 +22,12 @@ class Unavailable(Exception):
     """Namespace mode was asked for where namespaces cannot be made."""
 
 
+def asked(option, first_up, last_choice):
+    """What an `up` asks for: the option given, else auto the first time, else the
+    state dir's last choice (its load balancers' VIPs are in that mode's range)."""
+    return option or (AUTO if first_up else last_choice)
+
+
 def choose(asked, amphora_driver, can_make_namespaces):
     """The amphora_network of the controller: namespace (`auto` where it can be
     done) or loopback. Only real HAProxy amphorae have a network."""

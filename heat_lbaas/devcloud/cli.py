@@ -73,7 +73,7 @@ def cmd_status(args, state_dir):
     print('VIP subnet:  %s (%s)' % (report['vip_subnet_id'] or '-',
                                     report['vip_cidr']))
     if report['amphora_network'] == 'namespace':
-        print('amphorae:    namespace (each HAProxy in a network namespace %s, '
+        print('amphorae:    namespace (each amphora in a network namespace %s, '
               'bridge %s)' % (report['namespaces'], report['bridge']))
     else:
         print('amphorae:    loopback (every HAProxy on the host\'s loopback)')
@@ -245,18 +245,16 @@ def build_parser():
                     help='haproxy (default): each load balancer is a real HAProxy; '
                          "noop: Octavia's noop drivers, the API only (no traffic), "
                          "as octavia-tempest-plugin's API suite runs")
-    # loopback by default until namespace amphorae answer every request across a
-    # reload (docs/controller.md "Topologies": HAProxy 2.6 closes its namespace
-    # descriptors when a worker soft-stops, so a rare request gets a 503).
     up.add_argument('--amphora-network', choices=amphora_network.CHOICES,
                     default=None,
-                    help='loopback (the default, unless this state dir chose otherwise '
-                         'before): every HAProxy on the host\'s loopback, '
-                         'VIPs in --vip-cidr; namespace: each HAProxy in a network '
-                         'namespace of its own behind a bridge, VIPs in a private /24 '
-                         'of 198.18.0.0/15 (root; needed for ACTIVE_STANDBY); auto: '
-                         'namespace where this process can make namespaces, else '
-                         'loopback; chosen when the controller starts')
+                    help='auto (the default the first time; later the state dir\'s '
+                         'last choice): namespace where this process can make '
+                         'namespaces (root), else loopback; namespace: each amphora '
+                         'a network namespace of its own behind a bridge, VIPs in a '
+                         'private /24 of 198.18.0.0/15 (needed for ACTIVE_STANDBY); '
+                         'loopback: every HAProxy on the host\'s loopback, VIPs in '
+                         '--vip-cidr; chosen when the controller starts and shown by '
+                         '`status`')
     up.set_defaults(func=cmd_up)
 
     down = commands.add_parser('down', help='stop every devcloud process')

@@ -55,6 +55,7 @@ def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
     of the state dir."""
     paths = StatePaths(state_dir)
     timeout = timeout or (KEYSTONE_READY_TIMEOUT if auth == 'keystone' else READY_TIMEOUT)
+    first_up = not paths.settings.exists()
     settings = Settings.load(paths)
     if load_balancer_endpoint and load_balancer_endpoint != settings.load_balancer_endpoint:
         if running_services(paths, settings):
@@ -75,9 +76,8 @@ def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
                             % (settings.amphora_driver, amphora_driver))
     settings.amphora_driver = amphora_driver
     if 'controller' not in running:
-        # Not asked: the state dir's last choice (loopback the first time).
-        choose_amphora_network(settings, paths,
-                               amphora_network or settings.amphora_network)
+        choose_amphora_network(settings, paths, amphora_networks.asked(
+            amphora_network, first_up, settings.amphora_network))
     elif amphora_network not in (None, amphora_networks.AUTO) and \
             amphora_network != settings.amphora_network:
         raise DevcloudError('the controller runs with --amphora-network %s, not %s; '

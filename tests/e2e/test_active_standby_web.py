@@ -57,7 +57,7 @@ def devcloud(tmp_path_factory):
 def test_active_standby_web_tier_survives_its_master(devcloud):
     assert devcloud.settings['amphora_network'] == 'namespace'
     status = devcloud.run('status').stdout
-    assert 'amphorae:    namespace (each HAProxy in a network namespace %s-*, bridge ' \
+    assert 'amphorae:    namespace (each amphora in a network namespace %s-*, bridge ' \
            '%s)' % (devcloud.settings['namespace_prefix'],
                     devcloud.settings['namespace_bridge']) in status
     assert 'VIP subnet:  %s (%s)' % (devcloud.settings['vip_subnet_id'],

@@ -5,12 +5,14 @@ Uses the session's devcloud (tests/conftest.py: state in a temp dir, free ports,
 Heat's REST API directly.
 """
 
+import os
 import sqlite3
 import time
 
 import openstack
 import requests
 
+from heat_lbaas.controller.amphora import netns
 
 ASG_TEMPLATE = {
     'heat_template_version': '2018-08-31',
@@ -89,11 +91,23 @@ def test_env_and_status(devcloud):
 
 
 def test_status_says_where_amphorae_run(devcloud):
-    """Loopback unless namespaces are asked for (tests/e2e/test_active_standby_web.py
-    starts a devcloud in namespace mode and reads its status)."""
+    """Namespace mode wherever this process can make namespaces (CI runs as root)."""
     status = devcloud.run('status').stdout
-    assert devcloud.settings['amphora_network'] == 'loopback'
-    assert 'amphorae:    loopback' in status
+    if netns.namespaces_supported():
+        assert devcloud.settings['amphora_network'] == 'namespace'
+        prefix = devcloud.settings['namespace_prefix']
+        assert 'amphorae:    namespace (each amphora in a network namespace %s-*, ' \
+               'bridge %s)' % (prefix, devcloud.settings['namespace_bridge']) in status
+        assert 'VIP subnet:  %s (%s)' % (devcloud.settings['vip_subnet_id'],
+                                         devcloud.settings['namespace_cidr']) in status
+        config = (devcloud.state_dir / 'controller.conf').read_text()
+        assert 'amphora_network = namespace\nnamespace_cidr = %s\n' % (
+            devcloud.settings['namespace_cidr']) in config
+        # The bridge exists from the controller's start, before any load balancer.
+        assert os.path.exists('/sys/class/net/' + devcloud.settings['namespace_bridge'])
+    else:
+        assert devcloud.settings['amphora_network'] == 'loopback'
+        assert 'amphorae:    loopback' in status
 
 
 def test_scaling_signal_grows_the_group(devcloud):

@@ -311,5 +311,9 @@ def test_create_whose_answer_was_lost_with_the_engine_is_adopted(tmp_path):
         made.delete('lost')
         assert cloud.load_balancer.load_balancers() == []
     finally:
-        made.delete_all()
-        cloud.down()
+        # A failure while Heat was dead (killed, not started again) makes deleting
+        # the stack raise too: the devcloud is stopped whatever that does.
+        try:
+            made.delete_all()
+        finally:
+            cloud.down()

@@ -1,7 +1,8 @@
 """Two amphorae as Octavia's ACTIVE_STANDBY runs them, without the controller: two
 amphora namespaces of the namespace topology (amphora/netns.py) on its bridge, each
-with HAProxy and keepalived (the configuration keepalived_render renders), and a
-request loop from the host to the VIP.
+with keepalived inside (the configuration keepalived_render renders) and an HAProxy
+on the host listening inside it, as the controller runs them, and a request loop
+from the host to the VIP.
 
 HAProxy answers by itself with its amphora's name, so each answer says which amphora
 holds the VIP. Killing the MASTER's HAProxy (its check script fails) or every process
@@ -18,6 +19,7 @@ import uuid
 
 import pytest
 
+from heat_lbaas.controller.amphora import haproxy_process
 from heat_lbaas.controller.amphora import keepalived_process
 from heat_lbaas.controller.amphora import keepalived_render
 from heat_lbaas.controller.amphora import netns
@@ -56,12 +58,13 @@ class Amphora:
 
     def start_haproxy(self, vip):
         with open(self.haproxy_config, 'w') as config:
-            config.write(haproxy_config.answering(
-                os.path.join(self.directory, 'stats'), vip, PORT, self.name))
+            config.write(haproxy_process.listeners_in_namespace(haproxy_config.answering(
+                os.path.join(self.directory, 'stats'), vip, PORT, self.name),
+                self.namespace))
         with open(os.path.join(self.directory, 'haproxy.log'), 'ab') as log:
-            subprocess.Popen(self.topology.command(self.id, [
-                'haproxy', '-W', '-f', self.haproxy_config]),
-                             stdout=log, stderr=log, start_new_session=True)
+            self.haproxy_master = subprocess.Popen(
+                ['haproxy', '-W', '-f', self.haproxy_config],
+                stdout=log, stderr=log, start_new_session=True).pid
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             try:
@@ -91,20 +94,23 @@ def pair(request):
                     Amphora(topology, state_dir, 'b', keepalived_render.BACKUP)]
         for amphora in amphorae:
             amphora.start_haproxy(vip)
+        master, backup = amphorae
         for amphora, peer in (amphorae, amphorae[::-1]):
             amphora.timing = timing
             amphora.keepalived.apply(keepalived_render.render(
                 LB_ID, vrrp_id=51, auth_pass='pair51', vip_address=vip,
                 vip_prefixlen=32, amphora=amphora.vrrp, peers=[peer.vrrp],
                 timing=timing, script_user='root'))
-        master, backup = amphorae
-        http_lb.wait_for(lambda: master.holds(vip), 30, 'the MASTER holds the VIP')
+            # As the driver does: nopreempt leaves the VIP where it lands first, so
+            # the MASTER takes it before the BACKUP starts.
+            http_lb.wait_for(lambda: master.holds(vip), 30, 'the MASTER holds the VIP')
         assert not backup.holds(vip)
         yield vip, master, backup
     finally:
         for amphora in amphorae:
             amphora.keepalived.stop()
-        # Ends what still runs in the namespaces (HAProxy) and removes them.
+            for pid in amphora.haproxy_pids():
+                os.kill(pid, signal.SIGKILL)
         topology.teardown()
         shutil.rmtree(state_dir, ignore_errors=True)
     names.namespaces()
@@ -161,7 +167,7 @@ def test_killing_every_process_of_the_masters_namespace_hands_the_vip_over(pair)
     vip, master, backup = pair
 
     def kill_namespace():
-        for pid in master.topology.pids(master.id):
+        for pid in namespaces.amphora_processes(master.namespace, master.haproxy_master):
             os.kill(pid, signal.SIGKILL)
 
     _switch(vip, master, backup, kill_namespace)

@@ -66,3 +66,37 @@ def free_cidr(rng):
         if not any(route.overlaps(candidate) for route in routes):
             return str(candidate)
     raise RuntimeError('no free /24 in %s' % TEST_RANGE)
+
+
+def in_host_namespace(pid):
+    """Whether process `pid` runs in this process's (the host's) network namespace."""
+    mine = os.stat('/proc/self/ns/net')
+    theirs = os.stat('/proc/%d/ns/net' % pid)
+    return (mine.st_dev, mine.st_ino) == (theirs.st_dev, theirs.st_ino)
+
+
+def listening(namespace):
+    """The TCP addresses ('<ip>:<port>') listened on inside `namespace` (None: the
+    host's)."""
+    inside = ['ip', 'netns', 'exec', namespace] if namespace else []
+    result = subprocess.run(inside + ['ss', '-Hltn'], capture_output=True, text=True,
+                            check=True)
+    return {line.split()[3] for line in result.stdout.splitlines() if line.strip()}
+
+
+def amphora_processes(namespace, master_pid):
+    """Every process of an amphora: its HAProxy master's process group (the master
+    and its workers, on the host) and whatever runs inside its namespace
+    (keepalived and its VRRP child)."""
+    group = os.getpgid(master_pid)
+    pids = set()
+    for name in os.listdir('/proc'):
+        if name.isdigit():
+            try:
+                if os.getpgid(int(name)) == group:
+                    pids.add(int(name))
+            except ProcessLookupError:
+                continue
+    result = subprocess.run(['ip', 'netns', 'pids', namespace], capture_output=True,
+                            text=True, check=True)
+    return pids | {int(pid) for pid in result.stdout.split()}

@@ -19,6 +19,18 @@ def test_namespace_where_it_can_be_made(asked, driver, can, chosen):
     assert amphora_network.choose(asked, driver, can) == chosen
 
 
+@pytest.mark.parametrize('option, first_up, last, asked', [
+    (None, True, 'loopback', 'auto'),          # a new state dir: auto
+    (None, False, 'loopback', 'loopback'),     # later: its last choice
+    (None, False, 'namespace', 'namespace'),
+    ('loopback', True, 'loopback', 'loopback'),
+    ('auto', False, 'loopback', 'auto'),
+])
+def test_an_up_asks_for_the_option_else_auto_the_first_time(option, first_up, last,
+                                                             asked):
+    assert amphora_network.asked(option, first_up, last) == asked
+
+
 def test_namespace_asked_where_it_cannot_be_made_is_refused():
     with pytest.raises(amphora_network.Unavailable, match='needs root'):
         amphora_network.choose('namespace', 'haproxy', False)

@@ -155,6 +155,7 @@ class ActiveStandbyDriver(driver_base.AmphoraDriver):
             self.timing, self.script_user)
 
     def _configure_keepalived(self, lb_id, group, amphora_id):
+        """Start or reload the amphora's keepalived; whether it was started."""
         keepalived = self._keepalived(amphora_id)
         text = self._keepalived_config(lb_id, group, amphora_id)
         try:
@@ -162,9 +163,21 @@ class ActiveStandbyDriver(driver_base.AmphoraDriver):
                 unchanged = current.read() == text
         except OSError:
             unchanged = False
-        if unchanged and keepalived.pid():
-            return
+        running = keepalived.pid()
+        if unchanged and running:
+            return False
         keepalived.apply(text)
+        return not running
+
+    def _configure_pair(self, lb_id, group):
+        """Each amphora's keepalived, the MASTER's first. Both start as BACKUP and
+        nopreempt leaves the VIP wherever it lands first (the two priorities' skews
+        differ by 20 ms, their first checks by up to a check interval), so a MASTER
+        just started is let take the VIP before its peer starts."""
+        for amphora in group['amphorae']:
+            started = self._configure_keepalived(lb_id, group, amphora['id'])
+            if started and amphora['role'] == vrrp_group.MASTER:
+                self._wait_for_vip(group, amphora['id'])
 
     def _haproxy_config(self, lb_id, amphora_id, config_text):
         """The load balancer's configuration with the amphora's own stats socket."""
@@ -207,8 +220,7 @@ class ActiveStandbyDriver(driver_base.AmphoraDriver):
         group = self._group_for_change(lb_id)
         for amphora in group['amphorae']:
             self._serve(lb_id, group, amphora['id'], config_text)
-        for amphora in group['amphorae']:
-            self._configure_keepalived(lb_id, group, amphora['id'])
+        self._configure_pair(lb_id, group)
 
     def request_amphora_failover(self, lb_id, amphora_id):
         """The next restart of `lb_id` rebuilds this amphora only."""
@@ -241,8 +253,7 @@ class ActiveStandbyDriver(driver_base.AmphoraDriver):
         # A keepalived reload restarts a BACKUP's wait for the dead MASTER's
         # advertisements: the survivor is promoted once it holds the VIP.
         self._wait_for_vip(group, vrrp_group.peer_of(group, new_id))
-        for amphora in group['amphorae']:
-            self._configure_keepalived(lb_id, group, amphora['id'])
+        self._configure_pair(lb_id, group)
         return group
 
     def _wait_for_vip(self, group, amphora_id):
@@ -357,10 +368,6 @@ class ActiveStandbyDriver(driver_base.AmphoraDriver):
     @property
     def ping_command(self):
         return self.haproxy.ping_command
-
-    @property
-    def server_namespace(self):
-        return self.haproxy.server_namespace
 
     def stats_socket_path(self, lb_id):
         # Rendered into the load balancer's configuration, then replaced by each

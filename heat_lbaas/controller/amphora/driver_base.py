@@ -41,12 +41,6 @@ class AmphoraDriver(abc.ABC):
         """The VIP the amphora serves, told before each change: a driver that must
         put it somewhere (amphora_network = namespace) does; loopback needs nothing."""
 
-    @property
-    def server_namespace(self):
-        """The network namespace HAProxy opens member connections in (the `namespace`
-        keyword of its server lines), or None for its own."""
-        return None
-
     def sweep(self, lb_ids):
         """After a restart: remove what amphorae of load balancers other than
         `lb_ids` left behind (namespaces of a killed run)."""

@@ -12,9 +12,13 @@ adopts a running master (`adopt`), and starts a stopped one from haproxy.cfg, wh
 only ever holds the last configuration HAProxy accepted.
 
 With a `topology` (amphora_network = namespace, amphora/netns.py) each master runs
-inside its amphora's network namespace (`ip netns exec`), created with the VIP on it
-before the start and removed with the amphora; members are reached through the
-host's namespace (`namespace` on the server lines, server_namespace).
+in the controller's (the host's) network namespace and only its listeners are in the
+amphora's namespace (`bind <vip>:<port> namespace <amphora namespace>`, added to
+every bind line here), created with the VIP on it before the configuration is
+checked and removed with the amphora. Members and health checks are reached from the
+host directly. (HAProxy 2.6 closes its namespace descriptors when a worker
+soft-stops, so a worker draining its connections after a reload could no longer
+open a connection in any namespace but its own: member connections must need none.)
 """
 import errno
 import hashlib
@@ -42,6 +46,25 @@ exec %s -c 1 -W 1 -q "$3" >/dev/null 2>&1
 VIP_FILE = 'vip'
 MASTER_LINE = re.compile(r'^(\d+)\s+master\s+(\d+)\s+\[failed:\s*(\d+)\]', re.M)
 WORKER_LINE = re.compile(r'^(\d+)\s+worker\s+(\d+)', re.M)
+# The template writes every listener as `    bind <address>:<port>[ options]`.
+BIND_LINE = re.compile(r'^(    bind \S+)', re.M)
+
+
+def listeners_in_namespace(config_text, namespace):
+    """`config_text` with every listener bound in the network namespace `namespace`
+    (HAProxy's bind option `namespace`), the rest of the process staying where it
+    runs."""
+    return BIND_LINE.sub(lambda line: '%s namespace %s' % (line.group(1), namespace),
+                         config_text)
+
+
+def _network_namespace(pid):
+    """(device, inode) of the network namespace process `pid` runs in, or None."""
+    try:
+        found = os.stat('/proc/%s/ns/net' % pid)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def _digest(config_text):
@@ -87,7 +110,7 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         self.topology = topology
         # Adopted amphorae: their first apply reloads only if the configuration changed.
         self._adopted = set()
-        self._ping_command = self._write_ping_check(state_dir, topology)
+        self._ping_command = self._write_ping_check(state_dir)
         # watch_exits: a master that exits unasked is reported at once.
         self._exits = None
 
@@ -106,17 +129,12 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
             self._exits.watch(lb_id, pid)
 
     @staticmethod
-    def _write_ping_check(state_dir, topology):
+    def _write_ping_check(state_dir):
+        # The same in both topologies: HAProxy, and so its external checks, runs in
+        # the host's namespace, where the members are.
         path = os.path.join(state_dir, 'ping-check')
-        ping = [shutil.which('ping') or '/usr/bin/ping']
-        if topology is not None:
-            # Members are on the host: ping from there, not from the amphora. (A
-            # file of its own: a loopback driver over the same state directory, as
-            # tests' probes make, writes ping-check.)
-            path += '-' + topology.host_namespace
-            ping = topology.host_command(ping)
         with open(path, 'w') as script:
-            script.write(PING_CHECK % ' '.join(ping))
+            script.write(PING_CHECK % (shutil.which('ping') or '/usr/bin/ping'))
         os.chmod(path, 0o700)   # run by HAProxy, which runs as the controller's user
         return path
 
@@ -124,9 +142,12 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
     def ping_command(self):
         return self._ping_command
 
-    @property
-    def server_namespace(self):
-        return self.topology and self.topology.host_namespace
+    def _placed(self, lb_id, config_text):
+        """The configuration as this amphora runs it: with namespaces, its listeners
+        in the amphora's namespace."""
+        if self.topology is None or config_text is None:
+            return config_text
+        return listeners_in_namespace(config_text, self.topology.name_of(lb_id))
 
     def place_vip(self, lb_id, vip_address):
         if self.topology is None:
@@ -151,6 +172,12 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
             self.topology.add_vip(lb_id, vip_address)
         except netns.TopologyError as error:
             raise driver_base.AmphoraError(str(error))
+
+    def _in_controller_namespace(self, pid):
+        """Whether the master `pid` runs in the controller's network namespace, as
+        masters do since only their listeners are in the amphora's; an earlier
+        version ran the whole master inside it."""
+        return _network_namespace(pid) == _network_namespace('self')
 
     def _release_namespace(self, lb_id):
         if self.topology is not None:
@@ -303,6 +330,9 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         candidate = self.config_path(lb_id) + '.new'
         with open(candidate, 'w') as config_file:
             config_file.write(config_text)
+        if self.topology is not None:
+            # haproxy -c opens the namespaces the bind lines name.
+            self._prepare_namespace(lb_id)
         self._check(candidate)
         os.replace(candidate, self.config_path(lb_id))
         return previous
@@ -327,6 +357,7 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
                 if os.path.exists(path):
                     os.unlink(path)
             return
+        config_text = self._placed(lb_id, config_text)
         adopted = lb_id in self._adopted
         self._adopted.discard(lb_id)
         running = self.master_pid(lb_id)
@@ -378,6 +409,14 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         Returns the master PID, or None if there is no configuration to serve.
         Raises AmphoraError if HAProxy does not start."""
         pid = self.master_pid(lb_id)
+        if pid and self.topology is not None and not self._in_controller_namespace(pid):
+            # Its configuration reaches members through a host namespace name that
+            # is no longer made: stopped, and rendered again by the caller.
+            LOG.warning('Amphora of load balancer %s runs inside its namespace (an '
+                        'earlier layout): restarting it', lb_id)
+            self._stop(lb_id)
+            self._adopted.discard(lb_id)
+            return None
         if pid:
             LOG.info('Amphora of load balancer %s adopted (pid %s)', lb_id, pid)
             self._watch(lb_id, pid)
@@ -398,6 +437,7 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
             self._stop(lb_id)
             self._release_namespace(lb_id)
             return
+        config_text = self._placed(lb_id, config_text)
         if config_text != self._installed(lb_id):
             self._install(lb_id, config_text)
         self._before_replacing(lb_id)
@@ -423,9 +463,8 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         argv = [self.binary, '-W', '-S', self.master_socket_path(lb_id),
                 '-p', self.pid_path(lb_id), '-f', self.config_path(lb_id)]
         if self.topology is not None:
+            # Recreates what is missing of it (after heat-lbaas-amphorae stop).
             self._prepare_namespace(lb_id)
-            # ip netns exec execs HAProxy: the child's PID is the master's.
-            argv = self.topology.command(lb_id, argv)
         with open(log_path, 'ab') as log:
             child = subprocess.Popen(
                 argv,

@@ -11,14 +11,17 @@ The topology, all of it created by this module and named with its prefixes:
   the CIDR and a default route via the gateway;
 - VIPs, /32 addresses of the lower half on an amphora's `eth0`, placed and taken away
   by add_vip/remove_vip apart from the namespace, so that two amphorae of one load
-  balancer can exist and keepalived can own the VIP instead;
-- a name for the host's own network namespace, `<prefix>-host`, that HAProxy's
-  `namespace` server keyword and the health checks use to reach members on the host.
+  balancer can exist and keepalived can own the VIP instead.
+
+HAProxy itself runs on the host and binds its listeners in the amphora's namespace
+(haproxy_process.py); keepalived runs inside it. (Earlier versions also named the
+host's namespace `<prefix>-host` for HAProxy's member connections; a recorded name
+is still removed by teardown.)
 
 Every object is written to <state_dir>/netns/ before it is created, so `sweep` and
 `teardown` (after a kill too) remove exactly what this state directory created:
 never an object of the same name someone else made, never an object without our
-prefix. Running HAProxy (or anything) in a namespace: `command(amphora_id, argv)`.
+prefix. Running something in a namespace: `command(amphora_id, argv)`.
 """
 import dataclasses
 import hashlib
@@ -243,8 +246,8 @@ class NamespaceTopology:
     # --- the bridge and the host's name ------------------------------------------------
 
     def setup(self):
-        """Create the bridge with the gateway address and the host namespace's name
-        (what exists already, recorded by this state directory, is kept)."""
+        """Create the bridge with the gateway address (what exists already,
+        recorded by this state directory, is kept)."""
         with self._lock:
             recorded = self._read(BRIDGE_RECORD)
             if recorded is None:
@@ -259,11 +262,6 @@ class NamespaceTopology:
             if gateway not in self._addresses(self.bridge):
                 _run([self._ip, 'address', 'add', gateway, 'dev', self.bridge])
             _run([self._ip, 'link', 'set', self.bridge, 'up'])
-            if not self.namespace_exists(self.host_namespace):
-                # A name for the namespace this controller runs in (the host's), so
-                # HAProxy inside an amphora opens member connections there.
-                _run([self._ip, 'netns', 'attach', self.host_namespace,
-                      str(os.getpid())])
 
     def _addresses(self, device, namespace=None):
         argv = [self._ip] + (['-n', namespace] if namespace else []) + [
@@ -414,12 +412,6 @@ class NamespaceTopology:
         """subprocess.run of `argv` inside the amphora's namespace."""
         return subprocess.run(self.command(amphora_id, argv), **kwargs)
 
-    def host_command(self, argv):
-        """`argv` as run in the host's namespace from anywhere (an external health
-        check started by HAProxy inside an amphora)."""
-        return [shutil.which('nsenter') or '/usr/bin/nsenter',
-                '--net=%s/%s' % (NETNS_DIR, self.host_namespace)] + list(argv)
-
     # --- cleaning up -------------------------------------------------------------------
 
     def sweep(self, keep=()):
@@ -437,7 +429,8 @@ class NamespaceTopology:
 
     def teardown(self):
         """Remove everything recorded: amphora namespaces, the host namespace's
-        name, the bridge (with its address and routes), the records."""
+        name an earlier version made, the bridge (with its address and routes),
+        the records."""
         with self._lock:
             self.sweep()
             recorded = self._read(BRIDGE_RECORD)

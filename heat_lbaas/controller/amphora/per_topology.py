@@ -31,10 +31,6 @@ class PerTopologyDriver(driver_base.AmphoraDriver):
     def place_vip(self, lb_id, vip_address):
         self._for(lb_id).place_vip(lb_id, vip_address)
 
-    @property
-    def server_namespace(self):
-        return self.single.server_namespace
-
     def sweep(self, lb_ids):
         # The pair's amphorae have namespaces of their own ids: not to be swept.
         self.single.sweep(set(lb_ids) | self.pair.amphora_ids())

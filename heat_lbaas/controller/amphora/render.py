@@ -179,8 +179,7 @@ def certificate_refs(tree):
     return refs
 
 
-def render_model(tree, stats_socket, certificate_paths=None, ping_command=None,
-                 server_namespace=None):
+def render_model(tree, stats_socket, certificate_paths=None, ping_command=None):
     certificate_paths = certificate_paths or {}
     pools = {p['id']: p for p in _live(tree.pools)}
     listeners = _proxied_listeners(tree)
@@ -194,19 +193,15 @@ def render_model(tree, stats_socket, certificate_paths=None, ping_command=None,
         'frontends': [_frontend(tree, listener, pools, certificate_paths)
                       for listener in listeners],
         'ping_command': ping_command,
-        # Amphorae in namespaces reach the members through the host's namespace.
-        'server_namespace': server_namespace,
         'external_checks': any(b['check'] and b['check']['type'] == 'PING'
                                for b in backends),
         'backends': backends,
     }
 
 
-def render(tree, stats_socket, certificate_paths=None, ping_command=None,
-           server_namespace=None):
+def render(tree, stats_socket, certificate_paths=None, ping_command=None):
     """The configuration text, or None when the load balancer serves nothing."""
-    model = render_model(tree, stats_socket, certificate_paths, ping_command,
-                         server_namespace)
+    model = render_model(tree, stats_socket, certificate_paths, ping_command)
     if not model['frontends'] or not tree.loadbalancer['admin_state_up']:
         return None
     return jinja_env.ENVIRONMENT.get_template('haproxy.cfg.j2').render(**model)

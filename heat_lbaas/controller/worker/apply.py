@@ -57,8 +57,7 @@ class Applier:
             certificate_paths = self._stage_certificates(served, accepted)
             config_text = render.render(
                 served, self.driver.stats_socket_path(lb_id),
-                certificate_paths, self.driver.ping_command,
-                self.driver.server_namespace)
+                certificate_paths, self.driver.ping_command)
             self.driver.place_vip(lb_id, served.loadbalancer['vip_address'])
             if failover:
                 LOG.info('Load balancer %s: failover, restarting its amphora', lb_id)
