@@ -131,21 +131,6 @@ def figures_for(connections, by_target, runs):
     return figures
 
 
-def series(connections, summaries):
-    def lines(key, scale=1.0):
-        return [{'label': target, 'x': connections,
-                 'y': [summaries[(target, c)][key] * scale for c in connections]}
-                for target in TARGETS]
-    return [
-        {'plot': 'dataplane_rps', 'title': 'Data plane: requests/s (wrk, kept-alive)',
-         'x_label': 'connections', 'y_label': 'req/s', 'lines': lines('rps')},
-        {'plot': 'dataplane_p50', 'title': 'Data plane: p50 latency',
-         'x_label': 'connections', 'y_label': 'ms', 'lines': lines('p50', 1000)},
-        {'plot': 'dataplane_p99', 'title': 'Data plane: p99 latency',
-         'x_label': 'connections', 'y_label': 'ms', 'lines': lines('p99', 1000)},
-    ]
-
-
 def rendered_config(state_dir, lb_id):
     found = glob.glob(os.path.join(state_dir, 'amphorae', '**', lb_id, '**', 'haproxy.cfg'),
                       recursive=True) or glob.glob(
@@ -200,7 +185,8 @@ def run(size):
             % running.HEALTH_INTERVAL))
         return {
             'title': 'Data plane', 'section': '2.3', 'figures': figures,
-            'series': series(plan['connections'], summaries),
+            'series': wrk.series('Data plane', 'dataplane', TARGETS, plan['connections'],
+                                summaries, ('rps', 'p50', 'p99')),
             'notes': ['wrk %ds per run, %d round(s), medians; threads = min(connections, '
                       '2). Backend: HAProxy `http-request return` (bench/native.py).'
                       % (plan['seconds'], plan['rounds'])],

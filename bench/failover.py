@@ -13,15 +13,14 @@ failures, and for SINGLE the controller's rebuild time (kill to a new master and
 load balancer ACTIVE again). Targets: ACTIVE_STANDBY serves again within 2 s; SINGLE
 serves again no later than its rebuild. Figures only.
 """
-import json
 import os
 import shutil
 import signal
 import statistics
-import subprocess
 import time
 
 from heat_lbaas.controller.amphora import netns
+from tests.support import active_standby
 from tests.support import amphora
 from bench import running
 from tests.support import controller as controller_support
@@ -35,7 +34,6 @@ from tests.support import web_servers
 SIZES = {'smoke': {'kills': 1, 'active_standby': False},
          'full': {'kills': 3, 'active_standby': True}}
 ACTIVE_STANDBY_TARGET = 2.0
-VIP_PORT = 8080
 HEALTH_INTERVAL_NOTE = ('controller health_interval %g s (its default); a dead master is '
                         'seen at once through its pidfd (death_watch.py)'
                         % running.HEALTH_INTERVAL)
@@ -100,27 +98,6 @@ def measure_single(kills):
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def active_standby_flavor(api):
-    profile = api.create('flavorprofiles', 'flavorprofile', name='as-profile',
-                         provider_name='amphora', flavor_data=json.dumps(
-                             {'loadbalancer_topology': 'ACTIVE_STANDBY'}))
-    return api.create('flavors', 'flavor', name='active-standby',
-                      flavor_profile_id=profile['id'], enabled=True)
-
-
-def amphorae(api, lb_id):
-    response = api.octavia_request('GET', '/amphorae?loadbalancer_id=' + lb_id)
-    assert response.status_code == 200, response.text
-    return {a['role']: a for a in response.json()['amphorae']}
-
-
-def holds_vip(names, amphora_body, vip):
-    namespace = '%s-%s' % (names.prefix, amphora_body['id'][:8])
-    addresses = subprocess.run(['ip', '-n', namespace, '-o', '-4', 'address', 'show'],
-                               capture_output=True, text=True).stdout
-    return ' %s/32 ' % vip in addresses
-
-
 def measure_active_standby(kills):
     directory = controller_support.short_state_dir()
     names = namespaces.Names()
@@ -131,25 +108,15 @@ def measure_active_standby(kills):
         controller.start()
         api = octavia_api.OctaviaApi(controller.url)
         members = servers.start(2)
-        flavor = active_standby_flavor(api)
-        lb = api.new_loadbalancer(name='pair', flavor_id=flavor['id'])
-        listener = api.create_child(lb['id'], 'listeners', 'listener',
-                                    loadbalancer_id=lb['id'], protocol='HTTP',
-                                    protocol_port=VIP_PORT)
-        pool = api.create_child(lb['id'], 'pools', 'pool', listener_id=listener['id'],
-                                protocol='HTTP', lb_algorithm='ROUND_ROBIN')
-        for member in members:
-            api.create_child(lb['id'], 'pools/%s/members' % pool['id'], 'member',
-                             address=member['address'], protocol_port=member['port'])
-        names.namespaces()
+        lb, _ = active_standby.serving_pair(api, names, members)
         vip = lb['vip_address']
         results = []
-        with vip_probe.VipProbe(vip, VIP_PORT) as probe:
+        with vip_probe.VipProbe(vip, active_standby.VIP_PORT) as probe:
             probe.wait_for_any_answer(since=0, timeout=30)
             for _ in range(kills):
-                roles = amphorae(api, lb['id'])
+                roles = active_standby.amphorae(api, lb['id'])
                 master, backup = roles['MASTER'], roles['BACKUP']
-                http_lb.wait_for(lambda: holds_vip(names, master, vip), 30,
+                http_lb.wait_for(lambda: active_standby.holds_vip(names, master, vip), 30,
                                  'the MASTER does not hold the VIP')
                 pids = processes.with_argument_containing(os.path.join(
                     controller.state_dir, 'active-standby', 'amphorae', master['id'],
@@ -161,7 +128,7 @@ def measure_active_standby(kills):
                 failed, serving_after = outage(probe, killed_at)
                 # The dead amphora is rebuilt as the new BACKUP before the next kill.
                 http_lb.wait_for(
-                    lambda: {a['id'] for a in amphorae(api, lb['id']).values()}
+                    lambda: {a['id'] for a in active_standby.amphorae(api, lb['id']).values()}
                     != {master['id'], backup['id']}, 60, 'no failover of the MASTER')
                 api.wait_active(lb['id'], timeout=60)
                 results.append({'failed': failed, 'serving_after': serving_after,

@@ -8,7 +8,8 @@ import subprocess
 import tempfile
 import time
 
-BACKEND = '''global
+# Both: HAProxy's defaults for everything but the timeouts any proxy needs.
+_COMMON = '''global
     maxconn 4000
 
 defaults
@@ -16,22 +17,14 @@ defaults
     timeout connect 5s
     timeout client 30s
     timeout server 30s
-
+'''
+BACKEND = _COMMON + '''
 frontend backend
     bind {address}:{port}
     http-request return status 200 content-type text/plain string "ok"
 '''
-
-# The least an HTTP proxy needs: HAProxy's defaults for everything else.
-MINIMAL_PROXY = '''global
-    maxconn 4000
-
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-
+# The least an HTTP proxy needs.
+MINIMAL_PROXY = _COMMON + '''
 frontend proxy
     bind {address}:{port}
     default_backend backend

@@ -147,19 +147,6 @@ def wrk_many(url, connections, seconds):
     return parsed
 
 
-def series(connections, summaries):
-    def lines(key, scale=1.0):
-        return [{'label': target, 'x': connections,
-                 'y': [summaries[(target, c)][key] * scale for c in connections]}
-                for target in TARGETS]
-    return [
-        {'plot': 'webserver_rps', 'title': 'Devcloud web server: requests/s (wrk, kept-alive)',
-         'x_label': 'connections', 'y_label': 'req/s', 'lines': lines('rps')},
-        {'plot': 'webserver_p99', 'title': 'Devcloud web server: p99 latency',
-         'x_label': 'connections', 'y_label': 'ms', 'lines': lines('p99', 1000)},
-    ]
-
-
 def connection_limits(state_dir, lb_id, listener_id):
     """The `maxconn` lines of the load balancer's rendered HAProxy config and the
     listener's session limit HAProxy reports (`show stat` slim of its frontend)."""
@@ -215,7 +202,8 @@ def run(size):
         figures.extend(many_connections_figures(lb_url, plan))
         return {
             'title': 'Devcloud web server', 'section': '1', 'figures': figures,
-            'series': series(plan['connections'], summaries),
+            'series': wrk.series('Devcloud web server', 'webserver', TARGETS, plan['connections'],
+                                summaries, ('rps', 'p99')),
             'notes': [
                 'One LBaaS::Dev::WebServer process (aiohttp, one event loop). wrk %ds per '
                 'run, %d round(s), medians; threads = min(connections, 2).'

@@ -53,3 +53,24 @@ def run(url, connections, seconds, threads=None):
          '--latency', url],
         capture_output=True, text=True, timeout=seconds + 60, check=True)
     return parse(completed.stdout)
+
+
+# What a plot of wrk summaries can show: the key in a summary, its label, its scale.
+PLOTTED = {'rps': ('requests/s (wrk, kept-alive)', 'req/s', 1.0),
+           'p50': ('p50 latency', 'ms', 1000.0),
+           'p99': ('p99 latency', 'ms', 1000.0)}
+
+
+def series(subject, plot_prefix, targets, connections, summaries, keys):
+    """Plots (the bench contract's `series`) of `keys` against connections, a line
+    per target; summaries: {(target, connections): parse()'s summary}."""
+    plots = []
+    for key in keys:
+        title, unit, scale = PLOTTED[key]
+        plots.append({
+            'plot': '%s_%s' % (plot_prefix, key), 'title': '%s: %s' % (subject, title),
+            'x_label': 'connections', 'y_label': unit,
+            'lines': [{'label': target, 'x': connections,
+                       'y': [summaries[(target, c)][key] * scale for c in connections]}
+                      for target in targets]})
+    return plots

@@ -3,16 +3,15 @@ a flavor whose profile asks for it, two amphorae (MASTER, BACKUP) shown by the a
 API and openstacksdk, a configuration change under load with no failed request, the
 MASTER's HAProxy killed under load (the BACKUP takes the VIP, the controller rebuilds
 the dead amphora as the new BACKUP), and an amphora failover through openstacksdk."""
-import json
 import os
 import shutil
 import signal
-import subprocess
 import time
 
 import openstack
 import pytest
 
+from tests.support import active_standby
 from tests.support import amphora as amphora_support
 from tests.support import controller as controller_support
 from tests.support import http_lb
@@ -23,7 +22,6 @@ from tests.support import vip_probe
 from tests.support import web_servers
 
 pytestmark = namespaces.needs_namespaces
-VIP_PORT = 8080
 
 
 @pytest.fixture
@@ -49,45 +47,9 @@ def own():
         assert leftovers == [], 'namespaces or links left: %s' % leftovers
 
 
-def _active_standby_flavor(api):
-    profile = api.create('flavorprofiles', 'flavorprofile', name='as-profile',
-                         provider_name='amphora', flavor_data=json.dumps(
-                             {'loadbalancer_topology': 'ACTIVE_STANDBY'}))
-    return api.create('flavors', 'flavor', name='active-standby',
-                      flavor_profile_id=profile['id'], enabled=True)
-
-
-def _serving_pair(api, names, members):
-    flavor = _active_standby_flavor(api)
-    lb = api.new_loadbalancer(name='pair', flavor_id=flavor['id'])
-    listener = api.create_child(lb['id'], 'listeners', 'listener',
-                                loadbalancer_id=lb['id'], protocol='HTTP',
-                                protocol_port=VIP_PORT)
-    pool = api.create_child(lb['id'], 'pools', 'pool', listener_id=listener['id'],
-                            protocol='HTTP', lb_algorithm='ROUND_ROBIN')
-    for member in members:
-        api.create_child(lb['id'], 'pools/%s/members' % pool['id'], 'member',
-                         address=member['address'], protocol_port=member['port'])
-    names.namespaces()
-    return lb, pool
-
-
-def _amphorae(api, lb_id):
-    response = api.octavia_request('GET', '/amphorae?loadbalancer_id=' + lb_id)
-    assert response.status_code == 200, response.text
-    return {a['role']: a for a in response.json()['amphorae']}
-
-
 def _haproxy_of(running, amphora_id):
     return processes.with_argument_containing(os.path.join(
         running.state_dir, 'active-standby', 'amphorae', amphora_id, 'haproxy.cfg'))
-
-
-def _holds_vip(names, amphora, vip):
-    namespace = '%s-%s' % (names.prefix, amphora['id'][:8])
-    addresses = subprocess.run(['ip', '-n', namespace, '-o', '-4', 'address', 'show'],
-                               capture_output=True, text=True).stdout
-    return ' %s/32 ' % vip in addresses
 
 
 def _kill_haproxy(running, names, amphora):
@@ -114,9 +76,9 @@ def _kill_namespace(running, names, amphora):
 def test_an_active_standby_load_balancer_keeps_serving_through_a_dead_master(own, kill):
     running, api, servers, names = own
     members = servers.start(2)
-    lb, pool = _serving_pair(api, names, members)
+    lb, pool = active_standby.serving_pair(api, names, members)
     vip = lb['vip_address']
-    roles = _amphorae(api, lb['id'])
+    roles = active_standby.amphorae(api, lb['id'])
     assert set(roles) == {'MASTER', 'BACKUP'}
     master, backup = roles['MASTER'], roles['BACKUP']
     assert (master['vrrp_priority'], backup['vrrp_priority']) == (100, 90)
@@ -124,10 +86,10 @@ def test_an_active_standby_load_balancer_keeps_serving_through_a_dead_master(own
     assert master['vrrp_ip'] != backup['vrrp_ip'] != vip
     assert master['vrrp_id'] == backup['vrrp_id']
     assert master['vrrp_interface'] == 'eth0'
-    http_lb.wait_for(lambda: _holds_vip(names, master, vip), 20, 'MASTER has no VIP')
-    assert not _holds_vip(names, backup, vip)
+    http_lb.wait_for(lambda: active_standby.holds_vip(names, master, vip), 20, 'MASTER has no VIP')
+    assert not active_standby.holds_vip(names, backup, vip)
 
-    with vip_probe.VipProbe(vip, VIP_PORT) as probe:
+    with vip_probe.VipProbe(vip, active_standby.VIP_PORT) as probe:
         probe.wait_for_any_answer(since=0)
         # A change (a member's weight) reaches both amphorae with no failed request.
         changed_at = time.monotonic()
@@ -148,8 +110,9 @@ def test_an_active_standby_load_balancer_keeps_serving_through_a_dead_master(own
         first_failure = probe.wait_for_failure(since=killed_at)
         served_again = probe.wait_for_any_answer(since=first_failure)
         # The controller fails over: the dead amphora is rebuilt as the new BACKUP.
-        http_lb.wait_for(lambda: set(a['id'] for a in _amphorae(api, lb['id']).values())
-                         not in ({master['id'], backup['id']},), 60, 'no failover')
+        before = {master['id'], backup['id']}
+        http_lb.wait_for(lambda: {a['id'] for a in active_standby.amphorae(
+            api, lb['id']).values()} != before, 60, 'no failover')
         api.wait_active(lb['id'], timeout=60)
         time.sleep(2)
     failed = probe.failures_between(killed_at, served_again)
@@ -162,11 +125,11 @@ def test_an_active_standby_load_balancer_keeps_serving_through_a_dead_master(own
              len(probe.failures_between(served_again)),
              len(probe.answers_between(served_again))))
     assert probe.failures_between(served_again) == []
-    roles = _amphorae(api, lb['id'])
+    roles = active_standby.amphorae(api, lb['id'])
     assert roles['MASTER']['id'] == backup['id']
     assert roles['MASTER']['vrrp_priority'] == 100
     assert roles['BACKUP']['id'] not in (master['id'], backup['id'])
-    assert _holds_vip(names, roles['MASTER'], vip)
+    assert active_standby.holds_vip(names, roles['MASTER'], vip)
     assert api.octavia_request('GET', '/amphorae/' + master['id']).status_code == 404
     # Statistics come from the amphora holding the VIP.
     stats = api.request('GET', '/loadbalancers/%s/stats' % lb['id']).json()['stats']
@@ -176,9 +139,9 @@ def test_an_active_standby_load_balancer_keeps_serving_through_a_dead_master(own
 def test_a_pair_outlives_a_controller_restart(own):
     running, api, servers, names = own
     members = servers.start(1)
-    lb, _ = _serving_pair(api, names, members)
-    before = _amphorae(api, lb['id'])
-    with vip_probe.VipProbe(lb['vip_address'], VIP_PORT) as probe:
+    lb, _ = active_standby.serving_pair(api, names, members)
+    before = active_standby.amphorae(api, lb['id'])
+    with vip_probe.VipProbe(lb['vip_address'], active_standby.VIP_PORT) as probe:
         probe.wait_for_any_answer(since=0)
         began = time.monotonic()
         running.kill()
@@ -188,22 +151,22 @@ def test_a_pair_outlives_a_controller_restart(own):
         time.sleep(1)
     assert probe.failures_between(began) == []
     # Adopted: the same amphorae, roles and VIP holder.
-    after = _amphorae(api, lb['id'])
+    after = active_standby.amphorae(api, lb['id'])
     assert {r: a['id'] for r, a in after.items()} == {r: a['id'] for r, a in before.items()}
-    assert _holds_vip(names, after['MASTER'], lb['vip_address'])
+    assert active_standby.holds_vip(names, after['MASTER'], lb['vip_address'])
 
 
 def test_openstacksdk_lists_and_fails_over_one_amphora_of_a_pair(own):
     running, api, servers, names = own
     members = servers.start(1)
-    lb, _ = _serving_pair(api, names, members)
+    lb, _ = active_standby.serving_pair(api, names, members)
     sdk = openstack.connect(auth_type='none', auth={'endpoint': running.url},
                             load_balancer_endpoint_override=running.url)
     listed = {a.role: a for a in sdk.load_balancer.amphorae(loadbalancer_id=lb['id'])}
     assert set(listed) == {'MASTER', 'BACKUP'}
     backup = sdk.load_balancer.get_amphora(listed['BACKUP'].id)
     assert (backup.ha_ip, backup.vrrp_priority) == (lb['vip_address'], 90)
-    with vip_probe.VipProbe(lb['vip_address'], VIP_PORT) as probe:
+    with vip_probe.VipProbe(lb['vip_address'], active_standby.VIP_PORT) as probe:
         probe.wait_for_any_answer(since=0)
         began = time.monotonic()
         sdk.load_balancer.failover_amphora(backup.id)
