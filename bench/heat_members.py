@@ -21,15 +21,13 @@ Prints a table, the ratios against OS::Octavia::PoolMember and the issue's targe
 conflicts). Figures only: nothing here asserts on time.
 """
 import argparse
-import shutil
 import sys
-import tempfile
 import time
 
 import requests
 
 from heat_lbaas.controller.api import access_log
-from tests.support import devcloud as devcloud_support
+from bench import running
 from tests.support import ports
 
 BUILTIN, MEMBER, POOL_MEMBERS = 'OS::Octavia::PoolMember', 'LBaaS::Member', 'LBaaS::PoolMembers'
@@ -152,13 +150,11 @@ def run_one(heat, reader, cloud, variant, members, serial):
 
 
 def measure(sizes, variants, keep_logs=None, interval=DEVCLOUD_INTERVAL):
-    state_dir = tempfile.mkdtemp(prefix='hlb-bench-')
-    cloud = devcloud_support.Devcloud(state_dir)
     results = []
-    try:
+    with running.devcloud('hlb-bench-', keep_logs) as cloud:
         cloud.up('--heat-poll-interval', str(interval))
         print('devcloud up in %.1f s (state %s, Heat polls every %s s)'
-              % (cloud.up_seconds, state_dir, interval), flush=True)
+              % (cloud.up_seconds, cloud.state_dir, interval), flush=True)
         heat = Heat(cloud.heat_url)
         reader = AccessLogReader(cloud.state_dir / 'logs' / 'controller.log')
         serial = 0
@@ -174,11 +170,6 @@ def measure(sizes, variants, keep_logs=None, interval=DEVCLOUD_INTERVAL):
                           result['create_requests'], result['delete_requests'],
                           result['create_conflicts'], result['delete_conflicts'],
                           '; '.join(result['problems'])), flush=True)
-    finally:
-        cloud.down()
-        if keep_logs:
-            shutil.copytree(cloud.state_dir / 'logs', keep_logs, dirs_exist_ok=True)
-        shutil.rmtree(state_dir, ignore_errors=True)
     return results
 
 

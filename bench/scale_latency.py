@@ -20,9 +20,7 @@ change: HAProxy's reload). The medians of the phases between them are the profil
 import dataclasses
 import pathlib
 import re
-import shutil
 import statistics
-import tempfile
 import threading
 import time
 
@@ -30,7 +28,7 @@ import requests
 
 from bench.log_timeline import Milestone, find_milestones, phases, read_lines
 from tempest_plugin.traffic import RequestLoad
-from tests.support import devcloud as devcloud_support
+from bench import running
 from tests.support import ports
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -237,10 +235,8 @@ class ScaleRun:
 
 def measure(runs, up_options=(), keep_logs=None, out=print):
     """[{'up': Step, 'down': Step}] of `runs` scale-ups and scale-downs."""
-    state_dir = tempfile.mkdtemp(prefix='hlb-bench-scale-')
-    cloud = devcloud_support.Devcloud(state_dir)
     results = []
-    try:
+    with running.devcloud('hlb-bench-scale-', keep_logs) as cloud:
         cloud.up(*up_options)
         cloud.heat.create(STACK, TEMPLATE, [ENVIRONMENT], {
             'min_size': 1, 'desired_size': 1, 'max_size': 2, 'scale_up_cooldown': 0,
@@ -264,11 +260,6 @@ def measure(runs, up_options=(), keep_logs=None, out=print):
         for result in results:
             result['slow_failures'] = slow.failures
         cloud.heat.delete(STACK)
-    finally:
-        cloud.down()
-        if keep_logs:
-            shutil.copytree(cloud.state_dir / 'logs', keep_logs, dirs_exist_ok=True)
-        shutil.rmtree(state_dir, ignore_errors=True)
     return results
 
 
