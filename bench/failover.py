@@ -116,7 +116,7 @@ def measure_active_standby(kills):
             for _ in range(kills):
                 roles = active_standby.amphorae(api, lb['id'])
                 master, backup = roles['MASTER'], roles['BACKUP']
-                http_lb.wait_for(lambda: active_standby.holds_vip(names, master, vip), 30,
+                http_lb.wait_for(lambda: active_standby.holds_vip(names.prefix, master, vip), 30,
                                  'the MASTER does not hold the VIP')
                 pids = processes.with_argument_containing(os.path.join(
                     controller.state_dir, 'active-standby', 'amphorae', master['id'],

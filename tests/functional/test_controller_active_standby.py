@@ -86,8 +86,9 @@ def test_an_active_standby_load_balancer_keeps_serving_through_a_dead_master(own
     assert master['vrrp_ip'] != backup['vrrp_ip'] != vip
     assert master['vrrp_id'] == backup['vrrp_id']
     assert master['vrrp_interface'] == 'eth0'
-    http_lb.wait_for(lambda: active_standby.holds_vip(names, master, vip), 20, 'MASTER has no VIP')
-    assert not active_standby.holds_vip(names, backup, vip)
+    http_lb.wait_for(lambda: active_standby.holds_vip(names.prefix, master, vip), 20,
+                     'MASTER has no VIP')
+    assert not active_standby.holds_vip(names.prefix, backup, vip)
 
     with vip_probe.VipProbe(vip, active_standby.VIP_PORT) as probe:
         probe.wait_for_any_answer(since=0)
@@ -129,7 +130,7 @@ def test_an_active_standby_load_balancer_keeps_serving_through_a_dead_master(own
     assert roles['MASTER']['id'] == backup['id']
     assert roles['MASTER']['vrrp_priority'] == 100
     assert roles['BACKUP']['id'] not in (master['id'], backup['id'])
-    assert active_standby.holds_vip(names, roles['MASTER'], vip)
+    assert active_standby.holds_vip(names.prefix, roles['MASTER'], vip)
     assert api.octavia_request('GET', '/amphorae/' + master['id']).status_code == 404
     # Statistics come from the amphora holding the VIP.
     stats = api.request('GET', '/loadbalancers/%s/stats' % lb['id']).json()['stats']
@@ -153,7 +154,7 @@ def test_a_pair_outlives_a_controller_restart(own):
     # Adopted: the same amphorae, roles and VIP holder.
     after = active_standby.amphorae(api, lb['id'])
     assert {r: a['id'] for r, a in after.items()} == {r: a['id'] for r, a in before.items()}
-    assert active_standby.holds_vip(names, after['MASTER'], lb['vip_address'])
+    assert active_standby.holds_vip(names.prefix, after['MASTER'], lb['vip_address'])
 
 
 def test_openstacksdk_lists_and_fails_over_one_amphora_of_a_pair(own):

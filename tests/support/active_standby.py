@@ -38,9 +38,9 @@ def amphorae(api, lb_id):
     return {a['role']: a for a in response.json()['amphorae']}
 
 
-def holds_vip(names, amphora, vip):
+def holds_vip(namespace_prefix, amphora, vip):
     """Whether the amphora's namespace has the VIP (keepalived put it there)."""
-    namespace = '%s-%s' % (names.prefix, amphora['id'][:8])
+    namespace = '%s-%s' % (namespace_prefix, amphora['id'][:8])
     addresses = subprocess.run(['ip', '-n', namespace, '-o', '-4', 'address', 'show'],
                                capture_output=True, text=True).stdout
     return ' %s/32 ' % vip in addresses

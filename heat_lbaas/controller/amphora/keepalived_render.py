@@ -52,8 +52,11 @@ class VrrpAmphora:
 
 def check_command(stats_sockets):
     """The command keepalived runs to check HAProxy: this interpreter, isolated (-I:
-    no user site, no environment), running vrrp_check.py on the sockets."""
-    words = [sys.executable, '-I', os.path.abspath(vrrp_check.__file__)]
+    no user site, no environment) and without site-packages (-S: the check needs only
+    the standard library, and starts in about half the CPU time, which counts on a
+    loaded machine where a check that misses its deadline moves the VIP), running
+    vrrp_check.py on the sockets."""
+    words = [sys.executable, '-I', '-S', os.path.abspath(vrrp_check.__file__)]
     words += stats_sockets
     for word in words:
         # keepalived splits the script line on spaces and reads quotes itself.
