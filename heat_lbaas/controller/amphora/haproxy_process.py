@@ -220,10 +220,11 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
     def incarnation(self, lb_id):
         """'<pid>/<start ticks>' of the running master: with the PID, the start time
         names one process for good (PIDs are reused, not with the same start time)."""
-        record = self._master_record(lb_id)
-        if record is None or self.master_pid(lb_id) is None:
-            return None
-        return '%d/%s' % record
+        # master_pid first: it records a master found by HAProxy's pid file (started
+        # before the controller kept records), which then has an incarnation too.
+        pid = self.master_pid(lb_id)
+        record = self._master_record(lb_id) if pid is not None else None
+        return '%d/%s' % record if record is not None and record[0] == pid else None
 
     def master_pid(self, lb_id):
         """PID of the running master of this amphora, or None.
