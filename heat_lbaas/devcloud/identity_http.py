@@ -49,9 +49,9 @@ def identity_handler(identity):
     return answer
 
 
-async def serve(listening_socket, backlog, identity, on_listening):
-    """Answer on `listening_socket` until SIGTERM; call on_listening() once accepting.
-    (asyncio listens on the socket again, with `backlog`.)"""
+async def serve(listening_socket, backlog, identity):
+    """Answer on `listening_socket` until SIGTERM (asyncio listens on the socket again,
+    with `backlog`; connections the kernel queued meanwhile are answered)."""
     # Health checks hit every member every few seconds: no access log.
     runner = web.ServerRunner(web.Server(identity_handler(identity), access_log=None),
                               shutdown_timeout=SHUTDOWN_GRACE_SECONDS)
@@ -60,12 +60,11 @@ async def serve(listening_socket, backlog, identity, on_listening):
         await web.SockSite(runner, listening_socket, backlog=backlog).start()
         terminated = asyncio.Event()
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, terminated.set)
-        on_listening()
         await terminated.wait()
     finally:
         await runner.cleanup()
 
 
-def run(listening_socket, backlog, identity, on_listening):
+def run(listening_socket, backlog, identity):
     """serve() on a uvloop event loop, until SIGTERM."""
-    uvloop.run(serve(listening_socket, backlog, identity, on_listening))
+    uvloop.run(serve(listening_socket, backlog, identity))

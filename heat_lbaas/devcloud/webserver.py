@@ -14,7 +14,8 @@ are not held up by small writes (TCP_NODELAY) and 1,000+ concurrent connections 
 Files, all in the state directory (`$HEAT_LBAAS_DEVCLOUD_DIR/webservers`, or
 `$XDG_STATE_HOME/heat-lbaas-devcloud/webservers` = `~/.local/state/...` without it):
   <server-id>.pid    the PID, written first (what `heat-lbaas-devcloud down` stops)
-  <server-id>.ready  JSON {"address", "port", "url", "pid"}, written once it listens
+  <server-id>.ready  JSON {"address", "port", "url", "pid"}, written once its socket
+                     listens (connections queue in the kernel until it answers)
   <server-id>.log    stdout/stderr of the process
   <server-id>.restart  how `heat-lbaas-devcloud up` starts it again, on the same address
 The functions below (spawn, read_ready, stop, ...) are the only readers and writers of these
@@ -180,21 +181,24 @@ def main(argv=None):
         address, port = listening.getsockname()[:2]
         identity = '%s/%s %s:%d' % (args.stack, args.resource, address, port)
 
-        def announce():
-            child_process.write_atomically(ready_file(state_dir, args.server_id), json.dumps({
-                'address': address, 'port': port, 'url': 'http://%s:%d/' % (address, port),
-                'pid': os.getpid()}))
-            child_process.record_restart(state_dir, args.server_id, MODULE, [
-                '--server-id', args.server_id, '--stack', args.stack,
-                '--resource', args.resource, '--state-dir', state_dir,
-                '--address-range', args.address_range, '--port', str(port),
-                '--address', address])
-            print('listening on %s:%d as %s' % (address, port, identity), flush=True)
+        # Ready as soon as the socket listens: the kernel queues connections until the
+        # event loop accepts them, so announcing before importing aiohttp and uvloop
+        # (about 0.3 s, half of the server's start) only makes the first answer wait
+        # for the import, never fail; a scale-up's Heat waits for this file.
+        child_process.write_atomically(ready_file(state_dir, args.server_id), json.dumps({
+            'address': address, 'port': port, 'url': 'http://%s:%d/' % (address, port),
+            'pid': os.getpid()}))
+        child_process.record_restart(state_dir, args.server_id, MODULE, [
+            '--server-id', args.server_id, '--stack', args.stack,
+            '--resource', args.resource, '--state-dir', state_dir,
+            '--address-range', args.address_range, '--port', str(port),
+            '--address', address])
+        print('listening on %s:%d as %s' % (address, port, identity), flush=True)
 
         # aiohttp and uvloop are imported by the server process only, not by the Heat
         # engine that imports this module to start and stop servers.
         from heat_lbaas.devcloud import identity_http
-        identity_http.run(listening, LISTEN_BACKLOG, identity, announce)
+        identity_http.run(listening, LISTEN_BACKLOG, identity)
     finally:
         child_process.remove_run_files(state_dir, args.server_id)
 
