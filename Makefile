@@ -9,8 +9,9 @@ STAMP := $(VENV)/.installed
 # Keystone (for `heat-lbaas-devcloud up --auth keystone`) has a virtualenv of its own:
 # its pins clash with openstack-heat's.
 KEYSTONE_VENV := .venv-keystone
-KEYSTONE_STAMP := $(KEYSTONE_VENV)/.installed
-KEYSTONE_PACKAGES := keystone==30.0.0 gunicorn==27.0.1 PyMySQL
+# The stamp names the package set: a checkout whose set grew installs it again.
+KEYSTONE_STAMP := $(KEYSTONE_VENV)/.installed-with-pymemcache
+KEYSTONE_PACKAGES := keystone==30.0.0 gunicorn==27.0.1 PyMySQL pymemcache
 # octavia-tempest-plugin in its own virtualenv: its pins clash with openstack-heat's.
 OCTAVIA_TEMPEST_VENV := .venv-octavia-tempest
 OCTAVIA_TEMPEST_STAMP := $(OCTAVIA_TEMPEST_VENV)/.installed
@@ -139,7 +140,8 @@ $(STAMP): setup.cfg pyproject.toml | $(BIN)/python
 # Debian packages: haproxy (the amphorae), curl (the demo), iputils-ping (PING health
 # Debian packages: haproxy (the amphorae), curl (the demo), iputils-ping (PING health
 # monitors), mariadb-server (the private database servers of Keystone in `up --auth
-# keystone` and of upstream Octavia; their system service is not used), rabbitmq-server
+# keystone` and of upstream Octavia; their system service is not used), memcached (the
+# cache Keystone's workers share in `up --auth keystone`; its service is not used either), rabbitmq-server
 # and openssl (upstream Octavia's messaging and throwaway CA, make test-octavia),
 # wrk (the data-plane benchmark, make bench and its smoke test),
 # python3-venv (only when the python3 in use cannot create a virtualenv yet).
@@ -149,6 +151,7 @@ system-deps:
 	command -v haproxy >/dev/null 2>&1 || missing="$$missing haproxy"; \
 	command -v keepalived >/dev/null 2>&1 || missing="$$missing keepalived"; \
 	command -v mariadbd >/dev/null 2>&1 || missing="$$missing mariadb-server"; \
+	command -v memcached >/dev/null 2>&1 || missing="$$missing memcached"; \
 	[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing="$$missing rabbitmq-server"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \

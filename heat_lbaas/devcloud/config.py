@@ -313,7 +313,7 @@ def write_all(settings, paths):
         private_files.write_text(path, text)
 
 
-def write_keystone_conf(settings, paths, database_url):
+def write_keystone_conf(settings, paths, database_url, cache_url):
     paths.keystone_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     private_files.write_text(paths.keystone_conf, identity.render_keystone_conf(
-        settings, paths, database_url))
+        settings, paths, database_url, cache_url))

@@ -62,7 +62,7 @@ def auth_url(settings):
     return url(settings) + '/v3'
 
 
-def render_keystone_conf(settings, paths, database_url):
+def render_keystone_conf(settings, paths, database_url, cache_url):
     return f"""\
 # Written by heat-lbaas-devcloud up --auth keystone; rewritten on every up.
 [DEFAULT]
@@ -89,9 +89,11 @@ key_repository = {paths.credential_keys}
 password_hash_rounds = 4
 
 [cache]
-# Two gunicorn workers, each with its own in-process cache, would each see role
-# assignments as they were when it cached them: none for a user made a moment ago.
-enabled = false
+# The private memcached every gunicorn worker shares (heat_lbaas/devcloud/memcached.py):
+# a cache of each worker's own would keep what another worker changed.
+enabled = true
+backend = dogpile.cache.pymemcache
+memcache_servers = {cache_url}
 """
 
 

@@ -14,6 +14,7 @@ from heat_lbaas.devcloud import child_process
 from heat_lbaas.devcloud import config
 from heat_lbaas.devcloud import identity
 from heat_lbaas.devcloud import mariadb
+from heat_lbaas.devcloud import memcached
 from heat_lbaas.devcloud import processes
 from heat_lbaas.devcloud import readiness
 from heat_lbaas.devcloud import services
@@ -118,7 +119,7 @@ def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
     config.write_all(settings, paths)
     if auth == 'keystone':
         prepare_keystone(settings, paths)
-        out('mariadb and keystone set-up: %.1f s' % (time.monotonic() - started))
+        out('mariadb, memcached and keystone set-up: %.1f s' % (time.monotonic() - started))
     # After the configuration files: they made up the passwords they hold.
     settings.save(paths)
     if 'heat' not in running:
@@ -159,17 +160,20 @@ def up(state_dir, heat_port=None, controller_port=None, vip_cidr=None,
 
 
 def prepare_keystone(settings, paths):
-    """Keystone's database on the private MariaDB, its configuration and (first
-    time) schema, keys and bootstrap admin."""
+    """Keystone's database on the private MariaDB, its cache on the private
+    memcached, its configuration and (first time) schema, keys and bootstrap admin."""
     try:
+        cache = memcached.PrivateMemcached(paths.memcached)
+        cache.start()
         database = mariadb.PrivateMariaDB(paths.mariadb)
         database.start()
         database_url = database.create_database(
             identity.DATABASE, identity.DATABASE,
             settings.password('%s_database' % identity.DATABASE))
-        config.write_keystone_conf(settings, paths, database_url)
+        config.write_keystone_conf(settings, paths, database_url, cache.url)
         identity.first_run_setup(settings, paths)
-    except (mariadb.MariaDBError, identity.SetupError) as problem:
+    except (mariadb.MariaDBError, memcached.MemcachedError,
+            identity.SetupError) as problem:
         raise DevcloudError(str(problem))
 
 
@@ -277,6 +281,11 @@ def down(state_dir, purge=False, out=print):
         database.stop()
         if pid:
             out('stopped mariadb (pid %d)' % pid)
+    cache = memcached.PrivateMemcached(paths.memcached)
+    pid = cache.pid
+    cache.stop()
+    if pid:
+        out('stopped memcached (pid %d)' % pid)
     # The controller leaves its HAProxy processes serving when it stops (the next
     # one adopts them): `down` stops them, with the controller's own command, then
     # by pid file what that left; then the web servers and load alarms Heat started
@@ -334,6 +343,9 @@ def status(state_dir):
             'name': 'mariadb', 'pid': pid, 'alive': bool(pid),
             'url': 'mysql://%s:%d' % (mariadb.HOST,
                                       mariadb.PrivateMariaDB(paths.mariadb).port)})
+        cache = memcached.PrivateMemcached(paths.memcached)
+        report['services'].insert(1, {'name': 'memcached', 'pid': cache.pid,
+                                      'alive': bool(cache.pid), 'url': cache.url})
     report['vip_subnet_id'] = settings.vip_subnet_id
     report['amphora_network'] = settings.amphora_network
     if settings.amphora_network == amphora_networks.NAMESPACE:

@@ -67,6 +67,7 @@ class StatePaths:
     credential_keys = property(lambda self: self.root / 'keystone' / 'credential-keys')
     keystone_ready = property(lambda self: self.root / 'keystone' / 'bootstrapped')
     mariadb = property(lambda self: self.root / 'mariadb')
+    memcached = property(lambda self: self.root / 'memcached')
     controller_state = property(lambda self: self.root / 'controller')
     # PEM files certificate references may name ([certificates] storage_path).
     certificates = property(lambda self: self.root / 'certificates')

@@ -40,9 +40,10 @@ class Devcloud:
                               text=True, timeout=timeout)
 
     def pids(self):
-        """PIDs of every process the devcloud's files name (services, HAProxy,
-        web servers, load alarms)."""
+        """PIDs of every process the devcloud's files name (services, Keystone's
+        memcached, HAProxy, web servers, load alarms)."""
         pid_files = list((self.state_dir / 'pids').glob('*.pid'))
+        pid_files += (self.state_dir / 'memcached').glob('*.pid')
         pid_files += (self.state_dir / 'controller' / 'amphorae').glob('*/haproxy.pid')
         # ACTIVE_STANDBY amphorae: HAProxy and keepalived of each.
         pairs = self.state_dir / 'controller' / 'active-standby' / 'amphorae'

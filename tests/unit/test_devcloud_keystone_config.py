@@ -13,6 +13,7 @@ from heat_lbaas.devcloud import cli
 from heat_lbaas.devcloud import config
 from heat_lbaas.devcloud import identity
 from heat_lbaas.devcloud import mariadb
+from heat_lbaas.devcloud import memcached
 from heat_lbaas.devcloud.settings import Settings, StatePaths
 
 
@@ -171,3 +172,17 @@ def test_passwords_never_read_as_command_line_options():
     settings = keystone_settings()
     passwords = [settings.password('user%d' % number) for number in range(500)]
     assert not [password for password in passwords if password.startswith('-')]
+
+
+def test_keystone_workers_share_the_private_memcached(tmp_path):
+    cache = memcached.PrivateMemcached(tmp_path / 'memcached')
+    conf = parsed(identity.render_keystone_conf(keystone_settings(), StatePaths(tmp_path),
+                                                'mysql+pymysql://k@127.0.0.1/k', cache.url))
+    assert conf['cache']['enabled'] == 'true'
+    assert conf['cache']['backend'] == 'dogpile.cache.pymemcache'
+    assert conf['cache']['memcache_servers'] == 'unix:%s' % (tmp_path / 'memcached' / 'm.sock')
+    # A unix socket of its own, private; no UDP, no port.
+    command = cache.command()
+    assert command[command.index('-s') + 1] == str(cache.socket)
+    assert command[command.index('-a') + 1] == '0600'
+    assert '-p' not in command and command[command.index('-U') + 1] == '0'
