@@ -180,8 +180,8 @@ def admin_client(settings):
 
 class Provisioner:
     """Find-or-create of each object. Each kind is listed once and only what is
-    missing is written: on a busy machine every Keystone call costs about a second,
-    and an `up` of an existing devcloud finds everything in place."""
+    missing is written: an `up` of an existing devcloud finds everything in place
+    with a few calls."""
 
     def __init__(self, keystone):
         self.keystone = keystone
