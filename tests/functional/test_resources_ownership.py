@@ -16,6 +16,7 @@ import time
 
 import requests
 
+from heat_lbaas.controller.api import access_log
 from tests.support import devcloud as devcloud_support
 from tests.support import http_lb
 from tests.support import ports
@@ -24,10 +25,11 @@ from tests.support.stacks import lb_with_http_listener
 from tests.support.stacks import template
 
 COUNT = 8
-# From Heat marking the member CREATE_IN_PROGRESS to its POST reaching the controller:
-# far longer than that takes, shorter than the controller waits for a locked database
-# (SQLite's 5 s busy timeout). (A fixed time from the pool's ACTIVE was too short on a
-# loaded machine: Heat had not got to the member yet when it was killed.)
+# From the member create's read of its load balancer to its POST reaching the
+# controller: far longer than that takes (nothing waits in between), shorter than the
+# controller waits for a locked database (SQLite's 5 s busy timeout). (Fixed times from
+# the pool's ACTIVE, then from the member's CREATE_IN_PROGRESS, were too short on a
+# loaded machine: Heat had not got to the POST yet when it was killed.)
 LOCK_SECONDS = 1.5
 KEPT = 2
 # Another client, not a flood: every change locks the load balancer for a moment (a
@@ -247,6 +249,14 @@ def test_replacements_that_cannot_coexist_delete_the_old_object_first(devcloud, 
 
 
 
+def lbaas_requests(controller_log):
+    """(method, path from /lbaas/ on, status) of each request the controller has logged
+    since the last look (Heat's clients say /v2.0/lbaas, the SDK /v2/lbaas)."""
+    return [(method, '/lbaas/' + path.partition('/lbaas/')[2], status)
+            for method, path, status in filter(None, map(access_log.logged_request,
+                                                         controller_log.new_lines()))]
+
+
 def test_create_whose_answer_was_lost_with_the_engine_is_adopted(tmp_path):
     """Heat is SIGKILLed while the controller holds its member create (the controller's
     database is write-locked, as by a slow commit): the member is created, the answer
@@ -273,7 +283,10 @@ def test_create_whose_answer_was_lost_with_the_engine_is_adopted(tmp_path):
             pools = requests.get(api + '/pools', timeout=30).json()['pools']
             return [p for p in pools if p['provisioning_status'] == 'ACTIVE']
 
-        pool_id = http_lb.wait_for(active_pool, 120, 'timed out waiting for the pool')[0]['id']
+        pool = http_lb.wait_for(active_pool, 120, 'timed out waiting for the pool')[0]
+        pool_id = pool['id']
+        parent_read = ('GET', '/lbaas/loadbalancers/%s' % pool['loadbalancers'][0]['id'], 200)
+        controller_log = access_log.LogTail(cloud.state_dir / 'logs' / 'controller.log')
         database = sqlite3.connect(str(cloud.state_dir / 'controller' /
                                        'controller.sqlite'), isolation_level=None)
         database.execute('BEGIN IMMEDIATE')   # the member create waits for this
@@ -282,6 +295,12 @@ def test_create_whose_answer_was_lost_with_the_engine_is_adopted(tmp_path):
             http_lb.wait_for(lambda: cloud.heat.resource('lost', 'member')[
                 'resource_status'] == 'CREATE_IN_PROGRESS', 60,
                 'timed out waiting for Heat to create the member', interval=0.1)
+            # The member's create reads its load balancer (ACTIVE: reads are not
+            # locked out) and sends the POST at once: wait for that read, not for a
+            # fixed time (on a loaded machine Heat had not got to the POST yet).
+            http_lb.wait_for(lambda: parent_read in lbaas_requests(controller_log), 60,
+                             'timed out waiting for the member create to read its '
+                             'load balancer', interval=0.05)
             time.sleep(LOCK_SECONDS)
             heat_pid = int((cloud.state_dir / 'pids' / 'heat.pid').read_text().split()[0])
             os.kill(heat_pid, signal.SIGKILL)
