@@ -33,7 +33,9 @@ class UdpController:
         self.directory = controller_support.short_state_dir()
         self.names = namespaces.Names()
         self.running = controller_support.RunningController(
-            os.path.join(self.directory, 'state'), namespaces=self.names)
+            os.path.join(self.directory, 'state'), namespaces=self.names,
+            # Checks each second (Octavia's smallest UDP-CONNECT delay is 3 s).
+            extra_config='[api_settings]\nudp_connect_min_interval_health_monitor = 1\n')
         self.api = octavia_api.OctaviaApi(self.running.url)
         # The bridge's own address: on the host, reached from every amphora namespace.
         self.member_address = str(next(ipaddress.ip_network(self.names.cidr).hosts()))
@@ -114,3 +116,134 @@ def test_round_robin_every_member_answers_in_turn(own):
     own.api.delete_loadbalancer(lb['id'])
     assert own.namespace_of(lb['id']) not in namespaces.listed_namespaces()
     assert datagram_lb.ask(vip, VIP_PORT, timeout=0.5) is None
+
+
+def test_source_ip_persistence_keeps_a_client_on_one_member(own):
+    members = [own.echo('m%d' % n) for n in range(3)]
+    lb, _, pool = datagram_lb.build_udp_lb(
+        own.api, members, VIP_PORT, persistence={
+            'type': 'SOURCE_IP', 'persistence_timeout': 60,
+            'persistence_granularity': '255.255.255.255'})
+    # Every datagram comes from a new socket (a new flow), all from one address.
+    answered = set(answers(lb['vip_address'], 12))
+    assert len(answered) == 1 and None not in answered, answered
+    assert 'jhash ip saddr mod 3' in own.ruleset(lb['id'])
+    # Round robin instead: the same client goes everywhere.
+    own.api.update_child(lb['id'], '/pools/' + pool['id'], 'pool',
+                         session_persistence=None)
+    assert set(answers(lb['vip_address'], 6)) == {'m0', 'm1', 'm2'}
+
+
+def test_a_member_failing_its_udp_check_leaves_rotation_and_comes_back(own):
+    members = [own.echo('m%d' % n) for n in range(2)]
+    lb, _, pool = datagram_lb.build_udp_lb(own.api, members, VIP_PORT,
+                                           monitor=FAST_MONITOR)
+    vip = lb['vip_address']
+    http_lb.wait_for(lambda: member_statuses(own.api, pool) == {
+        'm0': 'ONLINE', 'm1': 'ONLINE'}, 20, 'members not ONLINE: %s'
+        % member_statuses(own.api, pool))
+    assert set(answers(vip, 4)) == {'m0', 'm1'}
+    stopped = members[1]
+    own.stop_echo(stopped)
+    # Its port answers ICMP port unreachable now: the check fails.
+    http_lb.wait_for(lambda: member_statuses(own.api, pool)['m1'] == 'ERROR', 20,
+                     'stopped member not ERROR: %s' % member_statuses(own.api, pool))
+    assert own.api.loadbalancer(lb['id'])['operating_status'] == 'DEGRADED'
+    assert answers(vip, 6) == ['m0'] * 6
+    own.echo('m1', stopped.port)
+    http_lb.wait_for(lambda: member_statuses(own.api, pool)['m1'] == 'ONLINE', 20,
+                     'restarted member not ONLINE: %s' % member_statuses(own.api, pool))
+    http_lb.wait_for(lambda: set(answers(vip, 4)) == {'m0', 'm1'}, 10,
+                     'the member came back ONLINE but not into rotation')
+    assert own.api.loadbalancer(lb['id'])['operating_status'] == 'ONLINE'
+
+
+def test_members_added_and_removed_under_a_datagram_loop(own):
+    first, second = own.echo('m0'), own.echo('m1')
+    lb, _, pool = datagram_lb.build_udp_lb(own.api, [first], VIP_PORT)
+    with datagram_lb.DatagramLoop(lb['vip_address'], VIP_PORT) as loop:
+        loop.wait_for_answer_from('m0')
+        added = datagram_lb.add_member(own.api, lb['id'], pool['id'], second)
+        loop.wait_for_answer_from('m1')
+        response = own.api.request('DELETE', '/pools/%s/members/%s'
+                                   % (pool['id'], added['id']))
+        assert response.status_code == 204, response.text
+        own.api.wait_active(lb['id'])
+        after_removal = len(loop.answers)
+        loop.wait_for_answer_from('m0')
+        loop.wait_for_answer_from('m0')
+    print('datagrams: %d, unanswered: %d' % (len(loop.answers), loop.lost))
+    assert loop.answered_since(after_removal) == {'m0'}
+    assert loop.lost == 0
+
+
+def test_a_controller_restart_keeps_the_datagrams_flowing(own):
+    members = [own.echo('m%d' % n) for n in range(2)]
+    lb, _, pool = datagram_lb.build_udp_lb(own.api, members, VIP_PORT,
+                                           monitor=FAST_MONITOR)
+    http_lb.wait_for(lambda: set(member_statuses(own.api, pool).values()) == {'ONLINE'},
+                     20, 'members not ONLINE')
+    with datagram_lb.DatagramLoop(lb['vip_address'], VIP_PORT) as loop:
+        loop.wait_for_answer_from('m1')
+        own.running.kill()
+        killed = len(loop.answers)
+        # No controller: the ruleset in the namespace serves on its own.
+        loop.wait_for_answer_from('m0')
+        loop.wait_for_answer_from('m1')
+        own.running.start()
+        own.api.wait_active(lb['id'])
+        loop.wait_for_answer_from('m0')
+        loop.wait_for_answer_from('m1')
+        restarted = len(loop.answers)
+        # The new controller checks the members: a stopped one leaves rotation.
+        own.stop_echo(members[1])
+        http_lb.wait_for(lambda: member_statuses(own.api, pool)['m1'] == 'ERROR', 20,
+                         'stopped member not ERROR after the restart')
+        out = len(loop.answers)
+        loop.wait_for_answer_from('m0')
+        loop.wait_for_answer_from('m0')
+    print('datagrams: %d; unanswered: %d while the controller was killed and '
+          'restarted, %d between the member\'s stop and its check\'s verdict'
+          % (len(loop.answers), loop.answers[:restarted].count(None),
+             loop.answers[restarted:out + 1].count(None)))
+    assert loop.answered_since(killed) >= {'m0', 'm1'}
+    assert None not in loop.answers[:restarted]
+    # The datagram in flight at the verdict aside, only m0 answers.
+    assert set(loop.answers[out + 1:]) == {'m0'}
+
+
+def test_udp_beside_http_on_one_load_balancer(own):
+    echo = own.echo('dns')
+    lb, _, _ = datagram_lb.build_udp_lb(own.api, [echo], VIP_PORT)
+    listener = own.api.create_child(lb['id'], 'listeners', 'listener',
+                                    loadbalancer_id=lb['id'], protocol='TCP',
+                                    protocol_port=VIP_PORT)
+    # HAProxy runs for the TCP listener, nftables keeps serving the UDP one.
+    assert processes.with_argument_containing(own.running.state_dir + '/amphorae/')
+    assert answers(lb['vip_address'], 2) == ['dns', 'dns']
+    response = own.api.request('DELETE', '/listeners/' + listener['id'])
+    assert response.status_code == 204, response.text
+    own.api.wait_active(lb['id'])
+    assert answers(lb['vip_address'], 2) == ['dns', 'dns']
+
+
+@pytest.mark.parametrize('fields,refusal', [
+    ({'protocol': 'SCTP'}, 'protocol SCTP is not supported by this controller: this '
+                           'kernel has no SCTP'),
+    ({'protocol': 'UDP', 'connection_limit': 100}, 'connection_limit 100 is not '
+                                                   'supported by this controller for UDP'),
+])
+def test_what_the_udp_data_plane_cannot_do_is_501(own, fields, refusal):
+    lb = own.api.new_loadbalancer()
+    response = own.api.request('POST', '/listeners', {'listener': dict(
+        loadbalancer_id=lb['id'], protocol_port=VIP_PORT, **fields)})
+    assert response.status_code == 501, response.text
+    assert refusal in response.json()['faultstring']
+    listener = own.api.create_child(lb['id'], 'listeners', 'listener',
+                                    loadbalancer_id=lb['id'], protocol='UDP',
+                                    protocol_port=VIP_PORT)
+    response = own.api.request('POST', '/pools', {'pool': {
+        'listener_id': listener['id'], 'protocol': 'UDP',
+        'lb_algorithm': 'LEAST_CONNECTIONS'}})
+    assert response.status_code == 501, response.text
+    assert 'lb_algorithm LEAST_CONNECTIONS' in response.json()['faultstring']
