@@ -6,83 +6,22 @@ servers on the bridge's address (the host's address the namespace reaches throug
 its veth: UDP members are reached from the amphora's namespace, not from the host
 as HAProxy's are, so a loopback address will not do)."""
 import ipaddress
-import os
-import shutil
-import subprocess
 
 import pytest
 
-from tests.support import controller as controller_support
-from tests.support import datagram_echo
 from tests.support import datagram_lb
 from tests.support import http_lb
 from tests.support import namespaces
-from tests.support import octavia_api
 from tests.support import processes
+from tests.support import udp_controller
 
 pytestmark = namespaces.needs_namespaces
 # Every amphora has its own namespace, so any port of its VIP is free.
 VIP_PORT = 5353
 FAST_MONITOR = {'delay': 1, 'timeout': 1, 'max_retries': 1, 'max_retries_down': 1}
-
-
-class UdpController:
-    """A namespace-mode controller of the test's own, with its UDP echo members."""
-
-    def __init__(self):
-        self.directory = controller_support.short_state_dir()
-        self.names = namespaces.Names()
-        self.running = controller_support.RunningController(
-            os.path.join(self.directory, 'state'), namespaces=self.names,
-            # Checks each second (Octavia's smallest UDP-CONNECT delay is 3 s).
-            extra_config='[api_settings]\nudp_connect_min_interval_health_monitor = 1\n')
-        self.api = octavia_api.OctaviaApi(self.running.url)
-        # The bridge's own address: on the host, reached from every amphora namespace.
-        self.member_address = str(next(ipaddress.ip_network(self.names.cidr).hosts()))
-        self.echoes = []
-
-    def __enter__(self):
-        self.running.start()
-        return self
-
-    def __exit__(self, *exc):
-        try:
-            for echo in self.echoes:
-                echo.stop()
-            self.running.stop()
-        finally:
-            leftovers = self.names.leftovers()
-            haproxies = processes.with_argument_containing(
-                self.running.state_dir + '/amphorae/')
-            shutil.rmtree(self.directory, ignore_errors=True)
-        assert haproxies == [], 'HAProxy left running after heat-lbaas-amphorae stop'
-        assert leftovers == [], 'namespaces or links left: %s' % leftovers
-
-    def echo(self, name, port=0):
-        echo = datagram_echo.DatagramEcho(name, self.member_address, port)
-        self.echoes.append(echo)
-        return echo
-
-    def stop_echo(self, echo):
-        echo.stop()
-        self.echoes.remove(echo)
-
-    def namespace_of(self, lb_id):
-        name = '%s-%s' % (self.names.prefix, lb_id[:8])
-        self.names.namespaces()     # remembered, for the leftovers check
-        return name
-
-    def ruleset(self, lb_id):
-        """Our table in the amphora's namespace, as nft lists it ('' if none)."""
-        result = subprocess.run(['ip', 'netns', 'exec', self.namespace_of(lb_id), 'nft',
-                                 'list', 'table', 'ip', 'heat_lbaas'],
-                                capture_output=True, text=True, timeout=30)
-        return result.stdout
-
-
 @pytest.fixture
 def own():
-    with UdpController() as controller:
+    with udp_controller.UdpController() as controller:
         yield controller
 
 

@@ -76,6 +76,9 @@ def test_no_member_in_rotation_drops_the_datagrams():
      'jhash ip saddr & 255.255.255.0 mod 2 seed 0'),
     ('SOURCE_IP_PORT', {'type': 'SOURCE_IP', 'persistence_granularity':
                         '255.255.255.255'}, 'jhash ip saddr mod 2 seed 0'),
+    # The API takes an IPv6 netmask too: its leading bits count.
+    ('SOURCE_IP', {'type': 'SOURCE_IP', 'persistence_granularity': 'ffff:ff00::'},
+     'jhash ip saddr & 255.255.255.0 mod 2 seed 0'),
 ])
 def test_source_hashing(algorithm, persistence, expression):
     rules = prerouting(nft_render.render(tree([member(1), member(2)], algorithm,

@@ -86,14 +86,13 @@ def rotation(members, out_of_rotation=()):
 
 
 def _granularity_mask(persistence):
-    """The netmask persistence_granularity gives (the whole address by default)."""
+    """The IPv4 netmask persistence_granularity gives (None: the whole address, the
+    default). The API takes IPv4 and IPv6 netmasks alike; as keepalived's rendering
+    (lvs_render.py), the leading bits of either count, at most the address's 32."""
     given = persistence.get('persistence_granularity')
     if not given:
         return None
-    mask = ipaddress.ip_address(given)
-    if mask.version != 4:
-        raise Unrenderable('not an IPv4 netmask: %r' % (given,))
-    bits = bin(int(mask)).count('1')
+    bits = min(32, bin(int(ipaddress.ip_address(given))).count('1'))
     return None if bits == 32 else str(ipaddress.IPv4Network('0.0.0.0/%d' % bits).netmask)
 
 
