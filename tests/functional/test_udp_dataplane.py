@@ -9,6 +9,7 @@ import ipaddress
 
 import pytest
 
+from tests.support import active_standby
 from tests.support import datagram_lb
 from tests.support import http_lb
 from tests.support import namespaces
@@ -186,3 +187,36 @@ def test_what_the_udp_data_plane_cannot_do_is_501(own, fields, refusal):
         'lb_algorithm': 'LEAST_CONNECTIONS'}})
     assert response.status_code == 501, response.text
     assert 'lb_algorithm LEAST_CONNECTIONS' in response.json()['faultstring']
+
+
+def test_a_failover_keeps_the_datagrams_flowing(own):
+    members = [own.echo('m%d' % n) for n in range(2)]
+    lb, _, _ = datagram_lb.build_udp_lb(own.api, members, VIP_PORT)
+    with datagram_lb.DatagramLoop(lb['vip_address'], VIP_PORT) as loop:
+        loop.wait_for_answer_from('m0')
+        response = own.api.request('PUT', '/loadbalancers/%s/failover' % lb['id'])
+        assert response.status_code == 202, response.text
+        own.api.wait_active(lb['id'])
+        loop.wait_for_answer_from('m0')
+        loop.wait_for_answer_from('m1')
+    print('datagrams: %d, unanswered: %d' % (len(loop.answers), loop.lost))
+    assert loop.lost == 0
+
+
+def test_udp_on_an_active_standby_load_balancer_is_501(own):
+    """Its VIP moves between two namespaces with keepalived; the nftables data
+    plane serves a SINGLE amphora's namespace only, and says so."""
+    lb = own.api.new_loadbalancer(flavor_id=active_standby.flavor(own.api)['id'])
+    response = own.api.request('POST', '/listeners', {'listener': {
+        'loadbalancer_id': lb['id'], 'protocol': 'UDP', 'protocol_port': VIP_PORT}})
+    assert response.status_code == 501, response.text
+    assert response.json()['faultstring'] == (
+        "Provider 'amphora' does not support a requested option: protocol UDP is not "
+        "supported by this controller on ACTIVE_STANDBY load balancers: its nftables "
+        "UDP data plane serves SINGLE ones only.")
+    # The same in a fully populated create.
+    response = own.api.request('POST', '/loadbalancers', {'loadbalancer': {
+        'vip_subnet_id': lb['vip_subnet_id'], 'flavor_id': lb['flavor_id'],
+        'listeners': [{'protocol': 'UDP', 'protocol_port': VIP_PORT}]}})
+    assert response.status_code == 501, response.text
+    own.api.delete_loadbalancer(lb['id'])
