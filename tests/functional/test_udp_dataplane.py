@@ -36,7 +36,7 @@ def answers(vip, count):
 
 def test_round_robin_every_member_answers_in_turn(own):
     members = [own.echo('m%d' % n) for n in range(3)]
-    lb, _, pool = datagram_lb.build_udp_lb(own.api, members, VIP_PORT)
+    lb, listener, pool = datagram_lb.build_udp_lb(own.api, members, VIP_PORT)
     vip = lb['vip_address']
     answered = answers(vip, 9)
     # numgen inc: each new flow to the next member, in a fixed cycle.
@@ -51,6 +51,9 @@ def test_round_robin_every_member_answers_in_turn(own):
     # No monitor: NO_MONITOR, always in rotation; the statuses as for TCP.
     assert set(member_statuses(own.api, pool).values()) == {'NO_MONITOR'}
     assert own.api.loadbalancer(lb['id'])['operating_status'] == 'ONLINE'
+    # HAProxy counts nothing of UDP: its listener's statistics read zero (documented).
+    stats = own.api.request('GET', '/listeners/%s/stats' % listener['id']).json()['stats']
+    assert set(stats.values()) == {0}, stats
     # UDP only: no HAProxy runs, the namespace stays for the ruleset.
     assert processes.with_argument_containing(own.running.state_dir + '/amphorae/') == []
     own.api.delete_loadbalancer(lb['id'])
