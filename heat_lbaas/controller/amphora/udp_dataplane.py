@@ -141,6 +141,13 @@ class UdpDataplane:
             LOG.info('Load balancer %s: UDP members out of rotation: %s', lb_id,
                      ', '.join(sorted(member_ids)) or 'none')
 
+    def withdraw(self, lb_id):
+        """Serve no ruleset (a first change that failed)."""
+        with self._lock:
+            self.driver.apply_ruleset(lb_id, None)
+            self._trees.pop(lb_id, None)
+            self._out.pop(lb_id, None)
+
     def lb_ids(self):
         with self._lock:
             return set(self._trees)

@@ -72,7 +72,7 @@ class Applier:
                 self.driver.apply(lb_id, config_text)
         except (driver_base.AmphoraError, certificates.CertificateError) as error:
             LOG.error('Load balancer %s: %s', lb_id, error)
-            self._restore_udp(accepted)
+            self._restore_udp(lb_id, accepted)
             self._finish(tree, failed=True, failover=failover)
             return
         except Exception as error:
@@ -80,22 +80,25 @@ class Applier:
             # descriptor left...), the change must end rather than stay PENDING_*.
             LOG.exception('Load balancer %s: applying the change failed: %s',
                           lb_id, error)
-            self._restore_udp(accepted)
+            self._restore_udp(lb_id, accepted)
             self._finish(tree, failed=True, failover=failover)
             return
         self.last_good.remember(served, certificate_paths)
         self._finish(tree, failed=False)
 
-    def _restore_udp(self, accepted):
+    def _restore_udp(self, lb_id, accepted):
         """HAProxy refused what the UDP ruleset already serves: the ruleset goes back
-        to the last accepted tree, as the HAProxy configuration does."""
-        if self.udp is None or accepted is None:
+        to the last accepted tree (none: no ruleset), as the HAProxy configuration
+        does."""
+        if self.udp is None:
             return
         try:
-            self.udp.serve(accepted.tree)
+            if accepted is None:
+                self.udp.withdraw(lb_id)
+            else:
+                self.udp.serve(accepted.tree)
         except Exception:
-            LOG.exception('Load balancer %s: restoring the UDP ruleset failed',
-                          accepted.tree.loadbalancer['id'])
+            LOG.exception('Load balancer %s: restoring the UDP ruleset failed', lb_id)
 
     def _stage_certificates(self, tree, accepted):
         """{(kind, container ref): path of its copy in the amphora} for what the
