@@ -6,6 +6,7 @@ servers on the bridge's address (the host's address the namespace reaches throug
 its veth: UDP members are reached from the amphora's namespace, not from the host
 as HAProxy's are, so a loopback address will not do)."""
 import ipaddress
+import os
 
 import pytest
 
@@ -223,3 +224,27 @@ def test_udp_on_an_active_standby_load_balancer_is_501(own):
         'listeners': [{'protocol': 'UDP', 'protocol_port': VIP_PORT}]}})
     assert response.status_code == 501, response.text
     own.api.delete_loadbalancer(lb['id'])
+
+
+def test_a_change_haproxy_fails_puts_the_udp_ruleset_back(own):
+    """The ruleset is loaded before HAProxy's configuration: when HAProxy's part of
+    the change fails (here its candidate file cannot be written, as on a full disk),
+    the change ends in ERROR and the ruleset goes back to the last accepted tree."""
+    first, second = own.echo('m0'), own.echo('m1')
+    lb, _, pool = datagram_lb.build_udp_lb(own.api, [first], VIP_PORT)
+    own.api.create_child(lb['id'], 'listeners', 'listener', loadbalancer_id=lb['id'],
+                         protocol='TCP', protocol_port=VIP_PORT)
+    candidate = os.path.join(own.running.state_dir, 'amphorae', lb['id'],
+                             'haproxy.cfg.new')
+    os.symlink('/dev/full', candidate)
+    try:
+        added = own.api.create_child(lb['id'], 'pools/%s/members' % pool['id'], 'member',
+                                     address=second.address, protocol_port=second.port,
+                                     name='m1')
+    finally:
+        os.unlink(candidate)
+    member = own.api.request('GET', '/pools/%s/members/%s' % (pool['id'], added['id'])
+                             ).json()['member']
+    assert member['provisioning_status'] == 'ERROR'
+    assert set(answers(lb['vip_address'], 6)) == {'m0'}
+    assert second.address + ' . %d' % second.port not in own.ruleset(lb['id'])
