@@ -9,13 +9,13 @@ from heat_lbaas.controller import certificates
 from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller.amphora import driver_base
 from heat_lbaas.controller.amphora import active_standby
-from heat_lbaas.controller.amphora import keepalived_lvs
 from heat_lbaas.controller.amphora import haproxy_process
 from heat_lbaas.controller.amphora import keepalived_render
 from heat_lbaas.controller.amphora import netns
 from heat_lbaas.controller.amphora import noop_certificates
 from heat_lbaas.controller.amphora import noop_driver
 from heat_lbaas.controller.amphora import per_topology
+from heat_lbaas.controller.amphora import udp_dataplane
 from heat_lbaas.controller.api import profile_options
 from heat_lbaas.controller.health import noop_statuses
 from heat_lbaas.controller.health import rollup
@@ -34,6 +34,8 @@ class Drivers:
     capabilities: capabilities.Capabilities
     # What it carries out of flavor and availability zone profiles (None: all).
     served_profile_data: typing.Any
+    # amphora/udp_dataplane.UdpDataplane where UDP listeners are served, else None.
+    udp: typing.Any = None
 
 
 def namespace_topology(conf):
@@ -71,14 +73,20 @@ def _haproxy(conf):
         topology.check()
         topology.setup()
         network = vip_networks.NamespaceVipNetwork(conf, topology)
+    amphora = amphora_driver(conf, topology)
+    # Probed once: UDP by nftables in namespace mode, SCTP nowhere on this kernel.
+    udp_refusal = udp_dataplane.probe_udp(topology)
     return Drivers(
-        amphora=amphora_driver(conf, topology),
+        amphora=amphora,
         network=network,
         certificates=certificates.CertificateStore(conf.certificates.storage_path),
         operating_statuses=rollup.refresh_after_change,
         polls_health=True,
-        capabilities=capabilities.Capabilities(keepalived_lvs.unserved_reason()),
-        served_profile_data=profile_options.haproxy(namespaces=topology is not None))
+        capabilities=capabilities.Capabilities(
+            lvs_refusals={'UDP': udp_refusal, 'SCTP': udp_dataplane.probe_sctp()},
+            udp_by_nftables=True),
+        served_profile_data=profile_options.haproxy(namespaces=topology is not None),
+        udp=udp_dataplane.UdpDataplane(amphora) if udp_refusal is None else None)
 
 
 def _noop(conf):
@@ -88,7 +96,7 @@ def _noop(conf):
                    operating_statuses=noop_statuses.store_after_change,
                    polls_health=False,
                    # Octavia's noop amphora driver takes everything, LVS included.
-                   capabilities=capabilities.Capabilities(lvs_refusal=None),
+                   capabilities=capabilities.Capabilities(),
                    # As Octavia's noop compute, image and network drivers.
                    served_profile_data=None)
 

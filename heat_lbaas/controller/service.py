@@ -28,7 +28,9 @@ from heat_lbaas.controller.api import app as api_app
 from heat_lbaas.controller.api import capabilities
 from heat_lbaas.controller.api import keystone_auth
 from heat_lbaas.controller.db import store as store_module
+from heat_lbaas.controller.db import tree as tree_module
 from heat_lbaas.controller.health import monitor
+from heat_lbaas.controller.health import udp_checks
 from heat_lbaas.controller.worker import apply
 from heat_lbaas.controller.worker import failover
 from heat_lbaas.controller.worker import queue
@@ -60,6 +62,7 @@ class Controller:
         chosen = drivers.build(conf)
         self.driver = chosen.amphora
         self.polls_health = chosen.polls_health
+        self.udp = chosen.udp
         self.failovers = failover.FailoverRequests(self.store)
         self.certificates = chosen.certificates
         self.statistics = stats.Statistics(self.store, self.driver)
@@ -68,13 +71,14 @@ class Controller:
         self.driver.before_replacing = self.statistics.collect
         self.worker = queue.PerLoadBalancerQueue(
             apply.Applier(self.store, self.driver, self.failovers, self.certificates,
-                          chosen.operating_statuses),
+                          chosen.operating_statuses, chosen.udp),
             conf.controller.workers)
         self.health = monitor.HealthMonitor(
             self.store, self.driver, conf.controller.health_interval,
             fail_over=functools.partial(failover.fail_over, self.failovers,
                                         self.worker,
-                                        allowed=status_transitions.FAILOVER_BY_HEALTH))
+                                        allowed=status_transitions.FAILOVER_BY_HEALTH),
+            udp=chosen.udp)
         self.context = Context(conf, self.store, self.worker,
                                self.statistics, chosen.network,
                                self.failovers, self.certificates,
@@ -104,6 +108,7 @@ class Controller:
                     serving = self.driver.adopt(lb['id'])
                 except driver_base.AmphoraError as error:
                     LOG.error('Load balancer %s: %s', lb['id'], error)
+                self._adopt_udp(lb['id'])
             status_transitions.resume(self.store, lb, serving)
             self.worker.submit(lb['id'])
         for lb_id in self.driver.running_ids():
@@ -112,6 +117,15 @@ class Controller:
                 self.driver.remove(lb_id)
         # What a killed run left of amphorae now gone (their namespaces).
         self.driver.sweep(known)
+
+    def _adopt_udp(self, lb_id):
+        """The UDP ruleset the driver loaded again serves the stored tree, with the
+        members stored in ERROR still out of rotation until a check passes."""
+        tree = tree_module.load_tree(self.store, lb_id) if self.udp is not None else None
+        if tree is not None:
+            stored = {m['id']: m['operating_status'] for m in tree.members}
+            self.udp.adopt(tree, {member_id for member_id in udp_checks.checks_of(tree)
+                                  if stored[member_id] == 'ERROR'})
 
     def start(self):
         self.worker.start()

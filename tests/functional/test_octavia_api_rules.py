@@ -4,7 +4,7 @@ not serve, allowed_cidrs of the VIP's IP version only, `fields` on the provider 
 and which listeners may share a protocol_port."""
 import pytest
 
-from heat_lbaas.controller.amphora import keepalived_lvs
+from heat_lbaas.controller.amphora import udp_dataplane
 from tests.support import ports
 
 PROVIDER_REFUSAL = "Provider 'amphora' does not support a requested option: "
@@ -17,9 +17,10 @@ def test_an_option_the_provider_does_not_serve_is_octavias_501(api, loadbalancer
     assert response.status_code == 501, response.text
     assert response.json() == {
         'faultcode': 'Server', 'debuginfo': None,
-        # UDP is keepalived's (LVS): the haproxy driver says why it has none here.
+        # UDP is served by nftables in the amphora's namespace: with loopback
+        # amphorae (these tests' controller) the haproxy driver says it has none.
         'faultstring': PROVIDER_REFUSAL + 'protocol UDP is not supported by this '
-                       'controller: %s.' % keepalived_lvs.unserved_reason()}
+                       'controller: %s.' % udp_dataplane.probe_udp(None)}
     # A value Octavia itself refuses is still its 400, before the provider is asked.
     response = api.request('POST', '/listeners', {'listener': {
         'loadbalancer_id': loadbalancer['id'], 'protocol': 'QUIC', 'protocol_port': 53}})
@@ -95,7 +96,7 @@ def test_fields_select_the_keys_of_the_provider_list(api):
 def test_listeners_of_one_transport_protocol_never_share_a_port(api, loadbalancer):
     """Octavia 19 refuses a second listener on a port only when both use the same
     transport protocol (its L4_PROTOCOL_MAP; UDP and SCTP listeners, which the
-    haproxy driver refuses with 501 here, may share a TCP listener's port:
+    haproxy driver refuses with 501 in loopback mode, may share a TCP listener's port:
     test_udp_sctp_api.py), naming the protocol of the listener already there."""
     lb_id, vip = loadbalancer['id'], loadbalancer['vip_address']
     port = ports.free_port(vip)

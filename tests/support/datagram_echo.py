@@ -10,12 +10,17 @@ from tests.support import ports
 class DatagramEcho:
     """Answers each datagram with `name` and what it received: b'<name>:<data>'."""
 
-    def __init__(self, name):
-        network = ports.random_loopback_subnet()
+    def __init__(self, name, address=None, port=0):
+        """On `address` (default: a loopback address of its own) and `port` (default:
+        a free one; given, to start a stopped member again where it was)."""
+        if address is None:
+            network = ports.random_loopback_subnet()
+            address = network.replace('.0/24', '.%d' % random.randint(2, 250))
         self.name = name
-        self.address = network.replace('.0/24', '.%d' % random.randint(2, 250))
+        self.address = address
+        self.peers = set()      # the addresses datagrams came from
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.socket.bind((self.address, 0))
+        self.socket.bind((self.address, port))
         self.port = self.socket.getsockname()[1]
         self.socket.settimeout(0.2)
         self._stopped = threading.Event()
@@ -29,6 +34,7 @@ class DatagramEcho:
                 data, peer = self.socket.recvfrom(65535)
             except TimeoutError:
                 continue
+            self.peers.add(peer[0])
             self.socket.sendto(self.name.encode() + b':' + data, peer)
 
     def stop(self):

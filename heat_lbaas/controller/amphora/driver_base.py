@@ -30,6 +30,13 @@ class AmphoraDriver(abc.ABC):
 
         Raises AmphoraError, leaving the previous configuration serving."""
 
+    def apply_ruleset(self, lb_id, ruleset):
+        """Serve the nftables ruleset of the load balancer's UDP listeners
+        (nft_render.py; None: none). Drivers without a UDP data plane serve none
+        (the API refuses UDP listeners for them, api/capabilities.py)."""
+        if ruleset is not None:
+            raise AmphoraError('this amphora driver serves no UDP listener')
+
     def restart(self, lb_id, config_text):
         """Replace the running amphora by a new one serving `config_text` (failover).
 

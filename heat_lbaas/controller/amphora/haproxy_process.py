@@ -34,7 +34,9 @@ import time
 from heat_lbaas.controller.amphora import death_watch
 from heat_lbaas.controller.amphora import driver_base
 from heat_lbaas.controller.amphora import netns
+from heat_lbaas.controller.amphora import nft_render
 from heat_lbaas.controller.amphora import private_dir
+from heat_lbaas.controller.amphora import udp_dataplane
 from heat_lbaas.controller.amphora import unix_socket
 
 LOG = logging.getLogger(__name__)
@@ -44,6 +46,8 @@ PING_CHECK = '''#!/bin/sh
 exec %s -c 1 -W 1 -q "$3" >/dev/null 2>&1
 '''
 VIP_FILE = 'vip'
+# The nftables ruleset of the amphora's UDP listeners (udp_dataplane.py), as loaded.
+RULESET_FILE = 'udp.nft'
 MASTER_LINE = re.compile(r'^(\d+)\s+master\s+(\d+)\s+\[failed:\s*(\d+)\]', re.M)
 WORKER_LINE = re.compile(r'^(\d+)\s+worker\s+(\d+)', re.M)
 # The template writes every listener as `    bind <address>:<port>[ options]`.
@@ -179,7 +183,12 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         version ran the whole master inside it."""
         return _network_namespace(pid) == _network_namespace('self')
 
-    def _release_namespace(self, lb_id):
+    def _release_namespace(self, lb_id, unless_ruleset=False):
+        """Remove the amphora's namespace; with `unless_ruleset`, not while a UDP
+        ruleset serves in it (a load balancer with UDP listeners only runs no
+        HAProxy and still needs its namespace and VIP)."""
+        if unless_ruleset and os.path.exists(self._ruleset_path(lb_id)):
+            return
         if self.topology is not None:
             try:
                 self.topology.remove_amphora(lb_id)
@@ -352,7 +361,7 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         if config_text is None:
             self._before_replacing(lb_id)
             self._stop(lb_id)
-            self._release_namespace(lb_id)
+            self._release_namespace(lb_id, unless_ruleset=True)
             # Nothing to serve: a restarted controller must not start it again.
             for path in (self.config_path(lb_id), self._served_path(lb_id)):
                 if os.path.exists(path):
@@ -377,6 +386,46 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         except driver_base.AmphoraError:
             self._restore(lb_id, previous)
             raise
+
+    # --- the UDP data plane ------------------------------------------------------
+
+    def _ruleset_path(self, lb_id):
+        return os.path.join(self._dir(lb_id), RULESET_FILE)
+
+    def apply_ruleset(self, lb_id, ruleset):
+        """Load the UDP listeners' nftables ruleset in the amphora's namespace
+        (created with its VIP if need be) and keep it for adoption; None removes our
+        table. Raises AmphoraError, the previous ruleset serving."""
+        path = self._ruleset_path(lb_id)
+        if ruleset is None:
+            if os.path.exists(path):
+                if self.topology is not None and lb_id in self.topology.namespaces():
+                    udp_dataplane.load(self.topology, lb_id,
+                                       nft_render.removal())
+                os.unlink(path)
+            return
+        if self.topology is None:
+            raise driver_base.AmphoraError('UDP listeners need amphora_network = '
+                                           'namespace')
+        os.makedirs(self._dir(lb_id), exist_ok=True)
+        self._prepare_namespace(lb_id)
+        udp_dataplane.load(self.topology, lb_id, ruleset)
+        with open(path + '.new', 'w') as kept:
+            kept.write(ruleset)
+        os.replace(path + '.new', path)
+
+    def _reload_ruleset(self, lb_id):
+        """After a controller restart (or heat-lbaas-amphorae stop): the kept ruleset
+        loaded again. The same text replaces the same table in one transaction, so
+        flows already NATed keep going."""
+        try:
+            with open(self._ruleset_path(lb_id)) as kept:
+                ruleset = kept.read()
+        except FileNotFoundError:
+            return
+        self._prepare_namespace(lb_id)
+        udp_dataplane.load(self.topology, lb_id, ruleset)
+        LOG.info('Amphora of load balancer %s: UDP ruleset loaded again', lb_id)
 
     def _served_path(self, lb_id):
         return os.path.join(self._dir(lb_id), 'haproxy.cfg.served')
@@ -409,6 +458,8 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
 
         Returns the master PID, or None if there is no configuration to serve.
         Raises AmphoraError if HAProxy does not start."""
+        if self.topology is not None:
+            self._reload_ruleset(lb_id)
         pid = self.master_pid(lb_id)
         if pid and self.topology is not None and not self._in_controller_namespace(pid):
             # Its configuration reaches members through a host namespace name that
@@ -436,7 +487,7 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         if config_text is None:
             self._before_replacing(lb_id)
             self._stop(lb_id)
-            self._release_namespace(lb_id)
+            self._release_namespace(lb_id, unless_ruleset=True)
             return
         config_text = self._placed(lb_id, config_text)
         if config_text != self._installed(lb_id):

@@ -1,6 +1,10 @@
 """Whether this machine can serve UDP and SCTP listeners as Octavia does: with
 keepalived's LVS virtual servers, which program the kernel's IP Virtual Server
-(IPVS) inside the amphora's network namespace. HAProxy proxies neither protocol."""
+(IPVS) inside the amphora's network namespace. HAProxy proxies neither protocol.
+
+The haproxy driver does not ask this any more: it serves UDP with nftables in
+namespace mode and refuses SCTP (amphora/udp_dataplane.py probes both). This stays
+for the keepalived rendering (lvs_render.py), should a kernel with IPVS run it."""
 import os
 
 # Present when the kernel has IPVS (built in or loaded): what ipvsadm and keepalived use.

@@ -6,7 +6,12 @@ only if the answer is an ICMP port unreachable (a refused connection on the
 connected socket). A reply, or silence for TIMEOUT seconds, counts as up: UDP has
 no handshake, and most UDP services do not answer an empty datagram.
 Exit status 0: up, 1: down (keepalived's MISC_CHECK convention).
+
+Where nftables serves UDP instead of keepalived (amphora/udp_dataplane.py), the
+controller's health monitor runs these same checks (health/udp_checks.py), and the
+TCP and HTTP ones keepalived would have run itself (TCP_CHECK, HTTP_GET).
 """
+import http.client
 import ipaddress
 import socket
 import sys
@@ -31,6 +36,28 @@ def udp_member_up(address, port, timeout):
             # Unreachable host or network: down as well.
             return False
     return True
+
+
+def tcp_member_up(address, port, timeout):
+    """keepalived's TCP_CHECK: a connection is accepted within `timeout`."""
+    try:
+        with socket.create_connection((address, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def http_member_up(address, port, timeout, url_path, expected_codes):
+    """keepalived's HTTP_GET: a GET of `url_path` answered with one of
+    `expected_codes` (ints) within `timeout`."""
+    connection = http.client.HTTPConnection(address, port, timeout=timeout)
+    try:
+        connection.request('GET', url_path)
+        return connection.getresponse().status in expected_codes
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        connection.close()
 
 
 def main(argv=None):

@@ -25,6 +25,10 @@ class PerTopologyDriver(driver_base.AmphoraDriver):
     def apply(self, lb_id, config_text):
         self._for(lb_id).apply(lb_id, config_text)
 
+    def apply_ruleset(self, lb_id, ruleset):
+        # The pair's amphorae have none (the API refuses UDP on ACTIVE_STANDBY).
+        self._for(lb_id).apply_ruleset(lb_id, ruleset)
+
     def restart(self, lb_id, config_text):
         self._for(lb_id).restart(lb_id, config_text)
 

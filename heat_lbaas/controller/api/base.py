@@ -54,7 +54,7 @@ class Collection:
         limits.check_tags(self.context.conf, values)
         current = current_of()
         self.check_rules(values, current)
-        self.context.capabilities.check(self.object_type, values)
+        self.context.capabilities.check(self.object_type, values, current)
         return values, current
 
     def new_row(self, values, project_id):

@@ -7,6 +7,7 @@ from heat_lbaas.controller.api import base
 from heat_lbaas.controller import errors
 from heat_lbaas.controller.api import listener_options
 from heat_lbaas.controller.api import tls_options
+from heat_lbaas.controller.db import topologies
 
 PROMETHEUS = 'PROMETHEUS'
 # Which pool protocols each listener protocol can send traffic to (Octavia's table).
@@ -75,6 +76,8 @@ class Listeners(base.Collection):
                 raise errors.NotFound(model.LOADBALANCER.title, values['loadbalancer_id'])
             check_port_free(values, self.list(loadbalancer_id=lb['id']))
             check_cidrs_fit_vip(values.get('allowed_cidrs'), lb)
+            self.context.capabilities.check_topology(
+                values['protocol'], topologies.of_loadbalancer(self.store, lb))
             self._check_default_pool(values, lb['id'])
             self.lock_for_change(values)
             row = self.new_row(values, project_id or lb['project_id'])

@@ -24,6 +24,7 @@ from heat_lbaas.controller.api import l7_validation
 from heat_lbaas.controller.api import l7policies
 from heat_lbaas.controller.api import l7rules
 from heat_lbaas.controller.api import listeners as listeners_module
+from heat_lbaas.controller.db import topologies
 from heat_lbaas.controller.api import members as members_module
 from heat_lbaas.controller.api import pools as pools_module
 from heat_lbaas.controller.db import l7_positions
@@ -236,6 +237,8 @@ class GraphBuilder:
         for plan in graph.listeners:
             # The VIP is placed in this transaction: its IP version is known now.
             listeners_module.check_cidrs_fit_vip(plan.values.get('allowed_cidrs'), lb)
+            self.context.capabilities.check_topology(
+                plan.values['protocol'], topologies.of_loadbalancer(self.store, lb))
             plan.values.update(loadbalancer_id=lb['id'],
                                default_pool_id=pool_ids.get(plan.default_pool))
             listener = self.listeners.new_row(plan.values, project_id)

@@ -5,6 +5,11 @@ its stats socket gives the check status of each server (a member id). An ACTIVE
 load balancer whose amphora died (its HAProxy master killed, say) is failed over
 through `fail_over`, as Octavia's health manager does for an amphora that stops
 sending heartbeats.
+
+Where nftables serves UDP listeners (`udp`, amphora/udp_dataplane.py), their
+members are checked from here too (health/udp_checks.py): the verdicts become their
+operating statuses and the ruleset's rotation. A load balancer with UDP listeners
+only has no HAProxy to ask.
 """
 import logging
 import threading
@@ -13,6 +18,7 @@ from heat_lbaas.controller import model
 from heat_lbaas.controller.amphora import stats
 from heat_lbaas.controller.db import tree as tree_module
 from heat_lbaas.controller.health import rollup
+from heat_lbaas.controller.health import udp_checks
 
 LOG = logging.getLogger(__name__)
 
@@ -31,9 +37,11 @@ def member_checks(rows):
 
 
 class HealthMonitor:
-    def __init__(self, store, driver, interval=1.0, fail_over=None):
+    def __init__(self, store, driver, interval=1.0, fail_over=None, udp=None):
         self.store = store
         self.driver = driver
+        self.udp = udp
+        self.udp_checks = udp_checks.UdpMemberChecks() if udp is not None else None
         self.interval = interval
         # fail_over(lb_id) -> bool: worker/failover.fail_over, bound by the service.
         self.fail_over = fail_over
@@ -48,6 +56,8 @@ class HealthMonitor:
         self._stop.set()
         if self._thread.is_alive():     # never started when nothing reports health
             self._thread.join(timeout=10)
+        if self.udp_checks is not None:
+            self.udp_checks.stop()
 
     def _run(self):
         while not self._stop.wait(self.interval):
@@ -71,14 +81,25 @@ class HealthMonitor:
         return True
 
     def poll_once(self):
+        udp_ids = self.udp.lb_ids() if self.udp is not None else set()
         for lb in self.store.find(model.LOADBALANCER, provisioning_status='ACTIVE'):
             if self._fail_over_if_crashed(lb['id']):
                 continue
             text = self.driver.query(lb['id'], 'show stat')
-            if text is None:
+            if text is None and lb['id'] not in udp_ids:
                 continue
             tree = tree_module.load_tree(self.store, lb['id'])
             if tree is None or tree.loadbalancer['provisioning_status'] != 'ACTIVE':
                 continue
-            rollup.store_statuses(self.store, tree, rollup.compute(
-                tree, member_checks(stats.parse_show_stat(text))))
+            checks = member_checks(stats.parse_show_stat(text)) if text else {}
+            if lb['id'] in udp_ids:
+                checks.update(self._check_udp_members(tree))
+            rollup.store_statuses(self.store, tree, rollup.compute(tree, checks))
+        if self.udp_checks is not None:
+            self.udp_checks.keep_only(udp_ids)
+
+    def _check_udp_members(self, tree):
+        """The UDP members' check statuses; those found dead leave the rotation."""
+        statuses, out = self.udp_checks.poll(tree)
+        self.udp.set_out_of_rotation(tree.loadbalancer['id'], out)
+        return statuses

@@ -29,8 +29,10 @@ LOG = logging.getLogger(__name__)
 
 class Applier:
     def __init__(self, store, driver, failovers=None, certificate_store=None,
-                 operating_statuses=rollup.refresh_after_change):
+                 operating_statuses=rollup.refresh_after_change, udp=None):
         self.store = store
+        # amphora/udp_dataplane.UdpDataplane, where the driver serves UDP listeners.
+        self.udp = udp
         self.driver = driver
         # operating_statuses(store, changed tree), called once a change is finished.
         self.operating_statuses = operating_statuses
@@ -59,6 +61,10 @@ class Applier:
                 served, self.driver.stats_socket_path(lb_id),
                 certificate_paths, self.driver.ping_command)
             self.driver.place_vip(lb_id, served.loadbalancer['vip_address'])
+            if self.udp is not None:
+                # First: the namespace of a load balancer with UDP listeners only is
+                # kept for its ruleset when HAProxy is given nothing to serve.
+                self.udp.serve(served)
             if failover:
                 LOG.info('Load balancer %s: failover, restarting its amphora', lb_id)
                 self.driver.restart(lb_id, config_text)
@@ -66,6 +72,7 @@ class Applier:
                 self.driver.apply(lb_id, config_text)
         except (driver_base.AmphoraError, certificates.CertificateError) as error:
             LOG.error('Load balancer %s: %s', lb_id, error)
+            self._restore_udp(lb_id, accepted)
             self._finish(tree, failed=True, failover=failover)
             return
         except Exception as error:
@@ -73,10 +80,25 @@ class Applier:
             # descriptor left...), the change must end rather than stay PENDING_*.
             LOG.exception('Load balancer %s: applying the change failed: %s',
                           lb_id, error)
+            self._restore_udp(lb_id, accepted)
             self._finish(tree, failed=True, failover=failover)
             return
         self.last_good.remember(served, certificate_paths)
         self._finish(tree, failed=False)
+
+    def _restore_udp(self, lb_id, accepted):
+        """HAProxy refused what the UDP ruleset already serves: the ruleset goes back
+        to the last accepted tree (none: no ruleset), as the HAProxy configuration
+        does."""
+        if self.udp is None:
+            return
+        try:
+            if accepted is None:
+                self.udp.withdraw(lb_id)
+            else:
+                self.udp.serve(accepted.tree)
+        except Exception:
+            LOG.exception('Load balancer %s: restoring the UDP ruleset failed', lb_id)
 
     def _stage_certificates(self, tree, accepted):
         """{(kind, container ref): path of its copy in the amphora} for what the
@@ -110,6 +132,8 @@ class Applier:
             for object_type, row in tree.objects():
                 self.store.delete(object_type, row['id'])
         self.last_good.forget(lb_id)
+        if self.udp is not None:
+            self.udp.forget(lb_id)
         LOG.info('Load balancer %s deleted', lb_id)
 
     def _finish(self, tree, failed, failover=False):
