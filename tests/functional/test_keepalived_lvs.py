@@ -1,11 +1,10 @@
 """keepalived's LVS configuration of UDP and SCTP listeners (amphora/lvs_render.py),
 rendered from trees built through the API (the in-process controller with the noop
 driver) and checked by keepalived itself (`keepalived -t`) inside a real network
-namespace; the UDP-CONNECT check against a real UDP server; and the haproxy
-driver's refusal where the kernel has no IPVS (amphora/keepalived_lvs.py).
+namespace; the UDP-CONNECT check against a real UDP server.
 
-Nothing here runs keepalived as a daemon: this kernel has no IPVS to program."""
-import os
+Nothing here runs keepalived as a daemon: this kernel has no IPVS to program (the
+haproxy driver serves UDP with nftables instead: test_udp_dataplane.py)."""
 import re
 import shutil
 import subprocess
@@ -14,7 +13,6 @@ import uuid
 
 import pytest
 
-from heat_lbaas.controller.amphora import keepalived_lvs
 from heat_lbaas.controller.amphora import lvs_check
 from heat_lbaas.controller.amphora import lvs_render
 from heat_lbaas.controller.db import tree as tree_module
@@ -198,17 +196,6 @@ def test_the_udp_connect_check_tells_a_listening_member_from_a_closed_port():
         echo.stop()
     # The member stopped: its port now answers ICMP port unreachable.
     assert not lvs_check.udp_member_up(echo.address, echo.port, 2)
-
-
-def test_ipvs_is_detected_by_its_proc_file(tmp_path):
-    present = tmp_path / 'ip_vs'
-    present.write_text('')
-    missing = tmp_path / 'missing'
-    assert 'no IP Virtual Server (no %s)' % missing in keepalived_lvs.unserved_reason(
-        str(missing))
-    assert 'not yet started' in keepalived_lvs.unserved_reason(str(present))
-    assert os.path.exists(keepalived_lvs.IPVS_PROC) == (
-        'no IP Virtual Server' not in keepalived_lvs.unserved_reason())
 
 
 def test_an_sctp_monitor_is_not_rendered_until_an_sctp_check_exists(api, controller,

@@ -266,3 +266,13 @@ def test_udp_members_of_the_vips_ip_version_only(api, lb, listener_of, pool_of):
         {'address': '192.0.2.1', 'protocol_port': 53},
         {'address': '2001:db8::2', 'protocol_port': 53}]})
     assert refused(response, 501) == message
+    # The loose pool's IPv6 member would be left out of a UDP listener's forwarding:
+    # a listener taking that pool gets the same 501, and keeps no default pool.
+    listener = listener_of('UDP', 54)
+    assert refused(api.request('PUT', '/listeners/%s' % listener['id'], {'listener': {
+        'default_pool_id': loose['id']}}), 501) == message
+    assert refused(post(api, 'listeners', 'listener', loadbalancer_id=lb['id'],
+                        protocol='UDP', protocol_port=55,
+                        default_pool_id=loose['id']), 501) == message
+    assert api.request('GET', '/listeners/%s' % listener['id']).json()[
+        'listener']['default_pool_id'] is None

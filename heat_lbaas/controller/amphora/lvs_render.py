@@ -6,8 +6,8 @@ templates/keepalived_lvs.cfg.j2.
 keepalived programs the kernel's IPVS with it, inside the amphora's network
 namespace (`net_namespace`): members are reached by NAT, and checked by keepalived
 itself (MISC_CHECK running lvs_check.py for UDP-CONNECT, HTTP_GET, TCP_CHECK).
-Where the kernel has no IPVS the haproxy driver refuses these listeners
-(keepalived_lvs.py); this module only renders.
+This module only renders: the haproxy driver serves UDP with nftables instead
+(nft_render.py, udp_dataplane.py), since the kernels it runs on here have no IPVS.
 """
 import ipaddress
 import re

@@ -4,6 +4,8 @@ import ipaddress
 from heat_lbaas import octavia_vocabulary as octavia
 from heat_lbaas.controller import model
 from heat_lbaas.controller.api import base
+from heat_lbaas.controller.api import capabilities
+from heat_lbaas.controller.api import lvs_rules
 from heat_lbaas.controller import errors
 from heat_lbaas.controller.api import listener_options
 from heat_lbaas.controller.api import tls_options
@@ -93,6 +95,14 @@ class Listeners(base.Collection):
         if pool is None or pool['loadbalancer_id'] != lb_id:
             raise errors.NotFound(model.POOL.title, pool_id)
         check_protocols(protocol or values['protocol'], pool['protocol'])
+        # The members of a pool no listener used yet were not held to the VIP's IP
+        # version (api/members.py): they are now, as the kernel forwards datagrams
+        # within one IP version (an IPv6 member of an IPv4 VIP would be left out).
+        lvs_rules.check_member_ip_versions(
+            pool['protocol'], [member['address'] for member in self.store.find(
+                model.MEMBER, pool_id=pool_id) if member['provisioning_status'] != 'DELETED'],
+            [self.store.get(model.LOADBALANCER, lb_id)['vip_address']],
+            capabilities.PROVIDER)
 
     def update(self, listener_id, body):
         # Certificate files are read before the lock is taken (a slow file delays
