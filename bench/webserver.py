@@ -1,6 +1,6 @@
 """The devcloud's web server (issue 13 §1): `LBaaS::Dev::WebServer`'s program
-(heat_lbaas.devcloud.webserver, served by aiohttp) must not be what limits a traffic
-figure.
+(heat_lbaas.devcloud.webserver, an asyncio protocol on uvloop) must not be what limits
+a traffic figure.
 
 One web server process, measured with wrk at 1 and 16 kept-alive connections two ways,
 in rotating order within each round (the machine is shared and noisy):
@@ -205,7 +205,8 @@ def run(size):
             'series': wrk.series('Devcloud web server', 'webserver', TARGETS, plan['connections'],
                                 summaries, ('rps', 'p99')),
             'notes': [
-                'One LBaaS::Dev::WebServer process (aiohttp, one event loop). wrk %ds per '
+                'One LBaaS::Dev::WebServer process (asyncio on uvloop, one event loop). '
+                'wrk %ds per '
                 'run, %d round(s), medians; threads = min(connections, 2).'
                 % (plan['seconds'], plan['rounds']),
                 'The load balancer (listener connection_limit -1): %s.'

@@ -7,9 +7,10 @@ every GET/HEAD on any path with 200 (`?sleep=SECONDS`: that much later), a body
 `served-by: <stack>/<resource> <address>:<port>` and the header X-Served-By with the same
 identity. That is how traffic through a load balancer shows which member served it.
 
-It is served by aiohttp (identity_http.py) on one uvloop event loop: keep-alive clients
-are not held up by small writes (TCP_NODELAY) and 1,000+ concurrent connections are fine
-(it raises its open-file limit to the hard limit and the listen backlog to 4,096).
+It is served by a small HTTP/1.1 protocol (identity_http.py) on one uvloop event loop:
+keep-alive clients are not held up by small writes (TCP_NODELAY) and 1,000+ concurrent
+connections are fine (it raises its open-file limit to the hard limit and the listen
+backlog to 4,096).
 
 Files, all in the state directory (`$HEAT_LBAAS_DEVCLOUD_DIR/webservers`, or
 `$XDG_STATE_HOME/heat-lbaas-devcloud/webservers` = `~/.local/state/...` without it):
@@ -182,8 +183,8 @@ def main(argv=None):
         identity = '%s/%s %s:%d' % (args.stack, args.resource, address, port)
 
         # Ready as soon as the socket listens: the kernel queues connections until the
-        # event loop accepts them, so announcing before importing aiohttp and uvloop
-        # (about 0.3 s, half of the server's start) only makes the first answer wait
+        # event loop accepts them, so announcing before importing asyncio and uvloop
+        # (about 0.1 s, most of the server's start) only makes the first answer wait
         # for the import, never fail; a scale-up's Heat waits for this file.
         child_process.write_atomically(ready_file(state_dir, args.server_id), json.dumps({
             'address': address, 'port': port, 'url': 'http://%s:%d/' % (address, port),
@@ -195,7 +196,7 @@ def main(argv=None):
             '--address', address])
         print('listening on %s:%d as %s' % (address, port, identity), flush=True)
 
-        # aiohttp and uvloop are imported by the server process only, not by the Heat
+        # asyncio and uvloop are imported by the server process only, not by the Heat
         # engine that imports this module to start and stop servers.
         from heat_lbaas.devcloud import identity_http
         identity_http.run(listening, LISTEN_BACKLOG, identity)

@@ -95,6 +95,46 @@ def test_other_methods_are_not_implemented(started_servers):
     assert _request('POST', ready['address'], ready['port'])[0] == 501
 
 
+def _exchange(address, port, data, timeout=5):
+    """What the server sends back for `data` until it closes the connection."""
+    with socket.create_connection((address, port), timeout=timeout) as connection:
+        connection.sendall(data)
+        received = b''
+        while True:
+            chunk = connection.recv(65536)
+            if not chunk:
+                return received
+            received += chunk
+
+
+def test_pipelined_requests_are_answered_in_order_on_one_connection(started_servers):
+    _server_id, _pid, ready = started_servers()
+    began = time.monotonic()
+    received = _exchange(ready['address'], ready['port'],
+                         b'GET /?sleep=0.3 HTTP/1.1\r\nHost: a\r\n\r\n'
+                         b'HEAD /b HTTP/1.1\r\n\r\n'
+                         b'GET /c HTTP/1.0\r\n\r\n')
+    # The slow first answer holds the two after it back, not the other way round; the
+    # HTTP/1.0 request (no keep-alive) ends the connection.
+    assert time.monotonic() - began >= 0.3
+    answers = received.split(b'HTTP/1.1 ')[1:]
+    assert [a.split(b' ', 1)[0] for a in answers] == [b'200'] * 3
+    assert [a.endswith(b'served-by: teststack/server %s:%d\n' % (
+        ready['address'].encode(), ready['port'])) for a in answers] == [True, False, True]
+    assert b'Connection: close' in answers[2]
+
+
+def test_what_it_cannot_read_is_answered_and_the_connection_closed(started_servers):
+    _server_id, _pid, ready = started_servers()
+    for request, status in ((b'nonsense\r\n\r\n', b'400'),
+                            (b'GET / HTTP/1.1\r\nX: ' + b'a' * 70000, b'431'),
+                            (b'PUT / HTTP/1.1\r\nContent-Length: 2\r\n\r\nab', b'501')):
+        received = _exchange(ready['address'], ready['port'], request)
+        assert received.startswith(b'HTTP/1.1 ' + status), received[:80]
+    # And it still answers.
+    assert _request('GET', ready['address'], ready['port'])[0] == 200
+
+
 def test_sleep_answers_later_while_other_connections_are_answered(started_servers):
     _server_id, _pid, ready = started_servers()
     slow = {}
