@@ -133,16 +133,24 @@ max_connections = 200
                                    % (timeout, processes.tail(self.log_file)))
             time.sleep(0.1)
 
-    def _install_db(self):
-        result = subprocess.run(
-            ['mariadb-install-db', '--defaults-file=%s' % self.defaults_file,
-             '--auth-root-authentication-method=socket', '--skip-test-db'],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            cwd=str(self.base_dir))
-        if result.returncode != 0:
+    def _install_db(self, attempts=2):
+        """The system tables in a new datadir. Tried twice: once in a fresh clone's
+        `make test` (three MariaDB servers being set up side by side on a loaded
+        machine) the bootstrap failed without a reason in its output; what
+        mariadbd logged is in the error if it fails again."""
+        for attempt in range(1, attempts + 1):
+            result = subprocess.run(
+                ['mariadb-install-db', '--defaults-file=%s' % self.defaults_file,
+                 '--auth-root-authentication-method=socket', '--skip-test-db'],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                cwd=str(self.base_dir))
+            if result.returncode == 0:
+                return
             shutil.rmtree(self.datadir, ignore_errors=True)
-            raise MariaDBError('mariadb-install-db failed:\n%s'
-                               % result.stdout.decode(errors='replace')[-3000:])
+        raise MariaDBError('mariadb-install-db failed %d times; the last:\n%s\n'
+                           '--- last lines of %s ---\n%s'
+                           % (attempts, result.stdout.decode(errors='replace')[-3000:],
+                              self.log_file, processes.tail(self.log_file)))
 
     def _answers(self):
         if not self.socket.exists():
