@@ -7,7 +7,6 @@ that follows a SIGKILL."""
 import http.client
 import ipaddress
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from heat_lbaas.controller.db import tree as tree_module
 from tests.support import amphora
 from tests.support import controller as controller_support
 from tests.support import http_lb
+from tests.support import namespace_controller
 from tests.support import namespaces
 from tests.support import octavia_api
 from tests.support import processes
@@ -32,43 +32,27 @@ pytestmark = namespaces.needs_namespaces
 VIP_PORT = 8080
 
 
-class NamespaceController:
+class NamespaceController(namespace_controller.NamespaceController):
     """A controller of the test's own in namespace mode, with its web servers."""
 
     def __init__(self):
-        self.directory = controller_support.short_state_dir()
-        self.names = namespaces.Names()
-        self.running = controller_support.RunningController(
-            os.path.join(self.directory, 'state'), namespaces=self.names)
-        self.api = octavia_api.OctaviaApi(self.running.url)
+        super().__init__()
         self.servers = web_servers.WebServers(os.path.join(self.directory, 'web'))
         self.probe = None
 
     def __enter__(self):
-        self.running.start()
+        super().__enter__()
         self.probe = amphora.AmphoraProbe(self.running.state_dir)
         return self
 
-    def __exit__(self, *exc):
-        try:
-            self.servers.stop_all()
-            self.running.stop()
-        finally:
-            leftovers = self.names.leftovers()
-            haproxies = processes.with_argument_containing(
-                self.running.state_dir + '/amphorae/')
-            shutil.rmtree(self.directory, ignore_errors=True)
-        assert haproxies == [], 'HAProxy left running after heat-lbaas-amphorae stop'
-        assert leftovers == [], 'namespaces or links left: %s' % leftovers
+    def stop_members(self):
+        self.servers.stop_all()
 
     def serving_lb(self, members, **options):
         lb, _, pool, url = http_lb.build_http_lb(self.api, members, port=VIP_PORT,
                                                  name='netns', **options)
         self.names.namespaces()     # remembered, for the leftovers check
         return lb, pool, url
-
-    def namespace_of(self, lb_id):
-        return '%s-%s' % (self.names.prefix, lb_id[:8])
 
 
 @pytest.fixture

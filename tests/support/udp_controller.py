@@ -4,48 +4,27 @@ namespace through its veth; UDP members are reached from the amphora's namespace
 not from the host as HAProxy's are, so a loopback address will not do)."""
 import ipaddress
 import os
-import shutil
 import subprocess
 
 from heat_lbaas.controller.amphora import haproxy_process
-from tests.support import controller as controller_support
 from tests.support import datagram_echo
-from tests.support import namespaces
-from tests.support import octavia_api
-from tests.support import processes
+from tests.support import namespace_controller
 
 
-class UdpController:
+class UdpController(namespace_controller.NamespaceController):
     """A namespace-mode controller of the test's own, with its UDP echo members."""
 
     def __init__(self):
-        self.directory = controller_support.short_state_dir()
-        self.names = namespaces.Names()
-        self.running = controller_support.RunningController(
-            os.path.join(self.directory, 'state'), namespaces=self.names,
-            # Checks each second (Octavia's smallest UDP-CONNECT delay is 3 s).
+        # Checks each second (Octavia's smallest UDP-CONNECT delay is 3 s).
+        super().__init__(
             extra_config='[api_settings]\nudp_connect_min_interval_health_monitor = 1\n')
-        self.api = octavia_api.OctaviaApi(self.running.url)
         # The bridge's own address: on the host, reached from every amphora namespace.
         self.member_address = str(next(ipaddress.ip_network(self.names.cidr).hosts()))
         self.echoes = []
 
-    def __enter__(self):
-        self.running.start()
-        return self
-
-    def __exit__(self, *exc):
-        try:
-            for echo in self.echoes:
-                echo.stop()
-            self.running.stop()
-        finally:
-            leftovers = self.names.leftovers()
-            haproxies = processes.with_argument_containing(
-                self.running.state_dir + '/amphorae/')
-            shutil.rmtree(self.directory, ignore_errors=True)
-        assert haproxies == [], 'HAProxy left running after heat-lbaas-amphorae stop'
-        assert leftovers == [], 'namespaces or links left: %s' % leftovers
+    def stop_members(self):
+        for echo in self.echoes:
+            echo.stop()
 
     def echo(self, name, port=0):
         echo = datagram_echo.DatagramEcho(name, self.member_address, port)
@@ -57,9 +36,8 @@ class UdpController:
         self.echoes.remove(echo)
 
     def namespace_of(self, lb_id):
-        name = '%s-%s' % (self.names.prefix, lb_id[:8])
         self.names.namespaces()     # remembered, for the leftovers check
-        return name
+        return super().namespace_of(lb_id)
 
     def ruleset(self, lb_id):
         """Our table in the amphora's namespace, as nft lists it ('' if none)."""
