@@ -32,12 +32,24 @@ READ_ONLY, CREATE_ONLY, WRITABLE = 'read_only', 'create_only', 'writable'
 URL_PATH_PATTERN = r"/[A-Za-z0-9\-._~%!&()*+,;=:@/]*(\?[A-Za-z0-9\-._~%!&()*+,;=:@/?]*)?"
 EXPECTED_CODES_PATTERN = r'[0-9]{3}(-[0-9]{3}|(,[0-9]{3})*)'
 COOKIE_NAME_PATTERN = r'[A-Za-z0-9_\-.]{1,255}'
+# Octavia's expected_codes when a monitor has none.
+DEFAULT_EXPECTED_CODES = '200'
 
 # Health monitor delay and timeout are rendered in seconds: the largest that stays
 # under HAProxy's timer limit (Octavia sets no maximum).
 MAX_MONITOR_SECONDS = (2 ** 31 - 1) // 1000
 # HAProxy reads maxconn as a C int (larger values wrap around without an error).
 MAX_CONNECTION_LIMIT = 2 ** 31 - 1
+
+
+def expected_status_codes(codes):
+    """The HTTP status codes (ints) an expected_codes value names: '200',
+    '200,202' or '200-204' (EXPECTED_CODES_PATTERN); None is Octavia's default."""
+    codes = codes or DEFAULT_EXPECTED_CODES
+    if '-' in codes:
+        low, high = (int(code) for code in codes.split('-'))
+        return tuple(range(low, high + 1))
+    return tuple(int(code) for code in codes.split(','))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -87,8 +87,8 @@ def rotation(members, out_of_rotation=()):
 
 def _granularity_mask(persistence):
     """The IPv4 netmask persistence_granularity gives (None: the whole address, the
-    default). The API takes IPv4 and IPv6 netmasks alike; as keepalived's rendering
-    (lvs_render.py), the leading bits of either count, at most the address's 32."""
+    default). The API takes IPv4 and IPv6 netmasks alike; as for keepalived (a
+    netmask or a prefix length), the leading bits of either count, at most 32."""
     given = persistence.get('persistence_granularity')
     if not given:
         return None

@@ -22,12 +22,7 @@ CIDRS_PER_LINE = 50
 
 def expected_codes_regex(codes):
     """'200' -> ^(200)$, '200,202' -> ^(200|202)$, '200-204' -> ^(200|201|...|204)$"""
-    if '-' in codes:
-        low, high = (int(c) for c in codes.split('-'))
-        values = [str(c) for c in range(low, high + 1)]
-    else:
-        values = codes.split(',')
-    return '^(%s)$' % '|'.join(values)
+    return '^(%s)$' % '|'.join(str(code) for code in model.expected_status_codes(codes))
 
 
 def _is_live(row):
@@ -76,7 +71,7 @@ def _check(hm):
         'url_path': hm['url_path'] or '/',
         'http_version': hm['http_version'] or '1.0',
         'domain_name': hm['domain_name'],
-        'expected_codes_regex': expected_codes_regex(hm['expected_codes'] or '200'),
+        'expected_codes_regex': expected_codes_regex(hm['expected_codes']),
         'inter': '%ds' % max(hm['delay'], 1),
         'fall': hm['max_retries_down'],
         'rise': hm['max_retries'],

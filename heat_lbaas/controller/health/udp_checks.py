@@ -1,6 +1,6 @@
 """Health checks of UDP pools' members, run by the controller from the host where
 nftables serves UDP (amphora/udp_dataplane.py): what keepalived does for Octavia's
-LVS real servers, with the checks of amphora/lvs_check.py.
+LVS real servers, with the checks of health/member_probes.py.
 
 Each member of a UDP pool with an enabled monitor is checked every `delay`
 seconds (each check on a thread of its own pool: a UDP-CONNECT check of a silent
@@ -16,17 +16,11 @@ import dataclasses
 import time
 
 from heat_lbaas import octavia_vocabulary as octavia
-from heat_lbaas.controller.amphora import lvs_check
+from heat_lbaas.controller import model
 from heat_lbaas.controller.amphora import nft_render
+from heat_lbaas.controller.health import member_probes
 
 WORKERS = 8
-
-
-def _expected_codes(codes):
-    if '-' in codes:
-        low, high = (int(c) for c in codes.split('-'))
-        return tuple(range(low, high + 1))
-    return tuple(int(c) for c in codes.split(','))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,12 +38,12 @@ class Check:
 
     def run(self):
         if self.kind == octavia.UDP_CONNECT:
-            return lvs_check.udp_member_up(self.address, self.port, self.timeout)
+            return member_probes.udp_member_up(self.address, self.port, self.timeout)
         if self.kind == 'TCP':
-            return lvs_check.tcp_member_up(self.address, self.port, self.timeout)
+            return member_probes.tcp_member_up(self.address, self.port, self.timeout)
         if self.kind == 'HTTP':
-            return lvs_check.http_member_up(self.address, self.port, self.timeout,
-                                            self.url_path, self.expected_codes)
+            return member_probes.http_member_up(self.address, self.port, self.timeout,
+                                                self.url_path, self.expected_codes)
         raise ValueError('no check of %s monitors' % self.kind)
 
 
@@ -73,7 +67,7 @@ def checks_of(tree):
                 timeout=monitor['timeout'], delay=monitor['delay'],
                 rise=monitor['max_retries'], fall=monitor['max_retries_down'],
                 url_path=monitor['url_path'] or '/',
-                expected_codes=_expected_codes(monitor['expected_codes'] or '200'))
+                expected_codes=model.expected_status_codes(monitor['expected_codes']))
     return checks
 
 

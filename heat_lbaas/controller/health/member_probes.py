@@ -1,22 +1,15 @@
-"""The health check keepalived runs (MISC_CHECK) for a UDP-CONNECT monitor:
-`python -m heat_lbaas.controller.amphora.lvs_check udp TIMEOUT ADDRESS PORT`.
+"""The checks of UDP pools' members (health/udp_checks.py runs them), as
+keepalived runs them for Octavia's LVS real servers.
 
-As Octavia's udp_check.sh (`nc -uz`): one datagram to the member, which is down
-only if the answer is an ICMP port unreachable (a refused connection on the
-connected socket). A reply, or silence for TIMEOUT seconds, counts as up: UDP has
-no handshake, and most UDP services do not answer an empty datagram.
-Exit status 0: up, 1: down (keepalived's MISC_CHECK convention).
-
-Where nftables serves UDP instead of keepalived (amphora/udp_dataplane.py), the
-controller's health monitor runs these same checks (health/udp_checks.py), and the
-TCP and HTTP ones keepalived would have run itself (TCP_CHECK, HTTP_GET).
+UDP-CONNECT, as Octavia's udp_check.sh (`nc -uz`): one datagram to the member,
+which is down only if the answer is an ICMP port unreachable (a refused connection
+on the connected socket). A reply, or silence for `timeout` seconds, counts as up:
+UDP has no handshake, and most UDP services do not answer an empty datagram.
+TCP and HTTP as keepalived's TCP_CHECK and HTTP_GET.
 """
 import http.client
 import ipaddress
 import socket
-import sys
-
-UP, DOWN, USAGE = 0, 1, 2
 
 
 def udp_member_up(address, port, timeout):
@@ -59,15 +52,3 @@ def http_member_up(address, port, timeout, url_path, expected_codes):
     finally:
         connection.close()
 
-
-def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 4 or argv[0] != 'udp':
-        print('usage: lvs_check udp TIMEOUT ADDRESS PORT', file=sys.stderr)
-        return USAGE
-    _, timeout, address, port = argv
-    return UP if udp_member_up(address, int(port), float(timeout)) else DOWN
-
-
-if __name__ == '__main__':
-    sys.exit(main())
