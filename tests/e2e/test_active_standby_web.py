@@ -93,8 +93,7 @@ def _exercise(devcloud):
                        '-e', str(ROOT / 'environments/active-standby.yaml'),
                        '--parameter', 'desired_size=2', '--wait', '--poll', '1', 'ha-web',
                        timeout=600)
-    lb_url = devcloud.openstack('stack', 'output', 'show', 'ha-web', 'lb_url', '-f',
-                                'value', '-c', 'output_value').stdout.strip()
+    lb_url = devcloud.heat.output('ha-web', 'lb_url')
     lb, = devcloud.load_balancer.load_balancers()
     assert lb['flavor_id']
     roles = _amphorae(devcloud, lb['id'])
@@ -159,7 +158,7 @@ def _exercise(devcloud):
 
     devcloud.remember_pids()
     started |= devcloud.pids()
-    devcloud.openstack('stack', 'delete', '-y', '--wait', 'ha-web', timeout=600)
+    devcloud.heat.delete('ha-web')
     assert_nothing_left(devcloud, lb['id'], started)
     assert not list((devcloud.state_dir / 'controller' / 'active-standby' / 'groups'
                      ).glob('*.json'))

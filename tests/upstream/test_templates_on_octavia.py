@@ -13,11 +13,11 @@ import time
 import pytest
 import requests
 
-from tests.support.stacks import output_value, stack_status
+from tests.support.stacks import output_value
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ENVIRONMENT = str(ROOT / 'environments' / 'devcloud.yaml')
-NO_READINESS = ('--parameter', 'wait_for_online=false')
+NO_READINESS = {'wait_for_online': 'false'}
 SETTLE_TIMEOUT = 120
 
 
@@ -66,8 +66,7 @@ def steps(backend, record_property):
         print(text)
         # Shown by the root conftest at the end of the run (from every xdist worker).
         record_property('requests_and_409s', text)
-        backend.devcloud.openstack('stack', 'delete', '-y', '--wait', stack_steps.stack,
-                                   check=False, timeout=600)
+        backend.devcloud.heat.delete(stack_steps.stack, check=False)
 
 
 def _api_get(backend, path):
@@ -102,29 +101,24 @@ def _wait_until(predicate, what, timeout=SETTLE_TIMEOUT):
         time.sleep(0.5)
 
 
-def _create(devcloud, name, template, *parameters):
-    devcloud.openstack('stack', 'create', '-t', _template(template), '-e', ENVIRONMENT,
-                       *NO_READINESS, *parameters, '--wait', '--poll', '1', name,
-                       timeout=600)
-    status, reason = stack_status(devcloud, name)
-    assert status == 'CREATE_COMPLETE', reason
+# Stacks through the in-process heatclient (tests/support/heat_client.py): the
+# requests `openstack stack ... --wait` sends, without a CLI process per call.
+def _create(devcloud, name, template, **parameters):
+    devcloud.heat.create(name, _template(template), [ENVIRONMENT],
+                         {**NO_READINESS, **parameters})
 
 
-def _update(devcloud, name, *parameters, expected='UPDATE_COMPLETE'):
-    # (`stack update`, `check` and `delete` have no --poll: they poll every 5 s.)
-    devcloud.openstack('stack', 'update', '--existing', *parameters, '--wait', name,
-                       check=False, timeout=600)
-    status, reason = stack_status(devcloud, name)
-    assert status == expected, reason
+def _update(devcloud, name, **parameters):
+    status, reason = devcloud.heat.update(name, parameters=parameters, check=False)
+    assert status == 'UPDATE_COMPLETE', reason
 
 
 def _check(devcloud, name):
-    devcloud.openstack('stack', 'check', '--wait', name, check=False, timeout=600)
-    return stack_status(devcloud, name)
+    return devcloud.heat.check(name, check=False)
 
 
 def _delete_leaving_nothing(backend, name):
-    backend.devcloud.openstack('stack', 'delete', '-y', '--wait', name, timeout=600)
+    backend.devcloud.heat.delete(name)
 
 
 def _assert_nothing_left(backend):
@@ -134,11 +128,10 @@ def _assert_nothing_left(backend):
 
 def _group_settled_at(devcloud, stack, group, size):
     """Whether the scaling group's nested stack finished an update with `size` members."""
-    nested = devcloud.openstack_json('stack', 'resource', 'show', stack, group)[
-        'physical_resource_id']
-    if devcloud.openstack_json('stack', 'show', nested)['stack_status'] != 'UPDATE_COMPLETE':
+    nested = devcloud.heat.resource(stack, group)['physical_resource_id']
+    if devcloud.heat.status(nested)[0] != 'UPDATE_COMPLETE':
         return False
-    listed = devcloud.openstack_json('stack', 'resource', 'list', nested)
+    listed = devcloud.heat.resources(nested)
     return (len(listed) == size and
             all(r['resource_status'].endswith('_COMPLETE') for r in listed))
 
@@ -159,8 +152,7 @@ def test_autoscaling_web_lifecycle(backend, steps):
     devcloud = backend.devcloud
     web = steps('autoscaling_web', 'web')
     web.run('create', lambda: _create(devcloud, 'web', 'autoscaling_web',
-                                      '--parameter', 'desired_size=2',
-                                      '--parameter', 'drain_seconds=0'))
+                                      desired_size='2', drain_seconds='0'))
     pool_id = output_value(devcloud, 'web', 'pool_id')
     (balancer,) = _load_balancers(backend)
     assert balancer['provisioning_status'] == 'ACTIVE'
@@ -171,16 +163,15 @@ def test_autoscaling_web_lifecycle(backend, steps):
 
     # In place: the health monitor keeps its id.
     monitor_id = _api_get(backend, '/v2/lbaas/pools/%s' % pool_id)['pool']['healthmonitor_id']
-    web.run('update in place', lambda: _update(
-        devcloud, 'web', '--parameter', 'health_check_path=/healthz'))
+    web.run('update in place', lambda: _update(devcloud, 'web',
+                                               health_check_path='/healthz'))
     monitor = _api_get(backend, '/v2/lbaas/healthmonitors/%s' % monitor_id)['healthmonitor']
     assert monitor['url_path'] == '/healthz'
 
     # Replacement: a member's port cannot change in place (each member of the group is
     # deleted, then created again on the new port).
     old_members = {m['id'] for m in _members(backend, pool_id)}
-    web.run('replacement', lambda: _update(devcloud, 'web', '--parameter',
-                                           'member_port=8085'))
+    web.run('replacement', lambda: _update(devcloud, 'web', member_port='8085'))
     members = _members(backend, pool_id)
     assert [m['protocol_port'] for m in members] == [8085, 8085]
     assert not old_members & {m['id'] for m in members}
@@ -224,8 +215,7 @@ def test_blue_green_switch(backend, steps):
     green = listeners[8081]['default_pool_id']
     assert len(_members(backend, blue)) == len(_members(backend, green)) == 2
 
-    bg.run('switch to green', lambda: _update(devcloud, 'bg', '--parameter',
-                                              'live_color=green'))
+    bg.run('switch to green', lambda: _update(devcloud, 'bg', live_color='green'))
     switched = {lst['protocol_port']: lst
                 for lst in _api_get(backend, '/v2/lbaas/listeners')['listeners']}
     assert switched[8080]['default_pool_id'] == green
@@ -235,8 +225,7 @@ def test_blue_green_switch(backend, steps):
         lst['id'] for lst in listeners.values()}
     assert len(_members(backend, blue)) == len(_members(backend, green)) == 2
 
-    bg.run('switch back to blue', lambda: _update(devcloud, 'bg', '--parameter',
-                                                  'live_color=blue'))
+    bg.run('switch back to blue', lambda: _update(devcloud, 'bg', live_color='blue'))
     assert output_value(devcloud, 'bg', 'live_pool_id') == blue
     bg.run('delete', lambda: _delete_leaving_nothing(backend, 'bg'))
     _assert_nothing_left(backend)
