@@ -127,16 +127,26 @@ class SetupError(Exception):
     """A keystone-manage step failed; the message holds its output."""
 
 
-def keystone_manage(paths, *args):
-    log_file = paths.log_file('keystone-manage')
-    with open(log_file, 'ab') as log:
-        result = subprocess.run(
+def _start_keystone_manage(paths, *args):
+    """A keystone-manage step started, logging to logs/keystone-manage.log."""
+    with open(paths.log_file('keystone-manage'), 'ab') as log:
+        return subprocess.Popen(
             [str(venv_bin() / 'keystone-manage'), '--config-file',
              str(paths.keystone_conf), *args],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-    if result.returncode != 0:
-        text = log_file.read_text(errors='replace').splitlines()[-30:]
-        raise SetupError('keystone-manage %s failed:\n%s' % (args[0], '\n'.join(text)))
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT), args[0]
+
+
+def _wait_for_keystone_manage(paths, *started):
+    """Wait for every step started; then raise for the first that failed."""
+    failed = [name for process, name in started if process.wait() != 0]
+    if failed:
+        text = paths.log_file('keystone-manage').read_text(errors='replace').splitlines()
+        raise SetupError('keystone-manage %s failed:\n%s' % (
+            ', '.join(failed), '\n'.join(text[-30:])))
+
+
+def keystone_manage(paths, *args):
+    _wait_for_keystone_manage(paths, _start_keystone_manage(paths, *args))
 
 
 def first_run_setup(settings, paths):
@@ -150,9 +160,11 @@ def first_run_setup(settings, paths):
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     owner = ['--keystone-user', pwd.getpwuid(os.getuid()).pw_name,
              '--keystone-group', grp.getgrgid(os.getgid()).gr_name]
-    keystone_manage(paths, 'db_sync')
-    keystone_manage(paths, 'fernet_setup', *owner)
-    keystone_manage(paths, 'credential_setup', *owner)
+    # The key repositories are files only: made side by side with the schema (each
+    # step is a Python start of its own, seconds of importing Keystone).
+    _wait_for_keystone_manage(paths, _start_keystone_manage(paths, 'db_sync'),
+                              _start_keystone_manage(paths, 'fernet_setup', *owner),
+                              _start_keystone_manage(paths, 'credential_setup', *owner))
     keystone_manage(paths, 'bootstrap',
                     # One argument: a value starting with '-' must not read as an option.
                     '--bootstrap-password=%s' % settings.password(ADMIN),
