@@ -178,7 +178,7 @@ KEEPALIVED_VRRP_OPTS = [
                     'state (the BACKUP then takes the VIP). Octavia\'s default is '
                     '2 (with checks every 5 s); 1 moves the VIP within about 1.5 s '
                     'of HAProxy dying, at the price of a switch when a single check '
-                    'gets no answer within 0.8 s.'),
+                    'finds no HAProxy listening or gets no answer within 2 s.'),
     cfg.IntOpt('vrrp_success_count', default=2, min=1,
                help='Number of consecutive successes before transition to a '
                     'success state.'),

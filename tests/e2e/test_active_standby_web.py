@@ -26,9 +26,9 @@ FLAVOR = 'active-standby'
 
 
 def _amphorae(devcloud, lb_id):
-    listed = devcloud.openstack_json('loadbalancer', 'amphora', 'list',
-                                     '--loadbalancer', lb_id)
-    return {a['role']: a for a in listed}
+    """{role: amphora}, read in the test process: the waits below look often, and a
+    CLI process per look loaded the machine while the VIP moved."""
+    return {a['role']: a for a in devcloud.load_balancer.amphorae(lb_id)}
 
 
 def _wait(condition, timeout, message):

@@ -2,6 +2,7 @@
 the check it runs tells a live HAProxy from a dead one."""
 import socket
 import subprocess
+import time
 
 import pytest
 
@@ -39,7 +40,10 @@ def test_keepalived_accepts_the_rendered_configuration(tmp_path, role, advert_in
 
 def test_the_check_passes_only_while_haproxy_answers(tmp_path):
     path = str(tmp_path / 'stats')
+    began = time.monotonic()
     assert vrrp_check.main([path]) == 1         # no socket at all
+    # No HAProxy: failed at once (the one retry after PAUSE), not after a timeout.
+    assert time.monotonic() - began < vrrp_check.TIMEOUT
     with socket.socket(socket.AF_UNIX) as server:
         server.bind(path)
         server.listen()

@@ -45,6 +45,10 @@ class LoadBalancerClient:
     def l7_policies(self):
         return [as_dict(policy) for policy in self.proxy.l7_policies()]
 
+    def amphorae(self, lb_id):
+        """The amphorae of a load balancer (an admin's call)."""
+        return [as_dict(amphora) for amphora in self.proxy.amphorae(loadbalancer_id=lb_id)]
+
     def create_listener(self, lb_id, **fields):
         """`loadbalancer listener create --wait`."""
         created = self.proxy.create_listener(loadbalancer_id=lb_id, **fields)

@@ -3,6 +3,7 @@ from the amphora, its peer and the [keepalived_vrrp] timing."""
 import pytest
 
 from heat_lbaas.controller.amphora import keepalived_render
+from heat_lbaas.controller.amphora import vrrp_check
 
 LB_ID = '0b8d5c4e-1f2a-4b3c-9d8e-7f6a5b4c3d2e'
 TIMING = keepalived_render.VrrpTiming(advert_int=3, check_interval=4, fail_count=5,
@@ -48,7 +49,8 @@ def test_each_amphora_of_the_pair_names_itself_and_its_peer():
 
 def test_timing_comes_from_the_keepalived_vrrp_options():
     lines = _lines(_render(MASTER, BACKUP))
-    for line in ('advert_int 3', 'interval 4', 'timeout 4', 'fall 5', 'rise 6',
+    for line in ('advert_int 3', 'interval 4', 'timeout %d' % max(
+            4, keepalived_render.CHECK_TIMEOUT), 'fall 5', 'rise 6',
                  'garp_master_refresh 7', 'garp_master_refresh_repeat 8'):
         assert line in lines
 
@@ -81,3 +83,12 @@ def test_a_fraction_of_a_second_between_advertisements_is_vrrp_version_3():
     assert 'vrrp_version 3' in fraction and 'advert_int 0.50' in fraction
     # VRRPv3 has no authentication: keepalived would refuse the block.
     assert not any(line.startswith('auth') for line in fraction)
+
+
+def test_keepalived_lets_a_slow_check_finish():
+    """A check keepalived ends counts failed and moves the VIP: its deadline covers the
+    check's longest wait and a slow Python start."""
+    timing = keepalived_render.VrrpTiming(check_interval=1)
+    lines = _lines(_render(MASTER, BACKUP, timing=timing))
+    timeout, = [int(line.split()[1]) for line in lines if line.startswith('timeout ')]
+    assert timeout >= vrrp_check.LONGEST_WAIT + keepalived_render.PYTHON_START_ALLOWANCE

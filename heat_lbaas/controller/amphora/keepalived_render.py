@@ -9,6 +9,7 @@ balancer's own network, every amphora here shares one bridge, so each load balan
 pair gets its own virtual_router_id.
 """
 import dataclasses
+import math
 import os
 import shlex
 import sys
@@ -22,6 +23,10 @@ PRIORITY = {MASTER: 100, BACKUP: 90}
 VRRP_IDS = range(1, 256)
 # keepalived reads at most 8 characters of a PASS password.
 AUTH_PASS_LENGTH = 8
+# Seconds a Python start may take on a loaded machine: keepalived's deadline for a
+# check covers it and the check's own longest wait (a check it ends counts failed).
+PYTHON_START_ALLOWANCE = 2
+CHECK_TIMEOUT = math.ceil(vrrp_check.LONGEST_WAIT + PYTHON_START_ALLOWANCE)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,8 +93,7 @@ def render(loadbalancer_id, vrrp_id, auth_pass, vip_address, vip_prefixlen, amph
         script_user=script_user,
         check_command=check_command([amphora.stats_socket]),
         check_interval=timing.check_interval,
-        # keepalived ends a check that outlives its timeout and counts it failed.
-        check_timeout=timing.check_interval,
+        check_timeout=max(timing.check_interval, CHECK_TIMEOUT),
         fail_count=timing.fail_count, success_count=timing.success_count,
         vrrp_group_name=loadbalancer_id.replace('-', ''),
         interface=amphora.interface, vrrp_id=vrrp_id,

@@ -6,6 +6,9 @@ Exits 0 when every HAProxy stats socket answers `show info`, 1 otherwise, so the
 VRRP instance of an amphora whose HAProxy died goes to FAULT and its peer takes the
 VIP. A socket that does not answer is asked once more, 0.15 s later: a reload
 replaces the socket file, and one miss would move the VIP (vrrp_fail_count is 1).
+A dead HAProxy fails the check at once (no socket file, or nobody listening on it);
+a slow one has a second per attempt to answer: on a loaded machine a check that
+gave up sooner moved the VIP away from a MASTER that served, failing requests.
 keepalived runs this every check interval: it imports nothing beyond the standard
 library and takes no configuration (no heat_lbaas import, no file read).
 """
@@ -13,10 +16,11 @@ import socket
 import sys
 import time
 
-# Seconds; two attempts and the pause stay below the smallest check interval (1 s),
-# after which keepalived ends the check and counts it failed.
-TIMEOUT = 0.4
+# Seconds: each attempt's wait for an answer, and the pause between the two.
+TIMEOUT = 1.0
 PAUSE = 0.15
+# The longest a check waits (keepalived's deadline for it must be longer).
+LONGEST_WAIT = 2 * TIMEOUT + PAUSE
 
 
 def answers(path):
