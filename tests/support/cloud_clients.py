@@ -16,6 +16,19 @@ def connect(clouds_yaml, cloud):
     return openstack_connection.Connection(config=config)
 
 
+def connect_as(environment):
+    """A Connection with the password credentials of OS_* variables, as the CLI reads
+    them from a shell that ran `heat-lbaas-devcloud env --user USER`."""
+    return openstack_connection.Connection(
+        auth_type='password', region_name=environment['OS_REGION_NAME'],
+        auth={'auth_url': environment['OS_AUTH_URL'],
+              'username': environment['OS_USERNAME'],
+              'password': environment['OS_PASSWORD'],
+              'user_domain_name': environment['OS_USER_DOMAIN_NAME'],
+              'project_name': environment['OS_PROJECT_NAME'],
+              'project_domain_name': environment['OS_PROJECT_DOMAIN_NAME']})
+
+
 def heat(connection):
     """A heatclient v1 Client sharing the Connection's session and Heat endpoint."""
     return heat_client.Client('1', session=connection.session,
