@@ -9,7 +9,7 @@ engine because even the single-worker launcher runs the service in a child proce
 (cotyledon); the engine service is therefore started directly in this process and
 the API is served next to it by a threaded WSGI server (waitress).
 
-Three small patches make stock Heat 27 behave on one machine without Keystone.
+Small patches make stock Heat 27 behave on one machine without Keystone.
 Each is applied by a function below that says what it changes and why; see also
 docs/devcloud.md.
 """
@@ -30,6 +30,7 @@ import time  # noqa: E402
 from oslo_config import cfg  # noqa: E402
 import oslo_i18n  # noqa: E402
 from oslo_log import log as logging  # noqa: E402
+from heat_lbaas.devcloud import message_arrival  # noqa: E402
 from heat_lbaas.devcloud import settings  # noqa: E402
 
 CONF = cfg.CONF
@@ -198,6 +199,29 @@ def cap_polling_sleeps(poll_cap, trigger_cap):
     stack.time = CappedSleepTime(trigger_cap)
 
 
+# --- patch 4: the in-memory message bus wakes its listeners at once ----------------
+
+def wake_listeners_on_delivery():
+    """Deliveries on the fake transport wake the listeners instead of their 50 ms sleeps.
+
+    Why: with ``transport_url = fake://`` every RPC message (the API's call to the
+    engine, each nested stack's create or update, each convergence check_resource)
+    waits for its listener's next look, and the fake driver looks every 50 ms; a
+    scale-up passes about ten of them one after another.
+    """
+    from oslo_messaging._drivers import impl_fake
+
+    arrival = message_arrival.MessageArrival()
+    impl_fake.time = arrival
+    original_deliver = impl_fake.FakeExchange.deliver_message
+
+    def deliver_message(self, *args, **kwargs):
+        original_deliver(self, *args, **kwargs)
+        arrival.delivered()
+
+    impl_fake.FakeExchange.deliver_message = deliver_message
+
+
 # --- version discovery at the endpoint -------------------------------------------
 
 def answer_version_discovery(app):
@@ -285,6 +309,7 @@ def main(argv=None):
     if CONF.paste_deploy.flavor == 'noauth':
         give_stored_contexts_the_noauth_token()
     cap_polling_sleeps(CONF.devcloud.max_poll_sleep, CONF.devcloud.max_trigger_sleep)
+    wake_listeners_on_delivery()
 
     engine = start_engine()
     api_server = make_api_server()
