@@ -332,9 +332,9 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         except OSError:
             return None
 
-    def _install(self, lb_id, config_text, check):
-        """Make `config_text` the amphora's configuration (with `check`, once haproxy
-        -c accepts it); returns the previous one (None if there was none)."""
+    def _install(self, lb_id, config_text):
+        """Make `config_text` the amphora's configuration once haproxy -c accepts it;
+        returns the previous one (None if there was none)."""
         os.makedirs(self._dir(lb_id), exist_ok=True)
         previous = self._installed(lb_id)
         candidate = self.config_path(lb_id) + '.new'
@@ -343,8 +343,7 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         if self.topology is not None:
             # haproxy -c opens the namespaces the bind lines name.
             self._prepare_namespace(lb_id)
-        if check:
-            self._check(candidate)
+        self._check(candidate)
         os.replace(candidate, self.config_path(lb_id))
         return previous
 
@@ -374,14 +373,9 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
         running = self.master_pid(lb_id)
         if adopted and running and self._served_digest(lb_id) == _digest(config_text):
             return      # what the adopted master serves already
-        # A running master checks the configuration itself as it reloads: one HAProxy
-        # refuses keeps its workers serving the old configuration, and the failed
-        # reload is seen in `show proc` (_reload), so haproxy -c first would only
-        # parse it twice (a whole HAProxy start, about 45 ms of each change). A start
-        # has no old configuration serving, so it is checked first.
-        previous = self._install(lb_id, config_text, check=not running)
-        # A master that died meanwhile is replaced by a start instead of failing the
-        # change on a reload it can no longer do.
+        previous = self._install(lb_id, config_text)
+        # haproxy -c takes a while: a master that died meanwhile is replaced by a start
+        # instead of failing the change on a reload it can no longer do.
         running = self.master_pid(lb_id)
         try:
             if running:
@@ -497,7 +491,7 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
             return
         config_text = self._placed(lb_id, config_text)
         if config_text != self._installed(lb_id):
-            self._install(lb_id, config_text, check=True)
+            self._install(lb_id, config_text)
         self._before_replacing(lb_id)
         self._start_afresh(lb_id)
 
