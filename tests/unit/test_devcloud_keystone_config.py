@@ -88,7 +88,8 @@ def application(environ, start_response):
 def test_auth_token_wraps_the_api_only_with_the_keystone_strategy():
     assert keystone_auth.wrap(application, controller_conf('noauth')) is application
     wrapped = keystone_auth.wrap(application, controller_conf('keystone'))
-    assert isinstance(wrapped, keystone_auth.SkippingAuthProtocol)
+    assert type(wrapped).__name__ == 'SkippingAuthProtocol'
+    assert wrapped.__class__.__mro__[1].__module__ == 'keystonemiddleware.auth_token'
     with pytest.raises(ValueError):
         controller_conf('anything-else')
 
