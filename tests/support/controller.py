@@ -1,4 +1,6 @@
 """A real heat-lbaas-controller process for functional tests, stopped by PID."""
+import contextlib
+import io
 import os
 import signal
 import subprocess
@@ -8,6 +10,7 @@ import time
 
 import requests
 
+from heat_lbaas.controller import amphorae_cli
 from tests.support import ports
 
 
@@ -69,14 +72,14 @@ class RunningController:
         except OSError:
             return ''
 
-    def stop(self, timeout=30, amphorae=True):
+    def stop(self, timeout=30, amphorae=True, by_command=False):
         """SIGTERM the controller; then, unless `amphorae` is false, stop the HAProxy
         processes it leaves serving (heat-lbaas-amphorae stop), as a test must."""
         try:
             self._stop_controller(timeout)
         finally:
             if amphorae:
-                self.stop_amphorae()
+                self.stop_amphorae(by_command)
 
     def _stop_controller(self, timeout):
         if self.process is None or self.process.poll() is not None:
@@ -95,10 +98,17 @@ class RunningController:
         self.process.kill()
         self.process.wait()
 
-    def stop_amphorae(self):
-        subprocess.run([sys.executable, '-m', 'heat_lbaas.controller.amphorae_cli',
-                        '--config-file', self.config_path, 'stop'],
-                       check=True, stdout=subprocess.DEVNULL, timeout=120)
+    def stop_amphorae(self, by_command=False):
+        """`heat-lbaas-amphorae stop`: with `by_command` the command itself, else its
+        main() in this process (a Python start of its own is about 1.2 s of CPU, and
+        most tests stop a controller or two)."""
+        argv = ['--config-file', self.config_path, 'stop']
+        if by_command:
+            subprocess.run([sys.executable, '-m', 'heat_lbaas.controller.amphorae_cli',
+                            *argv], check=True, stdout=subprocess.DEVNULL, timeout=120)
+            return
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert amphorae_cli.main(argv) == 0
 
 
 def short_state_dir():

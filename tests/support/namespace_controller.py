@@ -31,7 +31,8 @@ class NamespaceController:
     def __exit__(self, *exc):
         try:
             self.stop_members()
-            self.running.stop()
+            # The command itself, as an operator runs it, removes the namespaces.
+            self.running.stop(by_command=True)
         finally:
             leftovers = self.names.leftovers()
             haproxies = processes.with_argument_containing(
