@@ -194,6 +194,11 @@ class Member(octavia_object.OctaviaObject):
             member_batches.withdraw(self._pool_id(), operation['token'])
             raise
 
+    def _cancel(self, operation):
+        if operation is not None:
+            member_batches.withdraw(self._pool_id(), operation['token'])
+        super()._cancel(operation)
+
     def _advance_step(self, operation):
         action = operation['action']
         if action not in self.BATCHED_ACTIONS or operation['requested']:

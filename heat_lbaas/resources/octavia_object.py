@@ -201,6 +201,16 @@ class OctaviaObject(steps.StepEngine, parent_load_balancer.UnderParentLoadBalanc
             return True
         return self._advance(operation)
 
+    def _cancel(self, operation):
+        """Heat stopped the action between two polls (its stack failed or was cancelled):
+        the load balancer's turn goes back now instead of when its lease ends (60 s),
+        which held up every sibling's request (a failed stack's delete waited a minute)."""
+        if operation is not None:
+            self._give_back_turn(operation)
+
+    # Heat calls handle_<action>_cancel(handler data) when it stops an action's polls.
+    handle_create_cancel = handle_update_cancel = handle_delete_cancel = _cancel
+
     def handle_check(self):
         """`openstack stack check`: the object exists and is not in ERROR."""
         status = self._current_provisioning_status()

@@ -211,6 +211,28 @@ def test_siblings_take_turns_at_the_load_balancer(clock):
     second.octavia.pool_create.assert_called_once()
 
 
+def test_an_action_heat_cancels_gives_the_turn_back_at_once(clock):
+    # A load balancer of its own: no turn another test left behind.
+    lb_id = 'c9a3a7e2-5b1d-4f0e-8d6c-2a4b6c8d0e1f'
+    first, second = _bare(pool.Pool), _bare(pool.Pool)
+    for resource, pool_id in ((first, 'p1'), (second, 'p2')):
+        resource.properties = {'loadbalancer': lb_id, 'listener': None}
+        resource.properties_schema = {'loadbalancer': None, 'listener': None}
+        resource.octavia.load_balancer_show.return_value = {'provisioning_status': 'ACTIVE'}
+        resource.octavia.pool_create.return_value = {'pool': {'id': pool_id}}
+        resource.octavia.pool_show.return_value = {'provisioning_status': 'PENDING_CREATE'}
+    one = operations.Operation.start(lifecycle.CREATE, {})
+    two = operations.Operation.start(lifecycle.CREATE, {})
+    assert first.check_create_complete(one) is False      # sent: holds the turn
+    first.octavia.pool_create.assert_called_once()
+    assert second.check_create_complete(two) is False
+    second.octavia.pool_create.assert_not_called()
+    first.handle_create_cancel(one)                       # its stack failed meanwhile
+    assert second.check_create_complete(two) is False     # sent now, not after the lease
+    second.octavia.pool_create.assert_called_once()
+    first.handle_delete_cancel(None)                      # nothing to give back
+
+
 def test_member_is_drained_before_delete(clock):
     resource = _bare(member.Member, resource_id='m1')
     resource.properties = {'pool': None, 'weight': 1, 'drain_seconds': 3}
