@@ -192,14 +192,20 @@ def test_a_busy_parent_is_waited_for_before_sending(clock):
     resource.octavia.pool_create.assert_called_once()
 
 
-def test_siblings_take_turns_at_the_load_balancer(clock):
-    first, second = _bare(pool.Pool), _bare(pool.Pool)
-    for resource, pool_id in ((first, 'p1'), (second, 'p2')):
-        resource.properties = {'loadbalancer': LB_ID, 'listener': None}
+def _sibling_pools(lb_id):
+    """Two bare pools of one load balancer, each answered as created and pending."""
+    siblings = _bare(pool.Pool), _bare(pool.Pool)
+    for resource, pool_id in zip(siblings, ('p1', 'p2')):
+        resource.properties = {'loadbalancer': lb_id, 'listener': None}
         resource.properties_schema = {'loadbalancer': None, 'listener': None}
         resource.octavia.load_balancer_show.return_value = {'provisioning_status': 'ACTIVE'}
         resource.octavia.pool_create.return_value = {'pool': {'id': pool_id}}
         resource.octavia.pool_show.return_value = {'provisioning_status': 'PENDING_CREATE'}
+    return siblings
+
+
+def test_siblings_take_turns_at_the_load_balancer(clock):
+    first, second = _sibling_pools(LB_ID)
     one = operations.Operation.start(lifecycle.CREATE, {})
     two = operations.Operation.start(lifecycle.CREATE, {})
     assert first.check_create_complete(one) is False      # sent, now pending
@@ -213,14 +219,7 @@ def test_siblings_take_turns_at_the_load_balancer(clock):
 
 def test_an_action_heat_cancels_gives_the_turn_back_at_once(clock):
     # A load balancer of its own: no turn another test left behind.
-    lb_id = 'c9a3a7e2-5b1d-4f0e-8d6c-2a4b6c8d0e1f'
-    first, second = _bare(pool.Pool), _bare(pool.Pool)
-    for resource, pool_id in ((first, 'p1'), (second, 'p2')):
-        resource.properties = {'loadbalancer': lb_id, 'listener': None}
-        resource.properties_schema = {'loadbalancer': None, 'listener': None}
-        resource.octavia.load_balancer_show.return_value = {'provisioning_status': 'ACTIVE'}
-        resource.octavia.pool_create.return_value = {'pool': {'id': pool_id}}
-        resource.octavia.pool_show.return_value = {'provisioning_status': 'PENDING_CREATE'}
+    first, second = _sibling_pools('c9a3a7e2-5b1d-4f0e-8d6c-2a4b6c8d0e1f')
     one = operations.Operation.start(lifecycle.CREATE, {})
     two = operations.Operation.start(lifecycle.CREATE, {})
     assert first.check_create_complete(one) is False      # sent: holds the turn
