@@ -199,7 +199,7 @@ def cap_polling_sleeps(poll_cap, trigger_cap):
     stack.time = CappedSleepTime(trigger_cap)
 
 
-# --- patch 4: the in-memory message bus wakes its listeners at once ----------------
+# --- patch 6 of docs/devcloud.md: the in-memory message bus wakes its listeners ------
 
 def wake_listeners_on_delivery():
     """Deliveries on the fake transport wake the listeners instead of their 50 ms sleeps.
