@@ -1,5 +1,6 @@
 """amphora/stats.accumulate: counters of processes that are gone or started again are
-kept in their amphora's base, so cumulative counters never read lower."""
+kept in their amphora's base, so cumulative counters never read lower; stats.merge:
+the readings held through a reload, stored as one."""
 from heat_lbaas.controller.amphora import stats
 
 L1, L2 = 'listener-1', 'listener-2'
@@ -86,3 +87,27 @@ def test_show_stat_frontends_by_listener():
         'bytes_in': 100, 'bytes_out': 200, 'active_connections': 2,
         'total_connections': 7, 'request_errors': 1}}
     assert stats.listener_counters('Unknown command') is None
+
+
+def test_readings_held_through_a_reload_count_the_old_worker_to_its_last_answer():
+    rows = stats.accumulate([], {'amp-a': {'10': {L1: counters(100, 2)}}}, {L1})
+    # Held while the master reloads: it cannot tell (None), then worker 10 still
+    # drains beside the new worker 11, then 10 is gone and 11 does not answer.
+    held = None
+    for reading in (None,
+                    {'amp-a': {'10': {L1: counters(140, 3)}, '11': {L1: counters(0, 0)}}},
+                    {'amp-a': {'11': None}}):
+        held = stats.merge(held, reading)
+    assert held == {'amp-a': {'10': {L1: counters(140, 3)}, '11': {L1: counters(0, 0)}}}
+    rows = stats.accumulate(rows, held, {L1})
+    assert listener_total(rows) == counters(140, 3)
+    # The next reading misses worker 10: its last answer is folded, counted once.
+    rows = stats.accumulate(rows, {'amp-a': {'11': {L1: counters(5, 1)}}}, {L1})
+    assert listener_total(rows) == counters(145, 4)
+
+
+def test_merging_with_nothing_known_keeps_the_other_reading():
+    reading = {'amp-a': {'10': {L1: counters(1, 1)}}}
+    assert stats.merge(None, reading) == reading
+    assert stats.merge(reading, None) == reading
+    assert stats.merge(None, None) is None

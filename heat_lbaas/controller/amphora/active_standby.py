@@ -279,7 +279,7 @@ class ActiveStandbyDriver(driver_base.AmphoraDriver):
     def before_replacing(self, hook):
         self._before_replacing_hook = hook
         self.haproxy.before_replacing = None if hook is None else (
-            lambda amphora_id: hook(self._lb_of(amphora_id)))
+            lambda amphora_id, **options: hook(self._lb_of(amphora_id), **options))
 
     def _lb_of(self, amphora_id):
         for lb_id in self.lb_ids():

@@ -10,16 +10,17 @@ class AmphoraError(Exception):
 
 
 class AmphoraDriver(abc.ABC):
-    # before_replacing(lb_id), if set: called just before processes are replaced (a
-    # reload, a failover, a stop) and again while a reload is under way, so their
-    # counters are read to their last moment (amphora/stats.py).
+    # before_replacing(lb_id, hold=False), if set: called just before processes are
+    # replaced (a reload, a failover, a stop) and, with hold=True, again and again
+    # while a reload is under way, so their counters are read to their last moment
+    # (amphora/stats.py: Statistics.collect).
     before_replacing = None
 
-    def _before_replacing(self, lb_id):
+    def _before_replacing(self, lb_id, hold=False):
         if self.before_replacing is None:
             return
         try:
-            self.before_replacing(lb_id)
+            self.before_replacing(lb_id, hold=hold)
         except Exception:
             # Reading counters never stops a change.
             LOG.exception('Load balancer %s: reading statistics failed', lb_id)

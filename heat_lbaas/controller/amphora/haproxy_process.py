@@ -50,6 +50,9 @@ VIP_FILE = 'vip'
 RULESET_FILE = 'udp.nft'
 MASTER_LINE = re.compile(r'^(\d+)\s+master\s+(\d+)\s+\[failed:\s*(\d+)\]', re.M)
 WORKER_LINE = re.compile(r'^(\d+)\s+worker\s+(\d+)', re.M)
+# Between two looks at a reloading master: a reload takes about 30 ms, and each look
+# is two exchanges on its socket and a held statistics reading (no database).
+RELOAD_POLL_SECONDS = 0.005
 # The template writes every listener as `    bind <address>:<port>[ options]`.
 BIND_LINE = re.compile(r'^(    bind \S+)', re.M)
 
@@ -561,8 +564,8 @@ class HaproxyProcessDriver(driver_base.AmphoraDriver):
                 return
             # The old worker serves until the new ones are ready, then exits as soon
             # as its connections end: its counters are read until then.
-            self._before_replacing(lb_id)
-            time.sleep(0.01)
+            self._before_replacing(lb_id, hold=True)
+            time.sleep(RELOAD_POLL_SECONDS)
         raise driver_base.AmphoraError('HAProxy did not reload within %ss' % self.timeout)
 
     @staticmethod

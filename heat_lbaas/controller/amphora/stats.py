@@ -12,8 +12,10 @@ only grows: a cumulative counter is the sum of the bases and of the live process
 readings, and never reads lower than before. active_connections is the sum over
 live processes only. What is lost is what a process counted after its last reading:
 readings are taken every health interval, just before a reload, failover or stop
-(the driver's before_replacing) and every 10 ms while a reload is under way, so that
-is the traffic of an old worker's last moments.
+(the driver's before_replacing) and every few milliseconds while a reload is under
+way, so that is the traffic of an old worker's last moments. The readings taken
+during a reload are held in memory and stored with the next one (a database
+transaction per poll was most of the time a reload took).
 """
 import csv
 import io
@@ -98,6 +100,21 @@ def accumulate(rows, reading, listener_ids):
             for (listener_id, amphora, process), counters in sorted(result.items())]
 
 
+def merge(older, newer):
+    """One reading of two (pure): each process's latest answer. A process only the
+    older one lists is kept with what it last said: every listing names all the
+    processes alive when it was taken, so one missing from both is gone, and one
+    gone since is folded into its base by the next reading that misses it."""
+    if older is None or newer is None:
+        return newer if older is None else older
+    merged = {amphora: dict(processes) for amphora, processes in older.items()}
+    for amphora, processes in newer.items():
+        for process, counters in processes.items():
+            if counters is not None or process not in merged.get(amphora, {}):
+                merged.setdefault(amphora, {})[process] = counters
+    return merged
+
+
 def total(rows):
     """Octavia's statistics of `rows`: cumulative counters summed over every row,
     active connections over live processes only (a base has none)."""
@@ -115,16 +132,26 @@ class Statistics:
         # One reading at a time: a slower, older reading stored after a newer one
         # would look like counters that started again, and be counted twice.
         self._lock = threading.Lock()
+        # {lb_id: reading} taken with hold=True, not stored yet.
+        self._held = {}
 
-    def collect(self, lb_id):
-        """Read every process of the load balancer's amphora and store the result;
-        the load balancer's rows."""
+    def _read(self, lb_id):
+        raw = self.driver.process_stats(lb_id)
+        return None if raw is None else {
+            amphora: {process: listener_counters(text) if text is not None else None
+                      for process, text in processes.items()}
+            for amphora, processes in raw.items()}
+
+    def collect(self, lb_id, hold=False):
+        """Read every process of the load balancer's amphora and store the result
+        with the readings held before; the load balancer's rows. With `hold`, the
+        reading is only held (nothing is stored or returned): the driver polls so
+        during a reload."""
         with self._lock:
-            raw = self.driver.process_stats(lb_id)
-            reading = None if raw is None else {
-                amphora: {process: listener_counters(text) if text is not None else None
-                          for process, text in processes.items()}
-                for amphora, processes in raw.items()}
+            reading = merge(self._held.pop(lb_id, None), self._read(lb_id))
+            if hold:
+                self._held[lb_id] = reading
+                return None
             with self.store.transaction():
                 listener_ids = {row['id'] for row in self.store.find(
                     model.LISTENER, loadbalancer_id=lb_id)}
