@@ -6,9 +6,8 @@ import time
 
 from tests.support import amphora
 from tests.support import http_lb
+from tests.support.controller import HEALTH_INTERVAL
 
-# tests/support/controller.py runs the controller with this health_interval.
-HEALTH_INTERVAL = 0.3
 POLL = 0.01
 
 

@@ -13,6 +13,11 @@ import requests
 from heat_lbaas.controller import amphorae_cli
 from tests.support import ports
 
+# The controller's health and statistics poll (seconds): each poll reads every load
+# balancer's HAProxy and database rows, so a shorter one costs CPU all through make
+# test, and a longer one delays every status a test waits for.
+HEALTH_INTERVAL = 0.5
+
 
 class RunningController:
     def __init__(self, state_dir, vip_cidr=None, haproxy_binary='haproxy', extra_config='',
@@ -39,10 +44,10 @@ class RunningController:
             config.write('[DEFAULT]\nlog_file = %s\ndebug = true\n'
                          '[api]\nbind_port = %d\n'
                          '[controller]\nstate_dir = %s\nvip_subnet_cidr = %s\n'
-                         'health_interval = 0.3\nhaproxy_binary = %s\n%s'
+                         'health_interval = %s\nhaproxy_binary = %s\n%s'
                          '[certificates]\nstorage_path = %s\n'
                          % (os.path.join(state_dir, 'controller.log'), self.port,
-                            state_dir, vip_cidr, haproxy_binary, network,
+                            state_dir, vip_cidr, HEALTH_INTERVAL, haproxy_binary, network,
                             self.certificate_dir))
             config.write(extra_config)
         self.process = None
