@@ -148,7 +148,9 @@ class Statistics:
         reading is only held (nothing is stored or returned): the driver polls so
         during a reload."""
         with self._lock:
-            reading = merge(self._held.pop(lb_id, None), self._read(lb_id))
+            # Read first: a reading that fails keeps the held ones for the next.
+            reading = self._read(lb_id)
+            reading = merge(self._held.pop(lb_id, None), reading)
             if hold:
                 self._held[lb_id] = reading
                 return None
