@@ -1,16 +1,14 @@
 """The controller with real HAProxy: real HTTP requests through the VIP."""
 import collections
 import os
-import re
 import shutil
 import threading
 
 import requests
 
+from tests.support import amphora
 from tests.support import controller as controller_support
 from tests.support import octavia_api
-from heat_lbaas.controller.amphora import unix_socket
-from tests.support import haproxy_config
 from tests.support import processes
 from tests.support.http_lb import build_http_lb, identity, served_by, wait_for
 
@@ -169,10 +167,9 @@ def test_an_amphora_loads_no_system_ca_store(api, servers, controller):
     # the system's CA directory: most of the time a change takes.
     lb, _, _, url = build_http_lb(api, servers.start(1), health_monitor=False)
     assert requests.get(url, timeout=5).status_code == 200
-    with open(haproxy_config.amphora_config_path(controller.state_dir, lb['id'])) \
-            as config:
-        stats_socket = re.search(r'stats socket (\S+)', config.read()).group(1)
-    ca_files = unix_socket.exchange(stats_socket, 'show ssl ca-file')
+    ca_files = amphora.AmphoraProbe(controller.state_dir).query(lb['id'],
+                                                                'show ssl ca-file')
+    assert ca_files is not None, 'the amphora does not answer'
     assert '@system-ca' not in ca_files, ca_files
     api.delete_loadbalancer(lb['id'])
 

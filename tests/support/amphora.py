@@ -17,10 +17,15 @@ class AmphoraProbe:
         """Reloads since the master started (`show proc` on the master socket)."""
         return self._driver.reload_count(lb_id)
 
+    def query(self, lb_id, command):
+        """The answer of the amphora's stats socket to a runtime-API command, None if
+        it does not run."""
+        return self._driver.query(lb_id, command)
+
     def show_stat(self, lb_id):
         """The rows of HAProxy's `show stat` (dicts by column: pxname, svname, scur,
         smax, slim, ...)."""
-        return stats.parse_show_stat(self._driver.query(lb_id, 'show stat'))
+        return stats.parse_show_stat(self.query(lb_id, 'show stat'))
 
     def check_status(self, lb_id, member_id):
         """HAProxy's check status of a member (`show stat` of its server rows; any
